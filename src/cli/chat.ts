@@ -1,0 +1,84 @@
+/** `pai chat`: an interactive conversation that keeps its history in the session. */
+import type { CommandContext } from "@stricli/core";
+import { PaiError } from "../core/errors.ts";
+import { CHAT } from "../modes/profiles.ts";
+import { openSession } from "../modes/session_setup.ts";
+import { dim, stderr, stdout } from "../ui/output.ts";
+import { neutralizeControls } from "../ui/sanitize.ts";
+import { readLines } from "./stdin.ts";
+import { printedTurn } from "./turn_output.ts";
+
+/** Flags of `pai chat`. */
+export interface ChatFlags {
+  stream: boolean;
+}
+
+const ENDINGS = new Set(["exit", "quit", "/exit", "/quit"]);
+
+/**
+ * Reads messages from the terminal (or one per line from piped stdin) until
+ * exit, quit, Ctrl+D or Ctrl+C. On a terminal a failed turn is reported and
+ * the chat goes on; with piped input it ends the run with the error.
+ */
+export async function chat(this: CommandContext, flags: ChatFlags): Promise<void> {
+  const interactive = Deno.stdin.isTerminal();
+  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
+  try {
+    const turn = { ...ctx, profile: CHAT };
+    if (interactive) {
+      stderr.write(dim(
+        stderr,
+        `Chatting with ${ctx.session.provider} (${ctx.session.model}). End with exit, quit, Ctrl+D or Ctrl+C.\n`,
+      ));
+    }
+    const lines = interactive ? terminalLines(dim(stdout, "you› ")) : readLines(Deno.stdin.readable);
+    for await (const line of lines) {
+      const text = line.trim();
+      if (!text) continue;
+      if (ENDINGS.has(text.toLowerCase())) break;
+      try {
+        await printedTurn(turn, text, { stream: flags.stream, out: stdout });
+      } catch (error) {
+        if (!interactive || !(error instanceof PaiError)) throw error;
+        stderr.write(`${neutralizeControls(error.message)}\n`);
+      }
+    }
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/**
+ * Lines typed at a terminal, with line editing and history. A fresh readline
+ * per line, closed while the answer streams, so that Ctrl+C during an answer
+ * reaches PAI as SIGINT (stopping only that answer) instead of being read as
+ * input; Ctrl+C or Ctrl+D at the prompt ends the chat.
+ */
+async function* terminalLines(prompt: string): AsyncIterable<string> {
+  const { createInterface } = await import("node:readline");
+  const { default: process } = await import("node:process");
+  let history: string[] = [];
+  while (true) {
+    const line = await new Promise<string | null>((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true, history });
+      let settled = false;
+      const finish = (value: string | null) => {
+        if (settled) return;
+        settled = true;
+        history = [...(rl as unknown as { history: string[] }).history];
+        rl.close();
+        resolve(value);
+      };
+      rl.on("line", finish);
+      rl.on("SIGINT", () => finish(null));
+      rl.on("close", () => finish(null));
+      rl.setPrompt(prompt);
+      rl.prompt();
+    });
+    if (line === null) {
+      stdout.write("\n");
+      return;
+    }
+    yield line;
+  }
+}

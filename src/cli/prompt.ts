@@ -1,0 +1,57 @@
+/** `pai prompt`: one prompt, one answer. */
+import type { CommandContext } from "@stricli/core";
+import { EXIT, PaiError } from "../core/errors.ts";
+import { PROMPT } from "../modes/profiles.ts";
+import { openSession } from "../modes/session_setup.ts";
+import { stderr, stdout } from "../ui/output.ts";
+import { readPipedStdin } from "./stdin.ts";
+import { printedTurn } from "./turn_output.ts";
+
+/** Flags of `pai prompt`. */
+export interface PromptFlags {
+  stream: boolean;
+  json: boolean;
+}
+
+/** Sends the prompt (with piped stdin attached) and prints the answer. */
+export async function prompt(this: CommandContext, flags: PromptFlags, ...words: string[]): Promise<void> {
+  const text = withAttachment(words.join(" ").trim(), await readPipedStdin());
+  if (!text) {
+    throw new PaiError("Nothing to send: give a prompt or pipe text on stdin", {
+      exitCode: EXIT.USAGE,
+      hint: 'Example: pai prompt "Summarise this" < notes.md',
+    });
+  }
+  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
+  try {
+    const turn = { ...ctx, profile: PROMPT };
+    const result = await printedTurn(turn, text, { stream: flags.stream, out: flags.json ? undefined : stdout });
+    if (flags.json) {
+      stdout.write(`${
+        JSON.stringify({
+          text: result.text,
+          provider: ctx.session.provider,
+          model: ctx.session.model,
+          usage: result.usage,
+          sessionId: ctx.session.id,
+          interrupted: result.interrupted,
+          stopReason: result.stopReason,
+        })
+      }\n`);
+    }
+    if (result.interrupted) {
+      throw new PaiError("The answer was interrupted; what arrived is kept in the session", {
+        exitCode: EXIT.INTERRUPTED,
+      });
+    }
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** The prompt with piped text attached after it, delimited so the model can tell them apart. */
+export function withAttachment(prompt: string, piped: string): string {
+  if (!piped.trim()) return prompt;
+  if (!prompt) return piped;
+  return `${prompt}\n\n<stdin>\n${piped.replace(/\n$/, "")}\n</stdin>`;
+}

@@ -1,0 +1,41 @@
+/** Reading what the user pipes into PAI. */
+import { EXIT, PaiError } from "../core/errors.ts";
+
+/** The most PAI attaches from stdin; more is refused rather than silently cut. */
+export const MAX_STDIN_BYTES = 8 * 1024 * 1024;
+
+/** All of stdin when it is piped (not a terminal); `""` when it is a terminal or empty. */
+export async function readPipedStdin(): Promise<string> {
+  if (Deno.stdin.isTerminal()) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of Deno.stdin.readable) {
+    size += chunk.length;
+    if (size > MAX_STDIN_BYTES) {
+      throw new PaiError(`Cannot attach stdin: it is larger than ${MAX_STDIN_BYTES / 1024 / 1024} MiB`, {
+        exitCode: EXIT.USAGE,
+        hint: "Pipe a smaller part of it (head, grep, …)",
+      });
+    }
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** The lines of a byte stream, without their line endings. */
+export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
+  let pending = "";
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    pending += text;
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) yield line.replace(/\r$/, "");
+  }
+  if (pending) yield pending.replace(/\r$/, "");
+}

@@ -1,0 +1,49 @@
+/**
+ * The one error type that PAI's commands throw. Only `src/main.ts` catches it,
+ * prints its message (and hint) on one or two lines and exits with its code.
+ *
+ * @example
+ * ```ts
+ * throw new PaiError(`Cannot read "config.json": line 3, column 7: unexpected token`, {
+ *   exitCode: EXIT.CONFIG,
+ *   hint: "Fix the file; PAI never rewrites a file it cannot parse",
+ * });
+ * ```
+ */
+export class PaiError extends Error {
+  readonly exitCode: number;
+  readonly hint?: string;
+
+  constructor(message: string, options: PaiErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "PaiError";
+    this.exitCode = options.exitCode ?? EXIT.FAILURE;
+    this.hint = options.hint;
+  }
+}
+
+/** Options for {@linkcode PaiError}. */
+export interface PaiErrorOptions {
+  /** Process exit code; defaults to {@linkcode EXIT.FAILURE}. */
+  exitCode?: number;
+  /** What the user can do about it, printed on a second line. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** Exit codes, stable so scripts can rely on them (documented in the README). */
+export const EXIT = {
+  FAILURE: 1,
+  /** Bad flags or arguments. */
+  USAGE: 2,
+  /** A config, policy or state file is missing something or cannot be parsed. */
+  CONFIG: 3,
+  /** A credential is missing or was refused. */
+  AUTH: 4,
+  /** The provider answered with an error. */
+  PROVIDER: 5,
+  /** The provider could not be reached. */
+  NETWORK: 6,
+  /** The user interrupted (Ctrl+C), as shells report SIGINT. */
+  INTERRUPTED: 130,
+} as const;

@@ -1,0 +1,151 @@
+/**
+ * PAI's entry point: the command tree and the one error boundary. Each
+ * command's module is loaded only when it runs, so `pai --help` stays fast.
+ */
+import { buildApplication, buildCommand, buildRouteMap, run, text_en } from "@stricli/core";
+import denoJson from "../deno.json" with { type: "json" };
+import { EXIT, PaiError } from "./core/errors.ts";
+import { redactSecrets } from "./core/redact.ts";
+import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
+import { stderr, stdout } from "./ui/output.ts";
+import { neutralizeControls } from "./ui/sanitize.ts";
+
+const jsonFlag = { kind: "boolean", default: false, brief: "Print one JSON object instead of text" } as const;
+const streamFlag = {
+  kind: "boolean",
+  default: true,
+  brief: "Stream the answer as it arrives (--no-stream waits for the whole answer)",
+} as const;
+
+const init = buildCommand({
+  loader: async () => (await import("./cli/init.ts")).init,
+  parameters: {
+    positional: {
+      kind: "tuple",
+      parameters: [{
+        brief: `One of: ${PROVIDER_NAMES.join(", ")}`,
+        placeholder: "provider",
+        parse: parseProviderName,
+      }],
+    },
+    flags: {
+      model: { kind: "parsed", parse: String, brief: "Model to use, as the provider names it" },
+      baseUrl: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        brief: "Endpoint URL (overrides the provider's variable)",
+      },
+      apiKeyEnv: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        brief: "Name of the variable that holds the API key (the key itself is never stored)",
+      },
+      systemRole: {
+        kind: "enum",
+        values: ["system", "fold"],
+        default: "system",
+        brief: "fold: for models with no system role, send the system prompt inside the first user turn",
+      },
+    },
+  },
+  docs: {
+    brief: "Start a session with a provider and model",
+    fullDescription: "Starts a new session and makes it current. Examples:\n" +
+      "  pai init ollama --model llama3.2\n" +
+      "  pai init openai --model gpt-4o-mini\n" +
+      "  pai init openai-compatible --model qwen2.5 --base-url http://127.0.0.1:8000/v1",
+  },
+});
+
+const prompt = buildCommand({
+  loader: async () => (await import("./cli/prompt.ts")).prompt,
+  parameters: {
+    positional: { kind: "array", parameter: { brief: "The prompt", placeholder: "text", parse: String } },
+    flags: { stream: streamFlag, json: jsonFlag },
+  },
+  docs: {
+    brief: "Send one prompt and print the answer",
+    fullDescription: "Text piped on stdin is attached to the prompt. Example:\n" +
+      '  git diff | pai prompt "Review this change"',
+  },
+});
+
+const chat = buildCommand({
+  loader: async () => (await import("./cli/chat.ts")).chat,
+  parameters: { flags: { stream: streamFlag } },
+  docs: {
+    brief: "Talk with the model; the session keeps the whole conversation",
+    fullDescription: "End with exit, quit, Ctrl+D or Ctrl+C. Ctrl+C during an answer stops only that answer.\n" +
+      "With piped stdin, each line is one message.",
+  },
+});
+
+const status = buildCommand({
+  loader: async () => (await import("./cli/status.ts")).status,
+  parameters: { flags: { json: jsonFlag } },
+  docs: { brief: "Show the session: provider, model, mode, messages and tokens used" },
+});
+
+const reset = buildCommand({
+  loader: async () => (await import("./cli/reset.ts")).reset,
+  parameters: {},
+  docs: { brief: "Clear the session's conversation history (the audit log keeps its records)" },
+});
+
+const providers = buildCommand({
+  loader: async () => (await import("./cli/providers.ts")).providers,
+  parameters: { flags: { json: jsonFlag } },
+  docs: { brief: "List the providers, what each needs and whether it is ready" },
+});
+
+const root = buildRouteMap({
+  routes: { init, prompt, chat, status, reset, providers },
+  docs: {
+    brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",
+  },
+});
+
+/** Formats what a command threw: one line (two with a hint) for PAI's errors, never a stack for them. */
+function formatError(error: unknown): string {
+  if (error instanceof PaiError) {
+    const text = `pai: ${error.message}${error.hint ? `\n${error.hint}` : ""}`;
+    return neutralizeControls(redactSecrets(text));
+  }
+  const detail = error instanceof Error
+    ? (Deno.env.get("PAI_DEBUG") ? error.stack ?? error.message : error.message)
+    : String(error);
+  return neutralizeControls(
+    redactSecrets(`pai: internal error: ${detail}\nPlease report this (set PAI_DEBUG=1 for details)`),
+  );
+}
+
+const app = buildApplication(root, {
+  name: "pai",
+  versionInfo: { currentVersion: denoJson.version },
+  scanner: { caseStyle: "allow-kebab-for-camel" },
+  documentation: { caseStyle: "convert-camel-to-kebab" },
+  localization: {
+    loadText: () => ({
+      ...text_en,
+      exceptionWhileRunningCommand: formatError,
+      commandErrorResult: formatError,
+      exceptionWhileParsingArguments: (error: unknown) =>
+        `pai: ${error instanceof Error ? error.message : String(error)}\nRun "pai --help" for usage`,
+    }),
+  },
+  determineExitCode: (error) => error instanceof PaiError ? error.exitCode : EXIT.FAILURE,
+});
+
+const processLike = {
+  stdout: { write: (text: string) => stdout.write(text) },
+  stderr: { write: (text: string) => stderr.write(text) },
+  env: { STRICLI_NO_COLOR: Deno.env.get("NO_COLOR") ? "1" : undefined },
+  exitCode: undefined as number | string | null | undefined,
+};
+
+await run(app, Deno.args, { process: processLike });
+const code = Number(processLike.exitCode ?? 0);
+// Stricli reports its own failures as negative codes (unknown command or flag): a usage error.
+Deno.exit(code < 0 ? EXIT.USAGE : code);

@@ -1,0 +1,101 @@
+/**
+ * Everything a mode needs before its first turn: config, database, the
+ * current session (or a sensible default when there is none) and a provider
+ * ready to call.
+ */
+import { appendAudit } from "../audit/log.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
+import { paiPaths } from "../core/paths.ts";
+import { probeModels } from "../providers/local_probe.ts";
+import { createProvider, type Provider } from "../providers/provider.ts";
+import { type ProviderName, resolveProvider } from "../providers/registry.ts";
+import { type Config, loadConfig } from "../store/config.ts";
+import { type Database, openDatabase } from "../store/db.ts";
+import { createSession, currentSession, type Session } from "../store/sessions.ts";
+
+/** The model used when PAI falls back to OpenAI with no session. */
+export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
+
+/** A session ready for turns. */
+export interface SessionContext {
+  config: Config;
+  db: Database;
+  session: Session;
+  provider: Provider;
+}
+
+/** Options for {@linkcode openSession}. */
+export interface OpenSessionOptions {
+  env?: (name: string) => string | undefined;
+  /** Told which default was chosen when there was no session. */
+  notice?: (text: string) => void;
+}
+
+/** PAI's config and open database, without a provider (for status, reset, init). */
+export interface State {
+  config: Config;
+  db: Database;
+}
+
+/** Loads the config and opens the database. */
+export async function openState(env: (name: string) => string | undefined = (n) => Deno.env.get(n)): Promise<State> {
+  const paths = paiPaths(env);
+  const config = await loadConfig(paths.configDir);
+  return { config, db: openDatabase(paths.dataDir) };
+}
+
+/** Opens PAI's state and the current session's provider. */
+export async function openSession(options: OpenSessionOptions = {}): Promise<SessionContext> {
+  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  const { config, db } = await openState(env);
+  try {
+    const session = currentSession(db) ?? await startDefaultSession(db, config, env, options.notice);
+    const resolved = resolveProvider(
+      { ...session, provider: session.provider as ProviderName },
+      { env, localHosts: config.localHosts },
+    );
+    const provider = await createProvider(resolved, {
+      maxRetries: config.maxRetries,
+      timeoutMs: config.timeoutSeconds * 1000,
+    });
+    return { config, db, session, provider };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * With no session: a local Ollama if one answers and has a model, else OpenAI
+ * if a key is set; otherwise two lines on how to start.
+ */
+async function startDefaultSession(
+  db: Database,
+  config: Config,
+  env: (name: string) => string | undefined,
+  notice?: (text: string) => void,
+): Promise<Session> {
+  const ollama = resolveProvider({ provider: "ollama", model: "" }, { env, localHosts: config.localHosts });
+  const models = await probeModels(ollama);
+  let choice: { provider: ProviderName; model: string } | undefined;
+  if (models?.length) choice = { provider: "ollama", model: models[0] };
+  else if (env("OPENAI_API_KEY")) choice = { provider: "openai", model: DEFAULT_OPENAI_MODEL };
+  if (!choice) {
+    const why = models ? `Ollama at ${ollama.baseUrl.replace(/\/v1$/, "")} has no models` : "no local Ollama answered";
+    throw new PaiError(`No provider is set up: ${why} and OPENAI_API_KEY is not set`, {
+      exitCode: EXIT.CONFIG,
+      hint:
+        'Run "pai init ollama --model llama3.2" for a local model, or set OPENAI_API_KEY and run "pai init openai --model gpt-4o-mini"',
+    });
+  }
+  const session = createSession(db, { ...choice, baseUrl: null, apiKeyEnv: null, systemRole: "system" });
+  appendAudit(db, {
+    kind: "session",
+    sessionId: session.id,
+    provider: session.provider,
+    model: session.model,
+    payload: "default session started",
+  });
+  notice?.(`No session yet: using ${choice.provider} with model "${choice.model}". Run "pai init" to choose.`);
+  return session;
+}

@@ -1,0 +1,121 @@
+/**
+ * The OpenAI chat-completions adapter: OpenAI itself, Ollama's `/v1`,
+ * LM Studio, vLLM, llama.cpp server and any compatible endpoint.
+ */
+import OpenAI from "openai";
+import type { StreamEvent, ToolCall, Usage } from "../core/types.ts";
+import { providerError } from "./errors.ts";
+import { quotaAwareFetch } from "./http.ts";
+import type { ChatRequest, ClientOptions, Provider } from "./provider.ts";
+import type { ResolvedProvider } from "./registry.ts";
+import { placeSystemPrompt } from "./system_prompt.ts";
+
+type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+
+/** A provider speaking OpenAI's chat-completions protocol. */
+export class OpenAIChatProvider implements Provider {
+  readonly resolved: ResolvedProvider;
+  #client: OpenAI;
+  #maxRetries: number;
+
+  private constructor(resolved: ResolvedProvider, client: OpenAI, maxRetries: number) {
+    this.resolved = resolved;
+    this.#client = client;
+    this.#maxRetries = maxRetries;
+  }
+
+  /** Builds the client; never lets the SDK read keys or ids from the environment by itself. */
+  static create(resolved: ResolvedProvider, options: ClientOptions): Promise<OpenAIChatProvider> {
+    const client = new OpenAI({
+      // Local servers need no key, but the SDK insists on one; it is sent to them only.
+      apiKey: resolved.apiKey ?? "no-key",
+      baseURL: resolved.baseUrl,
+      // OPENAI_ORG_ID / OPENAI_PROJECT_ID must not reach a non-OpenAI endpoint.
+      organization: null,
+      project: null,
+      maxRetries: options.maxRetries,
+      timeout: options.timeoutMs,
+      fetch: quotaAwareFetch,
+    });
+    return Promise.resolve(new OpenAIChatProvider(resolved, client, options.maxRetries));
+  }
+
+  async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+    const messages = placeSystemPrompt(request.system, request.messages, this.resolved.systemRole);
+    // OpenAI's newer models reject `max_tokens`; many compatible servers know only `max_tokens`.
+    const limit = this.resolved.spec.name === "openai"
+      ? { max_completion_tokens: request.maxTokens }
+      : { max_tokens: request.maxTokens };
+    const body = { model: this.resolved.model, messages, ...limit };
+    try {
+      if (!request.stream) {
+        const completion = await this.#client.chat.completions.create({ ...body, stream: false }, { signal });
+        const choice = completion.choices[0];
+        if (choice?.message.content) yield { type: "text", text: choice.message.content };
+        for (const call of choice?.message.tool_calls ?? []) {
+          if (call.type === "function") {
+            yield {
+              type: "tool_call",
+              call: { id: call.id, name: call.function.name, arguments: call.function.arguments },
+            };
+          }
+        }
+        if (completion.usage) yield { type: "usage", usage: usageOf(completion.usage) };
+        yield { type: "stop", reason: choice?.finish_reason ?? "stop" };
+        return;
+      }
+      const stream = await this.#client.chat.completions.create(
+        { ...body, stream: true, stream_options: { include_usage: true } },
+        { signal },
+      );
+      yield* readChunks(stream);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw providerError(error, this.resolved, this.#maxRetries);
+    }
+  }
+
+  async listModels(signal: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const model of this.#client.models.list({ signal })) ids.push(model.id);
+      return ids;
+    } catch (error) {
+      throw providerError(error, this.resolved, this.#maxRetries);
+    }
+  }
+}
+
+/**
+ * Turns streamed chunks into events. Tool-call arguments arrive in pieces and
+ * are emitted only once the model finished its turn: a stream that breaks off
+ * in the middle of a call ends with `incomplete` and the call is dropped,
+ * never executed half-formed.
+ */
+export async function* readChunks(chunks: AsyncIterable<Chunk>): AsyncIterable<StreamEvent> {
+  const calls = new Map<number, ToolCall>();
+  let finish: string | undefined;
+  for await (const chunk of chunks) {
+    if (chunk.usage) yield { type: "usage", usage: usageOf(chunk.usage) };
+    const choice = chunk.choices?.[0];
+    if (!choice) continue;
+    if (choice.delta?.content) yield { type: "text", text: choice.delta.content };
+    for (const part of choice.delta?.tool_calls ?? []) {
+      const call = calls.get(part.index) ?? { id: "", name: "", arguments: "" };
+      call.id = part.id ?? call.id;
+      call.name += part.function?.name ?? "";
+      call.arguments += part.function?.arguments ?? "";
+      calls.set(part.index, call);
+    }
+    if (choice.finish_reason) {
+      finish = choice.finish_reason;
+      for (const call of calls.values()) yield { type: "tool_call", call };
+      calls.clear();
+    }
+  }
+  yield { type: "stop", reason: finish ?? "incomplete" };
+}
+
+function usageOf(usage: { prompt_tokens?: number; completion_tokens?: number }): Usage {
+  return { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 };
+}

@@ -1,0 +1,41 @@
+/** PAI's optional `config.json`, with the defaults that apply when it is absent. */
+import { join } from "node:path";
+import { readJsonFile } from "./json_file.ts";
+
+/** The settings PAI runs with. */
+export interface Config {
+  systemPrompt: string;
+  localHosts: readonly string[];
+  maxRetries: number;
+  timeoutSeconds: number;
+  maxTokens: number;
+}
+
+export const DEFAULT_SYSTEM_PROMPT =
+  "You are PAI, a personal assistant running in the user's terminal. Answer clearly and concisely. " +
+  "Say so when you are not sure.";
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  systemPrompt: DEFAULT_SYSTEM_PROMPT,
+  localHosts: [],
+  maxRetries: 2,
+  timeoutSeconds: 600,
+  maxTokens: 4096,
+});
+
+/** The path of the config file in `configDir`. */
+export function configPath(configDir: string): string {
+  return join(configDir, "config.json");
+}
+
+/** Loads `config.json` from `configDir` over the defaults; a broken file stops PAI with its path and line. */
+export async function loadConfig(configDir: string): Promise<Config> {
+  const path = configPath(configDir);
+  try {
+    Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { ...DEFAULT_CONFIG };
+  }
+  const { CONFIG_SCHEMA } = await import("./config_schema.ts");
+  return { ...DEFAULT_CONFIG, ...readJsonFile(path, CONFIG_SCHEMA) };
+}

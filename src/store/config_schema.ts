@@ -1,0 +1,15 @@
+/** The schema of `config.json` (loaded only when the file exists: zod is not free to import). */
+import { z } from "zod";
+
+export const CONFIG_SCHEMA = z.strictObject({
+  /** Replaces PAI's built-in system prompt. */
+  systemPrompt: z.string().min(1).optional(),
+  /** Host names to treat as local providers besides loopback (e.g. a GPU box on the LAN). */
+  localHosts: z.array(z.string().min(1)).optional(),
+  /** Retries for 408/409/429/5xx and dropped connections. */
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Time limit of one request to a provider. */
+  timeoutSeconds: z.number().positive().max(3600).optional(),
+  /** Upper bound on the tokens of one answer. */
+  maxTokens: z.number().int().positive().optional(),
+});

@@ -1,0 +1,55 @@
+/**
+ * Reads PAI's JSON files (config now; policy and resources later) with errors
+ * that name the file, the line and column, and what is wrong. A file that
+ * fails to parse is reported, never rewritten.
+ */
+import type { z } from "zod";
+import { EXIT, PaiError } from "../core/errors.ts";
+
+/** Reads and validates `path`; `undefined` when the file does not exist. */
+export function readJsonFile<S extends z.ZodType>(path: string, schema: S): z.output<S> | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new PaiError(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`, {
+      exitCode: EXIT.CONFIG,
+    });
+  }
+  return parseJsonText(path, text, schema);
+}
+
+/** Parses and validates JSON text that came from `path`. */
+export function parseJsonText<S extends z.ZodType>(path: string, text: string, schema: S): z.output<S> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw broken(path, `${locate(text, message)}invalid JSON (${message.replace(/\s*\(line \d+ column \d+\)/, "")})`);
+  }
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue.path.length ? `at "${issue.path.join(".")}": ` : "";
+  throw broken(path, `${where}${issue.message}`);
+}
+
+function broken(path: string, what: string): PaiError {
+  return new PaiError(`Cannot use "${path}": ${what}`, {
+    exitCode: EXIT.CONFIG,
+    hint: "Fix the file by hand; PAI never rewrites a file it cannot parse",
+  });
+}
+
+/** "line L, column C: " from the position V8 reports, if it reports one. */
+function locate(text: string, message: string): string {
+  const position = message.match(/at position (\d+)/)?.[1];
+  const offset = position === undefined
+    ? (/end of JSON|Unexpected end/i.test(message) ? text.length : -1)
+    : Number(position);
+  if (offset < 0) return "";
+  const before = text.slice(0, offset).split("\n");
+  return `line ${before.length}, column ${before.at(-1)!.length + 1}: `;
+}

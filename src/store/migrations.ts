@@ -1,0 +1,50 @@
+/**
+ * Numbered schema migrations, applied in order at open. Entry N brings the
+ * schema from `user_version` N to N+1. Never edit a released entry: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sessions (
+     id          TEXT PRIMARY KEY,
+     provider    TEXT NOT NULL,
+     model       TEXT NOT NULL,
+     base_url    TEXT,
+     api_key_env TEXT,
+     system_role TEXT NOT NULL DEFAULT 'system',
+     mode        TEXT NOT NULL DEFAULT 'chat',
+     created_at  TEXT NOT NULL,
+     updated_at  TEXT NOT NULL
+   );
+   CREATE TABLE state (
+     key   TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );
+   CREATE TABLE messages (
+     id          INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+     role        TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+     content     TEXT NOT NULL,
+     mode        TEXT NOT NULL,
+     interrupted INTEGER NOT NULL DEFAULT 0,
+     created_at  TEXT NOT NULL
+   );
+   CREATE INDEX messages_by_session ON messages(session_id, id);
+   -- The audit log: append-only, each row chained to the previous by hash.
+   CREATE TABLE audit_log (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts            TEXT NOT NULL,
+     os_user       TEXT NOT NULL,
+     session_id    TEXT,
+     mode          TEXT,
+     provider      TEXT,
+     model         TEXT,
+     kind          TEXT NOT NULL,
+     input_tokens  INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     cost_usd      REAL,
+     payload       TEXT,
+     payload_hash  TEXT NOT NULL,
+     prev_hash     TEXT NOT NULL,
+     hash          TEXT NOT NULL
+   );
+   CREATE INDEX audit_by_session ON audit_log(session_id, id);`,
+];

@@ -1,0 +1,81 @@
+/** The sessions table and which session is current. */
+import type { Mode } from "../core/types.ts";
+import type { Database } from "./db.ts";
+
+/** How a provider receives the system prompt (see `providers/system_prompt.ts`). */
+export type SystemRole = "system" | "fold";
+
+/** A session as stored: which provider and model it talks to. */
+export interface Session {
+  id: string;
+  provider: string;
+  model: string;
+  /** Set only when the user gave `--base-url`; otherwise the provider's env or default applies. */
+  baseUrl: string | null;
+  /** The name (never the value) of the variable holding the API key, when not the provider's default. */
+  apiKeyEnv: string | null;
+  systemRole: SystemRole;
+  mode: Mode;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What `pai init` (or the default provider) chooses. */
+export type NewSession = Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole">;
+
+interface SessionRow {
+  id: string;
+  provider: string;
+  model: string;
+  base_url: string | null;
+  api_key_env: string | null;
+  system_role: SystemRole;
+  mode: Mode;
+  created_at: string;
+  updated_at: string;
+}
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    provider: row.provider,
+    model: row.model,
+    baseUrl: row.base_url,
+    apiKeyEnv: row.api_key_env,
+    systemRole: row.system_role,
+    mode: row.mode,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Creates a session and makes it the current one. */
+export function createSession(db: Database, fields: NewSession, now = new Date()): Session {
+  const id = crypto.randomUUID();
+  const at = now.toISOString();
+  db.prepare(
+    `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, mode, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
+  ).run(id, fields.provider, fields.model, fields.baseUrl, fields.apiKeyEnv, fields.systemRole, at, at);
+  db.prepare("INSERT OR REPLACE INTO state (key, value) VALUES ('current_session', ?)").run(id);
+  return getSession(db, id)!;
+}
+
+/** The session with this id, if any. */
+export function getSession(db: Database, id: string): Session | undefined {
+  const row = db.prepare("SELECT * FROM sessions WHERE id = ?").get(id) as SessionRow | undefined;
+  return row && toSession(row);
+}
+
+/** The current session, if one was started. */
+export function currentSession(db: Database): Session | undefined {
+  const row = db.prepare(
+    "SELECT s.* FROM sessions s JOIN state ON state.key = 'current_session' AND state.value = s.id",
+  ).get() as SessionRow | undefined;
+  return row && toSession(row);
+}
+
+/** Records the mode a session was last used in. */
+export function touchSession(db: Database, id: string, mode: Mode, now = new Date()): void {
+  db.prepare("UPDATE sessions SET mode = ?, updated_at = ? WHERE id = ?").run(mode, now.toISOString(), id);
+}

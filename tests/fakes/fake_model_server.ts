@@ -1,0 +1,311 @@
+/**
+ * A scripted model server on 127.0.0.1 (ephemeral port) speaking the real wire
+ * protocols PAI uses: OpenAI chat completions (SSE and whole answers, tool
+ * calls, usage), Anthropic Messages (SSE and whole answers), and Ollama's
+ * native `/api/tags` and `/api/version`. Every request is logged for the
+ * tests to read. Replies come from a queue; with none queued it echoes.
+ */
+
+/** One scripted reply. */
+export interface ScriptedReply {
+  /** The answer's text, as the chunks to stream (a string is split into words). */
+  text?: string | string[];
+  toolCalls?: { id?: string; name: string; arguments: string }[];
+  usage?: { input: number; output: number };
+  /** Answer with this HTTP error status instead (and `errorBody`, `headers`). */
+  status?: number;
+  errorBody?: unknown;
+  headers?: Record<string, string>;
+  /** Pause between streamed chunks. */
+  chunkDelayMs?: number;
+  /** Close the stream after this many chunks, without finishing the message. */
+  truncateAfter?: number;
+}
+
+/** A request as the server saw it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown> | undefined;
+}
+
+/** Options for {@linkcode FakeModelServer.start}. */
+export interface FakeServerOptions {
+  /** Models listed by `/v1/models` and `/api/tags`. */
+  models?: string[];
+  /** When set, requests must carry this key (`Authorization: Bearer` or `x-api-key`). */
+  apiKey?: string;
+}
+
+const encoder = new TextEncoder();
+
+/** The fake server; `close()` it at the end of the test. */
+export class FakeModelServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly models: string[];
+  #queue: ScriptedReply[] = [];
+  #server: Deno.HttpServer<Deno.NetAddr>;
+  #apiKey?: string;
+
+  private constructor(options: FakeServerOptions) {
+    this.models = options.models ?? ["fake-model"];
+    this.#apiKey = options.apiKey;
+    this.#server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) => this.#handle(request),
+    );
+  }
+
+  /** Starts a server on an ephemeral loopback port. */
+  static start(options: FakeServerOptions = {}): FakeModelServer {
+    return new FakeModelServer(options);
+  }
+
+  /** `http://127.0.0.1:PORT` */
+  get url(): string {
+    return `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  /** Queues replies for the next chat requests, in order. */
+  enqueue(...replies: ScriptedReply[]): void {
+    this.#queue.push(...replies);
+  }
+
+  /** The chat requests (not model listings or probes). */
+  get chatRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === "POST");
+  }
+
+  async close(): Promise<void> {
+    await this.#server.shutdown();
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const text = request.method === "POST" ? await request.text() : "";
+    const record: RecordedRequest = {
+      method: request.method,
+      path: url.pathname,
+      headers: Object.fromEntries(request.headers),
+      body: text ? JSON.parse(text) : undefined,
+    };
+    this.requests.push(record);
+    const anthropic = request.headers.has("anthropic-version");
+    if (this.#apiKey && url.pathname.startsWith("/v1/")) {
+      const sent = request.headers.get("x-api-key") ?? request.headers.get("authorization")?.replace(/^Bearer /, "");
+      if (sent !== this.#apiKey) {
+        return anthropic
+          ? json({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } }, 401)
+          : json({ error: { message: `Incorrect API key provided: ${sent}`, type: "invalid_request_error" } }, 401);
+      }
+    }
+    switch (`${request.method} ${url.pathname}`) {
+      case "GET /api/tags":
+        return json({ models: this.models.map((name) => ({ name, model: name, size: 1 })) });
+      case "GET /api/version":
+        return json({ version: "0.0.0-fake" });
+      case "GET /v1/models":
+        return anthropic
+          ? json({
+            data: this.models.map((id) => ({
+              id,
+              type: "model",
+              display_name: id,
+              created_at: "2026-01-01T00:00:00Z",
+            })),
+            has_more: false,
+            first_id: this.models[0] ?? null,
+            last_id: this.models.at(-1) ?? null,
+          })
+          : json({
+            object: "list",
+            data: this.models.map((id) => ({ id, object: "model", created: 0, owned_by: "fake" })),
+          });
+      case "POST /v1/chat/completions":
+        return this.#reply(record, openaiReply);
+      case "POST /v1/messages":
+        return this.#reply(record, anthropicReply);
+      default:
+        return json({ error: { message: `no route ${request.method} ${url.pathname}` } }, 404);
+    }
+  }
+
+  #reply(
+    record: RecordedRequest,
+    format: (reply: Required<Pick<ScriptedReply, "usage">> & ScriptedReply, streaming: boolean) => Response,
+  ): Response {
+    const reply = this.#queue.shift() ?? { text: `echo: ${lastUserText(record.body)}` };
+    if (reply.status) {
+      return json(reply.errorBody ?? { error: { message: `scripted ${reply.status}` } }, reply.status, reply.headers);
+    }
+    return format({ usage: { input: 11, output: 7 }, ...reply }, record.body?.stream === true);
+  }
+}
+
+function lastUserText(body: Record<string, unknown> | undefined): string {
+  const messages = (body?.messages ?? []) as { role: string; content: unknown }[];
+  const last = messages.filter((m) => m.role === "user").at(-1);
+  return typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
+}
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+function chunksOf(text: string | string[] | undefined): string[] {
+  if (text === undefined) return [];
+  return Array.isArray(text) ? text : text.split(/(?<= )/);
+}
+
+/** Streams SSE frames, honouring the delay and truncation of the script. */
+function sse(frames: string[], reply: ScriptedReply): Response {
+  const limit = reply.truncateAfter ?? Infinity;
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (let i = 0; i < frames.length; i++) {
+        if (i >= limit) break;
+        if (reply.chunkDelayMs && i > 0) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
+        try {
+          controller.enqueue(encoder.encode(frames[i]));
+        } catch {
+          return; // the client went away
+        }
+      }
+      try {
+        controller.close();
+      } catch { /* already closed by the client */ }
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+}
+
+function openaiReply(
+  reply: ScriptedReply & { usage: { input: number; output: number } },
+  streaming: boolean,
+): Response {
+  const id = "chatcmpl-fake";
+  const calls = (reply.toolCalls ?? []).map((c, i) => ({ ...c, id: c.id ?? `call_${i}` }));
+  const finish = calls.length ? "tool_calls" : "stop";
+  const usage = {
+    prompt_tokens: reply.usage.input,
+    completion_tokens: reply.usage.output,
+    total_tokens: reply.usage.input + reply.usage.output,
+  };
+  if (!streaming) {
+    const text = chunksOf(reply.text).join("");
+    return json({
+      id,
+      object: "chat.completion",
+      created: 0,
+      model: "fake",
+      choices: [{
+        index: 0,
+        finish_reason: finish,
+        message: {
+          role: "assistant",
+          content: text || null,
+          tool_calls: calls.length
+            ? calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }))
+            : undefined,
+        },
+      }],
+      usage,
+    });
+  }
+  const chunk = (delta: unknown, finish_reason: string | null = null) =>
+    `data: ${
+      JSON.stringify({
+        id,
+        object: "chat.completion.chunk",
+        created: 0,
+        model: "fake",
+        choices: [{ index: 0, delta, finish_reason }],
+      })
+    }\n\n`;
+  const frames = [chunk({ role: "assistant", content: "" })];
+  for (const piece of chunksOf(reply.text)) frames.push(chunk({ content: piece }));
+  calls.forEach((c, index) => {
+    frames.push(
+      chunk({ tool_calls: [{ index, id: c.id, type: "function", function: { name: c.name, arguments: "" } }] }),
+    );
+    // Arguments arrive in two pieces, as real servers split them.
+    const half = Math.ceil(c.arguments.length / 2);
+    for (const part of [c.arguments.slice(0, half), c.arguments.slice(half)]) {
+      frames.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+    }
+  });
+  frames.push(chunk({}, finish));
+  frames.push(
+    `data: ${
+      JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: "fake", choices: [], usage })
+    }\n\n`,
+  );
+  frames.push("data: [DONE]\n\n");
+  return sse(frames, reply);
+}
+
+function anthropicReply(
+  reply: ScriptedReply & { usage: { input: number; output: number } },
+  streaming: boolean,
+): Response {
+  const calls = (reply.toolCalls ?? []).map((c, i) => ({ ...c, id: c.id ?? `toolu_${i}` }));
+  const stop = calls.length ? "tool_use" : "end_turn";
+  const text = chunksOf(reply.text);
+  if (!streaming) {
+    return json({
+      id: "msg_fake",
+      type: "message",
+      role: "assistant",
+      model: "fake",
+      content: [
+        ...(text.length ? [{ type: "text", text: text.join("") }] : []),
+        ...calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: JSON.parse(c.arguments) })),
+      ],
+      stop_reason: stop,
+      stop_sequence: null,
+      usage: { input_tokens: reply.usage.input, output_tokens: reply.usage.output },
+    });
+  }
+  const event = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const frames = [event("message_start", {
+    message: {
+      id: "msg_fake",
+      type: "message",
+      role: "assistant",
+      model: "fake",
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: reply.usage.input, output_tokens: 1 },
+    },
+  })];
+  let index = 0;
+  if (text.length) {
+    frames.push(event("content_block_start", { index, content_block: { type: "text", text: "" } }));
+    for (const piece of text) {
+      frames.push(event("content_block_delta", { index, delta: { type: "text_delta", text: piece } }));
+    }
+    frames.push(event("content_block_stop", { index }));
+    index++;
+  }
+  for (const c of calls) {
+    frames.push(
+      event("content_block_start", { index, content_block: { type: "tool_use", id: c.id, name: c.name, input: {} } }),
+    );
+    frames.push(
+      event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: c.arguments } }),
+    );
+    frames.push(event("content_block_stop", { index }));
+    index++;
+  }
+  frames.push(
+    event("message_delta", {
+      delta: { stop_reason: stop, stop_sequence: null },
+      usage: { output_tokens: reply.usage.output },
+    }),
+  );
+  frames.push(event("message_stop", {}));
+  return sse(frames, reply);
+}

@@ -1,0 +1,87 @@
+/**
+ * Runs the real `pai` process exactly as `deno task pai` does, in an isolated
+ * home (`PAI_HOME` in a temp dir), with a cleared environment so that nothing
+ * from the developer's machine (keys, hosts) leaks into a test.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import denoJson from "../../deno.json" with { type: "json" };
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const MAIN = join(ROOT, "src", "main.ts");
+
+/** The flags of the `pai` task, so tests run PAI with the permissions users give it. */
+export const PAI_FLAGS: string[] = denoJson.tasks.pai.split(/\s+/).slice(2, -1);
+
+const denoDir = await (async () => {
+  if (Deno.env.get("DENO_DIR")) return Deno.env.get("DENO_DIR")!;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped", stderr: "null" })
+    .output();
+  return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
+})();
+
+/** A place for one test's PAI state; remove it with `cleanup()`. */
+export interface PaiHome {
+  dir: string;
+  cleanup(): void;
+}
+
+export function makePaiHome(): PaiHome {
+  const dir = Deno.makeTempDirSync({ prefix: "pai_test_" });
+  return { dir, cleanup: () => Deno.removeSync(dir, { recursive: true }) };
+}
+
+/** Options for {@linkcode runPai}. */
+export interface RunOptions {
+  home: PaiHome;
+  env?: Record<string, string>;
+  stdin?: string;
+  cwd?: string;
+}
+
+/** What a run printed and how it exited. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment a test's `pai` gets: only what it needs, plus the test's own variables. */
+export function paiEnv(home: PaiHome, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home.dir,
+    PAI_HOME: home.dir,
+    DENO_DIR: denoDir,
+    NO_COLOR: "1",
+    USER: "pai-tester",
+    // Nothing listens on port 9 (discard): no local Ollama unless a test points to one.
+    OLLAMA_HOST: "http://127.0.0.1:9",
+    LMSTUDIO_BASE_URL: "http://127.0.0.1:9/v1",
+    ...extra,
+  };
+}
+
+/** The command that starts `pai` with these arguments. */
+export function paiCommand(args: string[], options: RunOptions): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PAI_FLAGS, "--cached-only", MAIN, ...args],
+    cwd: options.cwd ?? options.home.dir,
+    clearEnv: true,
+    env: paiEnv(options.home, options.env),
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/** Runs `pai` to completion. */
+export async function runPai(args: string[], options: RunOptions): Promise<RunResult> {
+  const child = paiCommand(args, options).spawn();
+  const writer = child.stdin.getWriter();
+  if (options.stdin) await writer.write(new TextEncoder().encode(options.stdin));
+  await writer.close();
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
