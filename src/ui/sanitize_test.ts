@@ -3,6 +3,7 @@ import { neutralizeControls } from "./sanitize.ts";
 
 const ESC = "\x1b";
 /** Any raw control that a terminal would obey. */
+// deno-lint-ignore no-control-regex -- the test looks for exactly these characters
 const RAW_CONTROL = new RegExp("[\\x1b\\x07\\x9b\\x9c\\x9d\\r]");
 
 Deno.test("neutralizeControls() keeps ordinary text, newlines, tabs and non-Latin scripts", () => {
