@@ -35,6 +35,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
           usage: result.usage,
           sessionId: ctx.session.id,
           interrupted: result.interrupted,
+          incomplete: result.incomplete,
           stopReason: result.stopReason,
         })
       }\n`);
@@ -42,6 +43,12 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
     if (result.interrupted) {
       throw new PaiError("The answer was interrupted; what arrived is kept in the session", {
         exitCode: EXIT.INTERRUPTED,
+      });
+    }
+    if (result.incomplete) {
+      throw new PaiError(`The answer from ${ctx.session.provider} ended before it was complete`, {
+        exitCode: EXIT.PROVIDER,
+        hint: "The connection dropped mid-answer; what arrived is kept in the session. Try again",
       });
     }
   } finally {

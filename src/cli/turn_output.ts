@@ -22,11 +22,11 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
         stream: options.stream,
         onText: printer && ((piece) => printer.text(piece)),
       });
-      const note = !result.interrupted
-        ? undefined
-        : signal.aborted
+      const note = result.interrupted
         ? "[interrupted]"
-        : "[the answer ended before it was complete]";
+        : result.incomplete
+        ? "[the answer ended before it was complete]"
+        : undefined;
       printer?.end(note && dim(options.out!, note));
       return result;
     } catch (error) {

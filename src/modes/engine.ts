@@ -36,8 +36,10 @@ export interface TurnOptions {
 export interface TurnResult {
   text: string;
   usage: Usage;
-  /** Cut short by the user, or by a stream that ended before the model finished. */
+  /** Cut short by the user (Ctrl+C). */
   interrupted: boolean;
+  /** The stream ended before the model finished its answer (a dropped connection). */
+  incomplete: boolean;
   /** Why the model stopped (`incomplete` when the stream broke off). */
   stopReason: string;
   toolCalls: ToolCall[];
@@ -54,6 +56,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     text: "",
     usage: { inputTokens: 0, outputTokens: 0 },
     interrupted: false,
+    incomplete: false,
     stopReason: "incomplete",
     toolCalls: [],
   };
@@ -88,11 +91,17 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     appendAudit(db, { ...who, kind: "error", payload: redactSecrets(message) });
     throw error;
   }
-  result.interrupted = options.signal.aborted || result.stopReason === "incomplete";
+  result.interrupted = options.signal.aborted;
+  result.incomplete = !result.interrupted && result.stopReason === "incomplete";
   appendAudit(db, { ...who, kind: "response", usage: result.usage, payload: result.text });
   appendMessages(db, session.id, [
     { role: "user", content: userText, mode: profile.mode, interrupted: false },
-    { role: "assistant", content: result.text, mode: profile.mode, interrupted: result.interrupted },
+    {
+      role: "assistant",
+      content: result.text,
+      mode: profile.mode,
+      interrupted: result.interrupted || result.incomplete,
+    },
   ]);
   touchSession(db, session.id, profile.mode);
   return result;

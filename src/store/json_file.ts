@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { EXIT, PaiError } from "../core/errors.ts";
+import { locateJsonError } from "./json_locate.ts";
 
 /** Reads and validates `path`; `undefined` when the file does not exist. */
 export function readJsonFile<S extends z.ZodType>(path: string, schema: S): z.output<S> | undefined {
@@ -26,8 +27,13 @@ export function parseJsonText<S extends z.ZodType>(path: string, text: string, s
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw broken(path, `${locate(text, message)}invalid JSON (${message.replace(/\s*\(line \d+ column \d+\)/, "")})`);
+    const found = locateJsonError(text);
+    throw broken(
+      path,
+      found
+        ? `line ${found.line}, column ${found.column}: invalid JSON: ${found.reason}`
+        : `invalid JSON: ${error instanceof Error ? error.message : error}`,
+    );
   }
   const result = schema.safeParse(data);
   if (result.success) return result.data;
@@ -41,15 +47,4 @@ function broken(path: string, what: string): PaiError {
     exitCode: EXIT.CONFIG,
     hint: "Fix the file by hand; PAI never rewrites a file it cannot parse",
   });
-}
-
-/** "line L, column C: " from the position V8 reports, if it reports one. */
-function locate(text: string, message: string): string {
-  const position = message.match(/at position (\d+)/)?.[1];
-  const offset = position === undefined
-    ? (/end of JSON|Unexpected end/i.test(message) ? text.length : -1)
-    : Number(position);
-  if (offset < 0) return "";
-  const before = text.slice(0, offset).split("\n");
-  return `line ${before.length}, column ${before.at(-1)!.length + 1}: `;
 }

@@ -10,7 +10,7 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 /** Streams one answer to an output. */
 export class AnswerPrinter {
   #out: Output;
-  #timer?: number;
+  #timer?: ReturnType<typeof setInterval>;
   #lastChar = "\n";
 
   constructor(out: Output) {
@@ -38,7 +38,7 @@ export class AnswerPrinter {
   /** Ends the answer on a fresh line, with an optional note of PAI's own (written as is). */
   end(note?: string): void {
     this.#stopSpinner();
-    if (note) this.#out.write(`${this.#lastChar === "\n" ? "" : " "}${note}\n`);
+    if (note) this.#out.write(`${/\s/.test(this.#lastChar) ? "" : " "}${note}\n`);
     else if (this.#lastChar !== "\n") this.#out.write("\n");
     this.#lastChar = "\n";
   }

@@ -20,6 +20,16 @@ const denoDir = await (async () => {
   return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
 })();
 
+/** A loopback port with nothing listening on it (bound, then released). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+const NOBODY = closedPort();
+
 /** A place for one test's PAI state; remove it with `cleanup()`. */
 export interface PaiHome {
   dir: string;
@@ -55,9 +65,9 @@ export function paiEnv(home: PaiHome, extra: Record<string, string> = {}): Recor
     DENO_DIR: denoDir,
     NO_COLOR: "1",
     USER: "pai-tester",
-    // Nothing listens on port 9 (discard): no local Ollama unless a test points to one.
-    OLLAMA_HOST: "http://127.0.0.1:9",
-    LMSTUDIO_BASE_URL: "http://127.0.0.1:9/v1",
+    // Nothing listens there: no local Ollama or LM Studio unless a test points to one.
+    OLLAMA_HOST: `http://127.0.0.1:${NOBODY}`,
+    LMSTUDIO_BASE_URL: `http://127.0.0.1:${NOBODY}/v1`,
     ...extra,
   };
 }
