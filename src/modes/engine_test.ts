@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import type { StreamEvent } from "../core/types.ts";
+import type { ChatRequest, Provider } from "../providers/provider.ts";
+import { resolveProvider } from "../providers/registry.ts";
+import { DEFAULT_CONFIG } from "../store/config.ts";
+import { type Database, openDatabase } from "../store/db.ts";
+import { listMessages } from "../store/messages.ts";
+import { createSession } from "../store/sessions.ts";
+import { runTurn, type TurnContext } from "./engine.ts";
+import { CHAT, PROMPT } from "./profiles.ts";
+
+/** A provider that plays back scripted events and remembers the requests it got. */
+class ScriptedProvider implements Provider {
+  readonly resolved = resolveProvider({ provider: "ollama", model: "m" }, { env: () => undefined });
+  readonly requests: ChatRequest[] = [];
+  constructor(private readonly script: (signal: AbortSignal) => AsyncIterable<StreamEvent>) {}
+  stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+    this.requests.push(request);
+    return this.script(signal);
+  }
+  listModels(): Promise<string[]> {
+    return Promise.resolve(["m"]);
+  }
+}
+
+function setup(provider: Provider): { ctx: TurnContext; db: Database; dir: string } {
+  const dir = Deno.makeTempDirSync();
+  const db = openDatabase(dir);
+  const session = createSession(db, {
+    provider: "ollama",
+    model: "m",
+    baseUrl: null,
+    apiKeyEnv: null,
+    systemRole: "system",
+  });
+  return { ctx: { db, provider, session, config: { ...DEFAULT_CONFIG }, profile: CHAT }, db, dir };
+}
+
+function teardown(db: Database, dir: string): void {
+  db.close();
+  Deno.removeSync(dir, { recursive: true });
+}
+
+Deno.test("runTurn() sends chat history but not prompt-mode history, and records both turns", async () => {
+  const provider = new ScriptedProvider(async function* () {
+    yield { type: "text", text: "hi" };
+    yield { type: "usage", usage: { inputTokens: 3, outputTokens: 1 } };
+    yield { type: "stop", reason: "stop" };
+  });
+  const { ctx, db, dir } = setup(provider);
+  try {
+    const signal = new AbortController().signal;
+    await runTurn(ctx, "one", { signal, stream: true });
+    await runTurn({ ...ctx, profile: PROMPT }, "side question", { signal, stream: true });
+    const result = await runTurn(ctx, "two", { signal, stream: true });
+    assert.deepEqual(result.usage, { inputTokens: 3, outputTokens: 1 });
+    assert.deepEqual(provider.requests[1].messages.map((m) => m.content), ["side question"]);
+    assert.deepEqual(provider.requests[2].messages.map((m) => m.content), ["one", "hi", "two"]);
+    assert.equal(provider.requests[2].system, DEFAULT_CONFIG.systemPrompt);
+    assert.equal(listMessages(db, ctx.session.id).length, 6);
+  } finally {
+    teardown(db, dir);
+  }
+});
+
+Deno.test("runTurn() keeps what arrived before an abort, marked interrupted", async () => {
+  const controller = new AbortController();
+  const provider = new ScriptedProvider(async function* (signal) {
+    yield { type: "text", text: "partial " };
+    controller.abort();
+    if (signal.aborted) return; // as the adapters do: an aborted stream ends quietly
+    yield { type: "text", text: "never" };
+  });
+  const { ctx, db, dir } = setup(provider);
+  try {
+    const seen: string[] = [];
+    const result = await runTurn(ctx, "q", { signal: controller.signal, stream: true, onText: (t) => seen.push(t) });
+    assert.equal(result.interrupted, true);
+    assert.equal(result.incomplete, false);
+    assert.deepEqual(seen, ["partial "]);
+    const stored = listMessages(db, ctx.session.id);
+    assert.deepEqual(stored.map((m) => [m.content, m.interrupted]), [["q", false], ["partial ", true]]);
+  } finally {
+    teardown(db, dir);
+  }
+});
+
+Deno.test("runTurn() records a provider error in the audit log (redacted) and keeps no half turn", async () => {
+  const provider = new ScriptedProvider(async function* () {
+    yield { type: "text", text: "x" };
+    throw new Error("boom with sk-abcdefghijklmnopqrstuvwx");
+  });
+  const { ctx, db, dir } = setup(provider);
+  try {
+    await assert.rejects(runTurn(ctx, "q", { signal: new AbortController().signal, stream: true }), /boom/);
+    assert.equal(listMessages(db, ctx.session.id).length, 0);
+    const error = db.prepare("SELECT payload FROM audit_log WHERE kind = 'error'").get();
+    assert.equal(error?.payload, "boom with [REDACTED]");
+  } finally {
+    teardown(db, dir);
+  }
+});

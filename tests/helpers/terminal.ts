@@ -1,0 +1,68 @@
+/**
+ * Runs `pai` in a real pseudo-terminal (util-linux `script`), so that tests
+ * type keys (Ctrl+C as the byte 0x03, Ctrl+D as 0x04) and read the screen as
+ * a user would. The terminal, not the test, turns Ctrl+C into SIGINT.
+ */
+import { MAIN, PAI_FLAGS, paiEnv, type PaiHome } from "./run_pai.ts";
+
+const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+
+/** A `pai` process on a terminal. */
+export class TerminalSession {
+  #child: Deno.ChildProcess;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #screen = "";
+  #reading: Promise<void>;
+
+  constructor(args: string[], home: PaiHome, env: Record<string, string> = {}) {
+    // `exec`: otherwise the shell that `script` starts also gets the terminal's SIGINT and exits 130 itself.
+    const command = `exec ${
+      [Deno.execPath(), "run", ...PAI_FLAGS, "--cached-only", MAIN, ...args].map(quote).join(" ")
+    }`;
+    const child = new Deno.Command("script", {
+      args: ["-qfec", command, "/dev/null"],
+      cwd: home.dir,
+      clearEnv: true,
+      env: { ...paiEnv(home, env), TERM: "xterm-256color", COLUMNS: "120", LINES: "40" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#child = child;
+    this.#writer = child.stdin.getWriter();
+    this.#reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of child.stdout) this.#screen += decoder.decode(chunk, { stream: true });
+    })();
+  }
+
+  /** Everything the terminal showed so far. */
+  get screen(): string {
+    return this.#screen;
+  }
+
+  /** Types text (use "\r" for Enter, "\x03" for Ctrl+C, "\x04" for Ctrl+D). */
+  async type(text: string): Promise<void> {
+    await this.#writer.write(new TextEncoder().encode(text));
+  }
+
+  /** Waits until the screen shows `text` after position `from`; fails after `timeoutMs` with the screen. */
+  async waitFor(text: string, from = 0, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const at = this.#screen.indexOf(text, from);
+      if (at >= 0) return at + text.length;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`the terminal never showed ${JSON.stringify(text)}; it shows:\n${this.#screen}`);
+  }
+
+  /** Waits for the process to end and returns its exit code. */
+  async exit(): Promise<number> {
+    await this.#writer.close().catch(() => {});
+    const status = await this.#child.status;
+    await this.#reading;
+    await this.#child.stderr.cancel();
+    return status.code;
+  }
+}

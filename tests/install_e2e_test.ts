@@ -1,0 +1,48 @@
+/** End to end: `deno task install` gives a global `pai` that works from any directory. */
+import assert from "node:assert/strict";
+import { FakeModelServer } from "./fakes/fake_model_server.ts";
+import { makePaiHome, paiEnv, ROOT } from "./helpers/run_pai.ts";
+
+Deno.test("deno task install honours DENO_INSTALL_ROOT and the installed pai runs from another directory", async () => {
+  const home = makePaiHome();
+  const server = FakeModelServer.start({ models: ["llama-local"] });
+  try {
+    const root = `${home.dir}/install-root`;
+    const install = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "install"],
+      cwd: ROOT,
+      clearEnv: true,
+      env: paiEnv(home, { DENO_INSTALL_ROOT: root }),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(install.code, 0, new TextDecoder().decode(install.stderr));
+    const workspace = `${home.dir}/some/project`;
+    Deno.mkdirSync(workspace, { recursive: true });
+    const pai = (args: string[]) =>
+      new Deno.Command(`${root}/bin/pai`, {
+        args,
+        cwd: workspace,
+        clearEnv: true,
+        // The installed script calls `deno` from PATH, as a user's shell would.
+        env: paiEnv(home, {
+          OLLAMA_HOST: server.url,
+          PATH: `${Deno.execPath().replace(/\/[^/]+$/, "")}:/usr/bin:/bin`,
+        }),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const version = await pai(["--version"]);
+    assert.equal(
+      new TextDecoder().decode(version.stdout).trim(),
+      (await import("../deno.json", { with: { type: "json" } })).default.version,
+    );
+    const init = await pai(["init", "ollama", "--model", "llama-local"]);
+    assert.equal(init.code, 0, new TextDecoder().decode(init.stderr));
+    const answer = await pai(["prompt", "from anywhere"]);
+    assert.equal(new TextDecoder().decode(answer.stdout), "echo: from anywhere\n");
+  } finally {
+    await server.close();
+    home.cleanup();
+  }
+});
