@@ -71,14 +71,14 @@ Deno.test("several pai processes at once keep the database and the audit chain i
     const db = openDatabase(s.home.dir);
     try {
       assert.equal(db.prepare("PRAGMA integrity_check").get()?.integrity_check, "ok");
-      assert.equal(firstBrokenRow(db), undefined);
+      assert.equal(await firstBrokenRow(db), undefined);
       const kinds = db.prepare("SELECT kind, count(*) AS n FROM audit_log GROUP BY kind ORDER BY kind").all();
       assert.deepEqual(kinds.map((k) => [k.kind, k.n]), [["prompt", 6], ["response", 6], ["session", 1]]);
       const row = db.prepare("SELECT os_user, provider, model FROM audit_log WHERE kind = 'response' LIMIT 1").get();
       assert.deepEqual({ ...row }, { os_user: "pai-tester", provider: "openai", model: "m" });
       // Tampering with any row breaks the chain from there.
       db.exec("UPDATE audit_log SET payload = 'forged' WHERE id = 3");
-      assert.equal(firstBrokenRow(db), 3);
+      assert.equal(await firstBrokenRow(db), 3);
     } finally {
       db.close();
     }

@@ -3,9 +3,8 @@
  * each carrying the hash of the previous row so that an edit or a deletion
  * anywhere breaks the chain from that row on.
  */
-import { createHash } from "node:crypto";
 import type { Mode, Usage } from "../core/types.ts";
-import { type Database, inTransaction } from "../store/db.ts";
+import type { Database } from "../store/db.ts";
 
 /** What kind of event a row records. More kinds arrive with tools, policy and budgets. */
 export type AuditKind = "prompt" | "response" | "error" | "session";
@@ -24,8 +23,10 @@ export interface AuditEntry {
 /** The hash that the first row chains to. */
 export const GENESIS_HASH = "0".repeat(64);
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+/** SHA-256 in hex, through WebCrypto (`node:crypto` costs ~14 ms of start-up to import). */
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The OS user PAI runs as (from the environment: no extra permission needed). */
@@ -50,13 +51,18 @@ const CHAINED_COLUMNS = [
 
 type ChainedFields = Record<typeof CHAINED_COLUMNS[number], string | number | null>;
 
-function rowHash(row: ChainedFields): string {
+function rowHash(row: ChainedFields): Promise<string> {
   return sha256(JSON.stringify(CHAINED_COLUMNS.map((c) => row[c])));
 }
 
-/** Appends one row, chained to the last one, inside a write transaction. */
-export function appendAudit(db: Database, entry: AuditEntry, now = new Date()): void {
-  inTransaction(db, () => {
+/**
+ * Appends one row, chained to the last one. The write lock is taken before
+ * the last hash is read, so rows from several processes chain in order.
+ */
+export async function appendAudit(db: Database, entry: AuditEntry, now = new Date()): Promise<void> {
+  const payloadHash = await sha256(entry.payload);
+  db.exec("BEGIN IMMEDIATE");
+  try {
     const last = db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get();
     const prevHash = typeof last?.hash === "string" ? last.hash : GENESIS_HASH;
     const row: ChainedFields = {
@@ -69,10 +75,10 @@ export function appendAudit(db: Database, entry: AuditEntry, now = new Date()): 
       kind: entry.kind,
       input_tokens: entry.usage?.inputTokens ?? 0,
       output_tokens: entry.usage?.outputTokens ?? 0,
-      payload_hash: sha256(entry.payload),
+      payload_hash: payloadHash,
       prev_hash: prevHash,
     };
-    const hash = rowHash(row);
+    const hash = await rowHash(row);
     db.prepare(
       `INSERT INTO audit_log (ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
                               payload, payload_hash, prev_hash, hash)
@@ -92,7 +98,11 @@ export function appendAudit(db: Database, entry: AuditEntry, now = new Date()): 
       row.prev_hash,
       hash,
     );
-  });
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
 }
 
 /** Tokens used so far by a session, from its response rows. */
@@ -107,12 +117,14 @@ export function sessionUsage(db: Database, sessionId: string): Usage {
  * Re-walks the chain; returns the id of the first row whose hash does not
  * match, or `undefined` when the whole log is intact.
  */
-export function firstBrokenRow(db: Database): number | undefined {
+export async function firstBrokenRow(db: Database): Promise<number | undefined> {
   let prev = GENESIS_HASH;
   const rows = db.prepare("SELECT * FROM audit_log ORDER BY id").iterate();
   for (const r of rows) {
     const row = Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, r[c]])) as unknown as ChainedFields;
-    if (r.prev_hash !== prev || sha256(String(r.payload)) !== r.payload_hash || rowHash(row) !== r.hash) {
+    const intact = r.prev_hash === prev && await sha256(String(r.payload)) === r.payload_hash &&
+      await rowHash(row) === r.hash;
+    if (!intact) {
       return Number(r.id);
     }
     prev = String(r.hash);

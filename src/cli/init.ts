@@ -54,7 +54,7 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
       stderr.write(`Note: could not list the models at ${resolved.baseUrl}; "${model}" was not checked.\n`);
     }
     const session = createSession(db, choice);
-    appendAudit(db, {
+    await appendAudit(db, {
       kind: "session",
       sessionId: session.id,
       provider,

@@ -16,7 +16,7 @@ export async function reset(this: CommandContext): Promise<void> {
       return;
     }
     const removed = clearMessages(db, session.id);
-    appendAudit(db, {
+    await appendAudit(db, {
       kind: "session",
       sessionId: session.id,
       provider: session.provider,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { paiPaths } from "./paths.ts";
+import { join, paiPaths } from "./paths.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -15,4 +15,9 @@ Deno.test("paiPaths() follows the XDG variables, then HOME", () => {
     configDir: "/home/u/.config/pai",
     dataDir: "/d/pai",
   });
+});
+
+Deno.test("join() joins with single slashes and keeps a leading one", () => {
+  assert.equal(join("/tmp/p/", "pai.db"), "/tmp/p/pai.db");
+  assert.equal(join("rel", "", "a"), "rel/a");
 });

@@ -50,7 +50,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   const { db, provider, session, profile } = ctx;
   const history = profile.sendsHistory ? listMessages(db, session.id, profile.mode) : [];
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
-  appendAudit(db, { ...who, kind: "prompt", payload: userText });
+  await appendAudit(db, { ...who, kind: "prompt", payload: userText });
 
   const result: TurnResult = {
     text: "",
@@ -88,12 +88,12 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    appendAudit(db, { ...who, kind: "error", payload: redactSecrets(message) });
+    await appendAudit(db, { ...who, kind: "error", payload: redactSecrets(message) });
     throw error;
   }
   result.interrupted = options.signal.aborted;
   result.incomplete = !result.interrupted && result.stopReason === "incomplete";
-  appendAudit(db, { ...who, kind: "response", usage: result.usage, payload: result.text });
+  await appendAudit(db, { ...who, kind: "response", usage: result.usage, payload: result.text });
   appendMessages(db, session.id, [
     { role: "user", content: userText, mode: profile.mode, interrupted: false },
     {

@@ -89,7 +89,7 @@ async function startDefaultSession(
     });
   }
   const session = createSession(db, { ...choice, baseUrl: null, apiKeyEnv: null, systemRole: "system" });
-  appendAudit(db, {
+  await appendAudit(db, {
     kind: "session",
     sessionId: session.id,
     provider: session.provider,

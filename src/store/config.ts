@@ -1,5 +1,5 @@
 /** PAI's optional `config.json`, with the defaults that apply when it is absent. */
-import { join } from "node:path";
+import { join } from "../core/paths.ts";
 import { readJsonFile } from "./json_file.ts";
 
 /** The settings PAI runs with. */

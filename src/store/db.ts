@@ -5,7 +5,7 @@
  * numbered migrations applied inside one exclusive transaction.
  */
 import { DatabaseSync } from "node:sqlite";
-import { join } from "node:path";
+import { join } from "../core/paths.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { MIGRATIONS } from "./migrations.ts";
 
@@ -83,17 +83,4 @@ function ensurePrivateFile(dir: string, path: string): void {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Runs `work` in an IMMEDIATE transaction (takes the write lock up front, so no deadlock on upgrade). */
-export function inTransaction<T>(db: Database, work: () => T): T {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const result = work();
-    db.exec("COMMIT");
-    return result;
-  } catch (error) {
-    db.exec("ROLLBACK");
-    throw error;
-  }
 }

@@ -1,0 +1,1 @@
+// The baseline: what a bare `deno run` costs on this machine.
