@@ -131,6 +131,7 @@ Deno.test("model output cannot move the cursor, clear the screen, hide links or 
     s.server.enqueue({ text: [hostile] });
     const out = await runPai(["prompt", "hi"], { home: s.home, env: s.env });
     assert.equal(out.code, 0, out.stderr);
+    // deno-lint-ignore no-control-regex -- looking for exactly these raw controls
     assert.ok(!/[\x1b\x07\x9b]/.test(out.stdout), JSON.stringify(out.stdout));
     assert.match(out.stdout, /^ok␛\[2J/);
   } finally {

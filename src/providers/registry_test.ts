@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PaiError } from "../core/errors.ts";
+import type { PaiError } from "../core/errors.ts";
 import { isLocalHost, parseProviderName, resolveProvider } from "./registry.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];

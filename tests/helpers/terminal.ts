@@ -19,8 +19,12 @@ export class TerminalSession {
     const command = `exec ${
       [Deno.execPath(), "run", ...PAI_FLAGS, "--cached-only", MAIN, ...args].map(quote).join(" ")
     }`;
+    // util-linux and BSD (macOS) `script` take their arguments differently.
+    const scriptArgs = Deno.build.os === "darwin"
+      ? ["-q", "/dev/null", "sh", "-c", command]
+      : ["-qfec", command, "/dev/null"];
     const child = new Deno.Command("script", {
-      args: ["-qfec", command, "/dev/null"],
+      args: scriptArgs,
       cwd: home.dir,
       clearEnv: true,
       env: { ...paiEnv(home, env), TERM: "xterm-256color", COLUMNS: "120", LINES: "40" },
