@@ -1,25 +1,15 @@
 /** The Anthropic Messages adapter. */
 import Anthropic from "@anthropic-ai/sdk";
 import type { StreamEvent, ToolCall, Usage } from "../core/types.ts";
-import { providerError } from "./errors.ts";
 import { quotaAwareFetch } from "./http.ts";
-import type { ChatRequest, ClientOptions, Provider } from "./provider.ts";
+import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
+import { SdkProvider } from "./sdk_provider.ts";
 
 type RawEvent = Anthropic.Messages.RawMessageStreamEvent;
 
 /** A provider speaking Anthropic's Messages protocol (the system prompt is its own field there). */
-export class AnthropicProvider implements Provider {
-  readonly resolved: ResolvedProvider;
-  #client: Anthropic;
-  #maxRetries: number;
-
-  private constructor(resolved: ResolvedProvider, client: Anthropic, maxRetries: number) {
-    this.resolved = resolved;
-    this.#client = client;
-    this.#maxRetries = maxRetries;
-  }
-
+export class AnthropicProvider extends SdkProvider<Anthropic> {
   /** Builds the client; never lets the SDK read credentials from the environment by itself. */
   static create(resolved: ResolvedProvider, options: ClientOptions): Promise<AnthropicProvider> {
     const client = new Anthropic({
@@ -33,48 +23,37 @@ export class AnthropicProvider implements Provider {
     return Promise.resolve(new AnthropicProvider(resolved, client, options.maxRetries));
   }
 
-  async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+  protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const body = {
       model: this.resolved.model,
       max_tokens: request.maxTokens,
       ...(request.system ? { system: request.system } : {}),
       messages: request.messages.map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
     };
-    try {
-      if (!request.stream) {
-        const message = await this.#client.messages.create({ ...body, stream: false }, { signal });
-        for (const block of message.content) {
-          if (block.type === "text") yield { type: "text", text: block.text };
-          if (block.type === "tool_use") {
-            yield {
-              type: "tool_call",
-              call: { id: block.id, name: block.name, arguments: JSON.stringify(block.input) },
-            };
-          }
+    if (!request.stream) {
+      const message = await this.client.messages.create({ ...body, stream: false }, { signal });
+      for (const block of message.content) {
+        if (block.type === "text") yield { type: "text", text: block.text };
+        if (block.type === "tool_use") {
+          yield {
+            type: "tool_call",
+            call: { id: block.id, name: block.name, arguments: JSON.stringify(block.input) },
+          };
         }
-        yield {
-          type: "usage",
-          usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
-        };
-        yield { type: "stop", reason: message.stop_reason ?? "end_turn" };
-        return;
       }
-      const stream = await this.#client.messages.create({ ...body, stream: true }, { signal });
-      yield* readEvents(stream);
-    } catch (error) {
-      if (signal.aborted) return;
-      throw providerError(error, this.resolved, this.#maxRetries);
+      yield {
+        type: "usage",
+        usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      };
+      yield { type: "stop", reason: message.stop_reason ?? "end_turn" };
+      return;
     }
+    const stream = await this.client.messages.create({ ...body, stream: true }, { signal });
+    yield* readEvents(stream);
   }
 
-  async listModels(signal: AbortSignal): Promise<string[]> {
-    try {
-      const ids: string[] = [];
-      for await (const model of this.#client.models.list({}, { signal })) ids.push(model.id);
-      return ids;
-    } catch (error) {
-      throw providerError(error, this.resolved, this.#maxRetries);
-    }
+  protected modelIds(signal: AbortSignal): AsyncIterable<{ id: string }> {
+    return this.client.models.list({}, { signal });
   }
 }
 

@@ -4,26 +4,16 @@
  */
 import OpenAI from "openai";
 import type { StreamEvent, ToolCall, Usage } from "../core/types.ts";
-import { providerError } from "./errors.ts";
 import { quotaAwareFetch } from "./http.ts";
-import type { ChatRequest, ClientOptions, Provider } from "./provider.ts";
+import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
+import { SdkProvider } from "./sdk_provider.ts";
 import { placeSystemPrompt } from "./system_prompt.ts";
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 
 /** A provider speaking OpenAI's chat-completions protocol. */
-export class OpenAIChatProvider implements Provider {
-  readonly resolved: ResolvedProvider;
-  #client: OpenAI;
-  #maxRetries: number;
-
-  private constructor(resolved: ResolvedProvider, client: OpenAI, maxRetries: number) {
-    this.resolved = resolved;
-    this.#client = client;
-    this.#maxRetries = maxRetries;
-  }
-
+export class OpenAIChatProvider extends SdkProvider<OpenAI> {
   /** Builds the client; never lets the SDK read keys or ids from the environment by itself. */
   static create(resolved: ResolvedProvider, options: ClientOptions): Promise<OpenAIChatProvider> {
     const client = new OpenAI({
@@ -40,49 +30,38 @@ export class OpenAIChatProvider implements Provider {
     return Promise.resolve(new OpenAIChatProvider(resolved, client, options.maxRetries));
   }
 
-  async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+  protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const messages = placeSystemPrompt(request.system, request.messages, this.resolved.systemRole);
     // OpenAI's newer models reject `max_tokens`; many compatible servers know only `max_tokens`.
     const limit = this.resolved.spec.name === "openai"
       ? { max_completion_tokens: request.maxTokens }
       : { max_tokens: request.maxTokens };
     const body = { model: this.resolved.model, messages, ...limit };
-    try {
-      if (!request.stream) {
-        const completion = await this.#client.chat.completions.create({ ...body, stream: false }, { signal });
-        const choice = completion.choices[0];
-        if (choice?.message.content) yield { type: "text", text: choice.message.content };
-        for (const call of choice?.message.tool_calls ?? []) {
-          if (call.type === "function") {
-            yield {
-              type: "tool_call",
-              call: { id: call.id, name: call.function.name, arguments: call.function.arguments },
-            };
-          }
+    if (!request.stream) {
+      const completion = await this.client.chat.completions.create({ ...body, stream: false }, { signal });
+      const choice = completion.choices[0];
+      if (choice?.message.content) yield { type: "text", text: choice.message.content };
+      for (const call of choice?.message.tool_calls ?? []) {
+        if (call.type === "function") {
+          yield {
+            type: "tool_call",
+            call: { id: call.id, name: call.function.name, arguments: call.function.arguments },
+          };
         }
-        if (completion.usage) yield { type: "usage", usage: usageOf(completion.usage) };
-        yield { type: "stop", reason: choice?.finish_reason ?? "stop" };
-        return;
       }
-      const stream = await this.#client.chat.completions.create(
-        { ...body, stream: true, stream_options: { include_usage: true } },
-        { signal },
-      );
-      yield* readChunks(stream);
-    } catch (error) {
-      if (signal.aborted) return;
-      throw providerError(error, this.resolved, this.#maxRetries);
+      if (completion.usage) yield { type: "usage", usage: usageOf(completion.usage) };
+      yield { type: "stop", reason: choice?.finish_reason ?? "stop" };
+      return;
     }
+    const stream = await this.client.chat.completions.create(
+      { ...body, stream: true, stream_options: { include_usage: true } },
+      { signal },
+    );
+    yield* readChunks(stream);
   }
 
-  async listModels(signal: AbortSignal): Promise<string[]> {
-    try {
-      const ids: string[] = [];
-      for await (const model of this.#client.models.list({ signal })) ids.push(model.id);
-      return ids;
-    } catch (error) {
-      throw providerError(error, this.resolved, this.#maxRetries);
-    }
+  protected modelIds(signal: AbortSignal): AsyncIterable<{ id: string }> {
+    return this.client.models.list({ signal });
   }
 }
 
