@@ -17,6 +17,25 @@ const streamFlag = {
   brief: "Stream the answer as it arrives (--no-stream waits for the whole answer)",
 } as const;
 
+const grantFlags = {
+  allowRead: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    brief: "Pre-grant read of these paths (comma-separated), as Deno's flag",
+  },
+  allowWrite: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant write of these paths" },
+  allowNet: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant net to these host[:port]s" },
+  tools: { kind: "boolean", default: true, brief: "Offer tools to the model (--no-tools for models without)" },
+} as const;
+
+/** Parses a whole number of at least 1 for a limit flag. */
+function positiveInteger(input: string): number {
+  const n = Number(input);
+  if (!Number.isInteger(n) || n < 1) throw new PaiError(`Expected a whole number of at least 1, got "${input}"`);
+  return n;
+}
+
 const init = buildCommand({
   loader: async () => (await import("./cli/init.ts")).init,
   parameters: {
@@ -63,7 +82,12 @@ const prompt = buildCommand({
   loader: async () => (await import("./cli/prompt.ts")).prompt,
   parameters: {
     positional: { kind: "array", parameter: { brief: "The prompt", placeholder: "text", parse: String } },
-    flags: { stream: streamFlag, json: jsonFlag },
+    flags: {
+      stream: streamFlag,
+      json: jsonFlag,
+      maxChain: { kind: "parsed", parse: positiveInteger, default: "3", brief: "Rounds of tool calls at most" },
+      ...grantFlags,
+    },
   },
   docs: {
     brief: "Send one prompt and print the answer",
@@ -74,12 +98,52 @@ const prompt = buildCommand({
 
 const chat = buildCommand({
   loader: async () => (await import("./cli/chat.ts")).chat,
-  parameters: { flags: { stream: streamFlag } },
+  parameters: { flags: { stream: streamFlag, ...grantFlags } },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
     fullDescription: "End with exit, quit, Ctrl+D or Ctrl+C. Ctrl+C during an answer stops only that answer.\n" +
       "With piped stdin, each line is one message.",
   },
+});
+
+const agent = buildCommand({
+  loader: async () => (await import("./cli/agent.ts")).agent,
+  parameters: {
+    positional: { kind: "array", parameter: { brief: "The goal", placeholder: "goal", parse: String } },
+    flags: {
+      maxSteps: { kind: "parsed", parse: positiveInteger, default: "20", brief: "Rounds of tool calls at most" },
+      maxSeconds: { kind: "parsed", parse: positiveInteger, default: "600", brief: "Wall-clock limit for tool calls" },
+      stream: streamFlag,
+      json: jsonFlag,
+      ...grantFlags,
+    },
+  },
+  docs: {
+    brief: "Work toward a goal with tools: prompt, tool calls, results, re-prompt, until done or a limit",
+    fullDescription: "Each tool call runs as its own sandboxed process with only the permissions granted for it.\n" +
+      "The agent may read and write inside the current directory; anything else is asked for. Example:\n" +
+      '  pai agent "Summarise notes/*.md into notes/summary.md"',
+  },
+});
+
+const toolsList = buildCommand({
+  loader: async () => (await import("./cli/tools.ts")).list,
+  parameters: { flags: { json: jsonFlag } },
+  docs: { brief: "List the tools and the permissions a call needs" },
+});
+
+const toolsShow = buildCommand({
+  loader: async () => (await import("./cli/tools.ts")).show,
+  parameters: {
+    flags: { json: jsonFlag },
+    positional: { kind: "tuple", parameters: [{ brief: "Tool name", placeholder: "name", parse: String }] },
+  },
+  docs: { brief: "Show a tool: arguments, permissions, saved approvals" },
+});
+
+const tools = buildRouteMap({
+  routes: { list: toolsList, show: toolsShow },
+  docs: { brief: "The tools the model may call" },
 });
 
 const status = buildCommand({
@@ -101,7 +165,7 @@ const providers = buildCommand({
 });
 
 const root = buildRouteMap({
-  routes: { init, prompt, chat, status, reset, providers },
+  routes: { init, prompt, chat, agent, tools, status, reset, providers },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",
   },

@@ -6,8 +6,15 @@
 import type { Mode, Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
 
-/** What kind of event a row records. More kinds arrive with tools, policy and budgets. */
-export type AuditKind = "prompt" | "response" | "error" | "session";
+/** What kind of event a row records. More kinds arrive with resources and budgets. */
+export type AuditKind =
+  | "prompt"
+  | "response"
+  | "error"
+  | "session"
+  | "tool_call"
+  | "policy_decision"
+  | "tool_result";
 
 /** One event to record. */
 export interface AuditEntry {

@@ -7,9 +7,10 @@ import { dim, stderr, stdout } from "../ui/output.ts";
 import { neutralizeControls } from "../ui/sanitize.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
+import { type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
-export interface ChatFlags {
+export interface ChatFlags extends ToolFlags {
   stream: boolean;
 }
 
@@ -24,7 +25,7 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
   const interactive = Deno.stdin.isTerminal();
   const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
   try {
-    const turn = { ...ctx, profile: CHAT };
+    const turn = await turnContext(ctx, CHAT, flags);
     if (interactive) {
       stderr.write(dim(
         stderr,

@@ -6,11 +6,13 @@ import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { readPipedStdin } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
+import { resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
-export interface PromptFlags {
+export interface PromptFlags extends ToolFlags {
   stream: boolean;
   json: boolean;
+  maxChain: number;
 }
 
 /** Sends the prompt (with piped stdin attached) and prints the answer. */
@@ -24,22 +26,13 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
   }
   const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
   try {
-    const turn = { ...ctx, profile: PROMPT };
-    const result = await printedTurn(turn, text, { stream: flags.stream, out: flags.json ? undefined : stdout });
-    if (flags.json) {
-      stdout.write(`${
-        JSON.stringify({
-          text: result.text,
-          provider: ctx.session.provider,
-          model: ctx.session.model,
-          usage: result.usage,
-          sessionId: ctx.session.id,
-          interrupted: result.interrupted,
-          incomplete: result.incomplete,
-          stopReason: result.stopReason,
-        })
-      }\n`);
-    }
+    const turn = await turnContext(ctx, PROMPT, flags);
+    const result = await printedTurn(turn, text, {
+      stream: flags.stream,
+      out: flags.json ? undefined : stdout,
+      maxToolRounds: flags.maxChain,
+    });
+    if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
     if (result.interrupted) {
       throw new PaiError("The answer was interrupted; what arrived is kept in the session", {
         exitCode: EXIT.INTERRUPTED,

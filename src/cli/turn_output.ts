@@ -1,7 +1,10 @@
-/** Runs one turn with the answer printed as it streams (shared by prompt and chat). */
+/** Runs one turn with the answer printed as it streams and each tool step shown (shared by the modes). */
+import { describePermissions } from "../policy/decide.ts";
 import { runTurn, type TurnContext, type TurnResult } from "../modes/engine.ts";
+import type { ToolExecution } from "../tools/tool_manager.ts";
 import { AnswerPrinter } from "../ui/answer_printer.ts";
-import { dim, type Output } from "../ui/output.ts";
+import { dim, type Output, stderr } from "../ui/output.ts";
+import { neutralizeControls } from "../ui/sanitize.ts";
 import { withInterrupt } from "./interrupt.ts";
 
 /** Options for {@linkcode printedTurn}. */
@@ -9,6 +12,21 @@ export interface PrintedTurnOptions {
   stream: boolean;
   /** Where the answer goes; nothing is printed when absent (as for `--json`). */
   out?: Output;
+  maxToolRounds?: number;
+  /** Wall-clock limit in milliseconds from now. */
+  timeLimitMs?: number;
+}
+
+/** One line for a tool call: the tool and its arguments, shortened and neutralised (they come from the model). */
+export function stepLine(name: string, args: string): string {
+  const shown = args.length > 160 ? `${args.slice(0, 160)}…` : args;
+  return neutralizeControls(`⚙ ${name} ${shown}`);
+}
+
+/** The outcome line of a step: the permissions it ran with, then what came of it. */
+export function outcomeLine(execution: ToolExecution): string {
+  const ran = execution.permissions ? `${describePermissions(execution.permissions)}: ` : "";
+  return neutralizeControls(`  ${execution.ok ? "✓" : "✗"} ${ran}${execution.summary.slice(0, 300)}`);
 }
 
 /** Runs a turn; Ctrl+C stops the answer, which is kept and marked interrupted. */
@@ -21,11 +39,20 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
         signal,
         stream: options.stream,
         onText: printer && ((piece) => printer.text(piece)),
+        maxToolRounds: options.maxToolRounds,
+        deadline: options.timeLimitMs === undefined ? undefined : Date.now() + options.timeLimitMs,
+        onToolStart: (call) => {
+          printer?.pause();
+          stderr.write(`${dim(stderr, stepLine(call.name, call.arguments))}\n`);
+        },
+        onToolEnd: (execution) => stderr.write(`${dim(stderr, outcomeLine(execution))}\n`),
       });
       const note = result.interrupted
         ? "[interrupted]"
         : result.incomplete
         ? "[the answer ended before it was complete]"
+        : result.stoppedBy
+        ? `[stopped calling tools: ${result.stoppedBy === "deadline" ? "time limit" : "step limit"} reached]`
         : undefined;
       printer?.end(note && dim(options.out!, note));
       return result;

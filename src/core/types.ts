@@ -1,11 +1,22 @@
 /** Shared types that cross rooms: messages, usage and the events a provider streams. */
 
-export type Role = "system" | "user" | "assistant";
+export type Role = "system" | "user" | "assistant" | "tool";
 
-/** One message of a conversation as PAI keeps it. */
+/** One message of a conversation. */
 export interface ChatMessage {
   role: Role;
   content: string;
+  /** On an assistant message: the tools it called. */
+  toolCalls?: ToolCall[];
+  /** On a tool message: the call it answers. */
+  toolCallId?: string;
+}
+
+/** A tool as the model sees it: name, description and JSON Schema of its arguments. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
 
 /** Tokens counted by the provider for one request. */
@@ -40,4 +51,28 @@ export function addUsage(a: Usage, b: Usage): Usage {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
   };
+}
+
+/**
+ * The decision for one tool call, as data: what the tool process may touch.
+ * `src/sandbox/` alone turns it into Deno flags.
+ */
+export interface Grant {
+  /** Real paths (symlinks resolved) the tool may read. */
+  read: string[];
+  /** Real paths the tool may write (a folder covers what is below it). */
+  write: string[];
+  /** Protected paths inside a granted folder (e.g. ~/.ssh under a home workspace): Deno's deny wins over allow. */
+  denyRead: string[];
+  denyWrite: string[];
+  /** `host` or `host:port`, exactly as Deno's --allow-net takes them. */
+  net: string[];
+  /** The only environment the tool process gets. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  memoryMb: number;
+  /** The most bytes the tool may print before it is killed. */
+  outputBytes: number;
+  /** Why this grant: the rule, approval or mode default that decided. */
+  reason: string;
 }

@@ -5,13 +5,20 @@
 import { appendAudit } from "../audit/log.ts";
 import { contextMessages } from "../context/history.ts";
 import { redactSecrets } from "../core/redact.ts";
-import type { ToolCall, Usage } from "../core/types.ts";
-import type { Provider } from "../providers/provider.ts";
+import { addUsage, type Mode, type ToolCall, type ToolDefinition, type Usage } from "../core/types.ts";
+import type { ChatRequest, Provider } from "../providers/provider.ts";
 import type { Config } from "../store/config.ts";
 import type { Database } from "../store/db.ts";
 import { appendMessages, listMessages } from "../store/messages.ts";
 import { type Session, touchSession } from "../store/sessions.ts";
+import type { ToolExecution } from "../tools/tool_manager.ts";
 import type { ModeProfile } from "./profiles.ts";
+
+/** The tools a turn may use (the tool manager, or a fake in tests). */
+export interface ToolHost {
+  definitions(): ToolDefinition[];
+  execute(call: ToolCall): Promise<ToolExecution>;
+}
 
 /** What a turn needs: the collaborators are passed in, so tests can give fakes. */
 export interface TurnContext {
@@ -20,6 +27,7 @@ export interface TurnContext {
   session: Session;
   config: Config;
   profile: ModeProfile;
+  tools?: ToolHost;
 }
 
 /** Options for {@linkcode runTurn}. */
@@ -30,6 +38,12 @@ export interface TurnOptions {
   stream: boolean;
   /** Called with each piece of text as it arrives. */
   onText?: (text: string) => void;
+  /** How many rounds of tool calls the model may make before it must answer (default: the profile's). */
+  maxToolRounds?: number;
+  /** A wall-clock limit (epoch ms) after which no more tools run. */
+  deadline?: number;
+  onToolStart?: (call: ToolCall) => void;
+  onToolEnd?: (execution: ToolExecution) => void;
 }
 
 /** The outcome of one turn. */
@@ -42,58 +56,74 @@ export interface TurnResult {
   incomplete: boolean;
   /** Why the model stopped (`incomplete` when the stream broke off). */
   stopReason: string;
+  /** Every tool call of the turn, in order, with its outcome. */
+  steps: ToolExecution[];
+  /** Set when a limit, not the model, ended the tool calls. */
+  stoppedBy?: "max-rounds" | "deadline";
+}
+
+interface RoundResult {
+  text: string;
+  usage: Usage;
+  stopReason: string;
   toolCalls: ToolCall[];
 }
 
-/** Runs one turn: the user's text in, the model's answer out, everything recorded. */
+/**
+ * Runs one turn: the user's text in, the model's answer out. When tools are
+ * offered, the model's calls are run and their results sent back, round after
+ * round, until it answers without calling a tool or a limit is reached (then
+ * it is asked for a final answer with tools switched off). Everything is recorded.
+ */
 export async function runTurn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
-  const { db, provider, session, profile } = ctx;
+  const { db, session, profile } = ctx;
   const history = profile.sendsHistory ? listMessages(db, session.id, profile.mode) : [];
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
   await appendAudit(db, { ...who, kind: "prompt", payload: userText });
 
+  const messages = contextMessages(history, userText);
+  const maxRounds = options.maxToolRounds ?? profile.toolRounds;
   const result: TurnResult = {
     text: "",
     usage: { inputTokens: 0, outputTokens: 0 },
     interrupted: false,
     incomplete: false,
     stopReason: "incomplete",
-    toolCalls: [],
+    steps: [],
   };
-  const request = {
-    system: ctx.config.systemPrompt,
-    messages: contextMessages(history, userText),
-    stream: options.stream,
-    maxTokens: ctx.config.maxTokens,
-  };
-  try {
-    for await (const event of provider.stream(request, options.signal)) {
-      switch (event.type) {
-        case "text":
-          result.text += event.text;
-          options.onText?.(event.text);
-          break;
-        case "usage":
-          result.usage = event.usage;
-          break;
-        case "tool_call":
-          result.toolCalls.push(event.call);
-          break;
-        case "stop":
-          result.stopReason = event.reason;
-          break;
-        default:
-          event satisfies never;
-      }
+  const ran = new Set<string>();
+  for (let round = 0;; round++) {
+    const overTime = options.deadline !== undefined && Date.now() > options.deadline;
+    const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
+    if (ctx.tools && !mayCall && round > 0) result.stoppedBy = overTime ? "deadline" : "max-rounds";
+    const answer = await requestOnce(ctx, who, {
+      system: ctx.config.systemPrompt,
+      messages,
+      stream: options.stream,
+      maxTokens: ctx.config.maxTokens,
+      tools: ctx.tools?.definitions(),
+      toolChoice: mayCall ? "auto" : "none",
+    }, options);
+    result.text += answer.text;
+    result.usage = addUsage(result.usage, answer.usage);
+    result.stopReason = answer.stopReason;
+    if (options.signal.aborted || answer.stopReason === "incomplete" || !mayCall || !answer.toolCalls.length) break;
+    messages.push({ role: "assistant", content: answer.text, toolCalls: answer.toolCalls });
+    for (const call of answer.toolCalls) {
+      // A call id that already ran (a provider replaying a turn) is never run twice.
+      const execution = ran.has(call.id)
+        ? refused(call, `Call ${call.id} already ran`)
+        : result.steps.length >= profile.maxCalls
+        ? refused(call, `${profile.mode} mode runs at most ${profile.maxCalls} tool call(s) per turn`)
+        : await runCall(ctx.tools!, call, options);
+      ran.add(call.id);
+      result.steps.push(execution);
+      messages.push({ role: "tool", toolCallId: call.id, content: execution.content });
     }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await appendAudit(db, { ...who, kind: "error", payload: redactSecrets(message) });
-    throw error;
+    if (options.signal.aborted) break;
   }
   result.interrupted = options.signal.aborted;
   result.incomplete = !result.interrupted && result.stopReason === "incomplete";
-  await appendAudit(db, { ...who, kind: "response", usage: result.usage, payload: result.text });
   appendMessages(db, session.id, [
     { role: "user", content: userText, mode: profile.mode, interrupted: false },
     {
@@ -105,4 +135,63 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   ]);
   touchSession(db, session.id, profile.mode);
   return result;
+}
+
+async function runCall(tools: ToolHost, call: ToolCall, options: TurnOptions): Promise<ToolExecution> {
+  options.onToolStart?.(call);
+  const execution = await tools.execute(call);
+  options.onToolEnd?.(execution);
+  return execution;
+}
+
+function refused(call: ToolCall, message: string): ToolExecution {
+  const content = JSON.stringify({ ok: false, error: { type: "invalid_input", message } });
+  return { call, ok: false, content, summary: `skipped: ${message}` };
+}
+
+/** One request to the model, streamed into a round's result and recorded. */
+async function requestOnce(
+  ctx: TurnContext,
+  who: { sessionId: string; mode: Mode; provider: string; model: string },
+  request: ChatRequest,
+  options: TurnOptions,
+): Promise<RoundResult> {
+  const round: RoundResult = {
+    text: "",
+    usage: { inputTokens: 0, outputTokens: 0 },
+    stopReason: "incomplete",
+    toolCalls: [],
+  };
+  try {
+    for await (const event of ctx.provider.stream(request, options.signal)) {
+      switch (event.type) {
+        case "text":
+          round.text += event.text;
+          options.onText?.(event.text);
+          break;
+        case "usage":
+          round.usage = event.usage;
+          break;
+        case "tool_call":
+          round.toolCalls.push(event.call);
+          break;
+        case "stop":
+          round.stopReason = event.reason;
+          break;
+        default:
+          event satisfies never;
+      }
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await appendAudit(ctx.db, { ...who, kind: "error", payload: redactSecrets(message) });
+    throw error;
+  }
+  await appendAudit(ctx.db, {
+    ...who,
+    kind: "response",
+    usage: round.usage,
+    payload: round.toolCalls.length ? JSON.stringify({ text: round.text, toolCalls: round.toolCalls }) : round.text,
+  });
+  return round;
 }

@@ -1,12 +1,55 @@
 /** The Anthropic Messages adapter. */
 import Anthropic from "@anthropic-ai/sdk";
-import type { StreamEvent, ToolCall, Usage } from "../core/types.ts";
+import type { ChatMessage, StreamEvent, ToolCall, Usage } from "../core/types.ts";
 import { quotaAwareFetch } from "./http.ts";
 import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
 import { SdkProvider } from "./sdk_provider.ts";
 
 type RawEvent = Anthropic.Messages.RawMessageStreamEvent;
+type WireMessage = Anthropic.Messages.MessageParam;
+
+/**
+ * Messages on the Anthropic wire: a tool call is a `tool_use` block of the
+ * assistant's turn, and the results of one turn's calls go back together as
+ * `tool_result` blocks of one user turn.
+ */
+export function toWire(messages: readonly ChatMessage[]): WireMessage[] {
+  const out: WireMessage[] = [];
+  for (const m of messages) {
+    if (m.role === "tool") {
+      const block = { type: "tool_result" as const, tool_use_id: m.toolCallId ?? "", content: m.content };
+      const last = out.at(-1);
+      if (last?.role === "user" && Array.isArray(last.content)) last.content.push(block);
+      else out.push({ role: "user", content: [block] });
+    } else if (m.role === "assistant" && m.toolCalls?.length) {
+      out.push({
+        role: "assistant",
+        content: [
+          ...(m.content ? [{ type: "text" as const, text: m.content }] : []),
+          ...m.toolCalls.map((c) => ({
+            type: "tool_use" as const,
+            id: c.id,
+            name: c.name,
+            input: parseInput(c.arguments),
+          })),
+        ],
+      });
+    } else if (m.role === "user" || m.role === "assistant") {
+      out.push({ role: m.role, content: m.content });
+    }
+  }
+  return out;
+}
+
+function parseInput(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text || "{}");
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
 
 /** A provider speaking Anthropic's Messages protocol (the system prompt is its own field there). */
 export class AnthropicProvider extends SdkProvider<Anthropic> {
@@ -28,7 +71,17 @@ export class AnthropicProvider extends SdkProvider<Anthropic> {
       model: this.resolved.model,
       max_tokens: request.maxTokens,
       ...(request.system ? { system: request.system } : {}),
-      messages: request.messages.map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
+      messages: toWire(request.messages),
+      ...(request.tools?.length
+        ? {
+          tools: request.tools.map((t) => ({
+            name: t.name,
+            description: t.description,
+            input_schema: t.parameters as Anthropic.Messages.Tool.InputSchema,
+          })),
+          tool_choice: { type: request.toolChoice ?? "auto" } as Anthropic.Messages.ToolChoice,
+        }
+        : {}),
     };
     if (!request.stream) {
       const message = await this.client.messages.create({ ...body, stream: false }, { signal });

@@ -3,7 +3,7 @@
  * LM Studio, vLLM, llama.cpp server and any compatible endpoint.
  */
 import OpenAI from "openai";
-import type { StreamEvent, ToolCall, Usage } from "../core/types.ts";
+import type { ChatMessage, StreamEvent, ToolCall, Usage } from "../core/types.ts";
 import { quotaAwareFetch } from "./http.ts";
 import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
@@ -11,6 +11,31 @@ import { SdkProvider } from "./sdk_provider.ts";
 import { placeSystemPrompt } from "./system_prompt.ts";
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+/** One message on the chat-completions wire: tool calls and tool results have their own fields. */
+export function toWire(m: ChatMessage): WireMessage {
+  switch (m.role) {
+    case "system":
+      return { role: "system", content: m.content };
+    case "user":
+      return { role: "user", content: m.content };
+    case "tool":
+      return { role: "tool", tool_call_id: m.toolCallId ?? "", content: m.content };
+    case "assistant":
+      return m.toolCalls?.length
+        ? {
+          role: "assistant",
+          content: m.content || null,
+          tool_calls: m.toolCalls.map((c) => ({
+            id: c.id,
+            type: "function" as const,
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        }
+        : { role: "assistant", content: m.content };
+  }
+}
 
 /** A provider speaking OpenAI's chat-completions protocol. */
 export class OpenAIChatProvider extends SdkProvider<OpenAI> {
@@ -36,7 +61,16 @@ export class OpenAIChatProvider extends SdkProvider<OpenAI> {
     const limit = this.resolved.spec.name === "openai"
       ? { max_completion_tokens: request.maxTokens }
       : { max_tokens: request.maxTokens };
-    const body = { model: this.resolved.model, messages, ...limit };
+    const tools = request.tools?.length
+      ? {
+        tools: request.tools.map((t) => ({
+          type: "function" as const,
+          function: { name: t.name, description: t.description, parameters: t.parameters },
+        })),
+        tool_choice: request.toolChoice ?? "auto",
+      }
+      : {};
+    const body = { model: this.resolved.model, messages: messages.map(toWire), ...limit, ...tools };
     if (!request.stream) {
       const completion = await this.client.chat.completions.create({ ...body, stream: false }, { signal });
       const choice = completion.choices[0];

@@ -1,5 +1,5 @@
 /** The one interface every wire-protocol adapter implements. */
-import type { ChatMessage, StreamEvent } from "../core/types.ts";
+import type { ChatMessage, StreamEvent, ToolDefinition } from "../core/types.ts";
 import type { ResolvedProvider } from "./registry.ts";
 
 /** One request to a model. */
@@ -10,6 +10,10 @@ export interface ChatRequest {
   /** `false` asks the server for one complete answer (still yielded as events). */
   stream: boolean;
   maxTokens: number;
+  /** Tools the model may call. */
+  tools?: readonly ToolDefinition[];
+  /** `none`: the tools stay described (the history mentions them) but the model must answer in text. */
+  toolChoice?: "auto" | "none";
 }
 
 /** A model endpoint. Errors are thrown as `PaiError`s; an aborted signal ends the stream quietly. */

@@ -47,4 +47,13 @@ export const MIGRATIONS: readonly string[] = [
      hash          TEXT NOT NULL
    );
    CREATE INDEX audit_by_session ON audit_log(session_id, id);`,
+  // 2: approvals the user chose to keep ("always"), per tool and permission.
+  `CREATE TABLE saved_grants (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     tool       TEXT NOT NULL,
+     kind       TEXT NOT NULL CHECK (kind IN ('read', 'write', 'net')),
+     value      TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (tool, kind, value)
+   );`,
 ];

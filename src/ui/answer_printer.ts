@@ -35,6 +35,13 @@ export class AnswerPrinter {
     this.#lastChar = safe.at(-1)!;
   }
 
+  /** Stops the spinner and ends a started line, so that other output (a tool step) can follow. */
+  pause(): void {
+    this.#stopSpinner();
+    if (this.#lastChar !== "\n") this.#out.write("\n");
+    this.#lastChar = "\n";
+  }
+
   /** Ends the answer on a fresh line, with an optional note of PAI's own (written as is). */
   end(note?: string): void {
     this.#stopSpinner();

@@ -1,0 +1,43 @@
+/** `pai agent`: the autonomous loop, prompt → tool calls → results → re-prompt, until done or a limit. */
+import type { CommandContext } from "@stricli/core";
+import { EXIT, PaiError } from "../core/errors.ts";
+import { AGENT } from "../modes/profiles.ts";
+import { openSession } from "../modes/session_setup.ts";
+import { stderr, stdout } from "../ui/output.ts";
+import { printedTurn } from "./turn_output.ts";
+import { resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
+
+/** Flags of `pai agent`. */
+export interface AgentFlags extends ToolFlags {
+  maxSteps: number;
+  maxSeconds: number;
+  stream: boolean;
+  json: boolean;
+}
+
+/** Works toward the goal with tools; every grant explicit, every step shown. */
+export async function agent(this: CommandContext, flags: AgentFlags, ...words: string[]): Promise<void> {
+  const goal = words.join(" ").trim();
+  if (!goal) {
+    throw new PaiError("Give the agent a goal", {
+      exitCode: EXIT.USAGE,
+      hint: 'Example: pai agent "Tidy notes/todo.md"',
+    });
+  }
+  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
+  try {
+    const turn = await turnContext(ctx, AGENT, flags);
+    const result = await printedTurn(turn, goal, {
+      stream: flags.stream,
+      out: flags.json ? undefined : stdout,
+      maxToolRounds: flags.maxSteps,
+      timeLimitMs: flags.maxSeconds * 1000,
+    });
+    if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
+    if (result.interrupted) {
+      throw new PaiError("The agent was interrupted; what it did is recorded", { exitCode: EXIT.INTERRUPTED });
+    }
+  } finally {
+    ctx.db.close();
+  }
+}

@@ -1,0 +1,67 @@
+/** `pai tools list` and `pai tools show NAME`: what the model may call and what each call needs. */
+import type { CommandContext } from "@stricli/core";
+import { z } from "zod";
+import { EXIT, PaiError } from "../core/errors.ts";
+import { openState } from "../modes/session_setup.ts";
+import { describePermissions } from "../policy/decide.ts";
+import { savedGrants } from "../store/saved_grants.ts";
+import { findTool, TOOLS } from "../tools/registry.ts";
+import type { AnyToolManifest } from "../tools/manifest.ts";
+import { stdout } from "../ui/output.ts";
+import { printTable } from "../ui/table.ts";
+
+/** Flags of `pai tools list` and `show`. */
+export interface ToolsFlags {
+  json: boolean;
+}
+
+function modesOf(tool: AnyToolManifest): string {
+  return tool.name === "fs_write" || tool.name === "fs_edit" ? "agent" : "chat, prompt (read-only calls), agent";
+}
+
+function describe(tool: AnyToolManifest) {
+  return {
+    name: tool.name,
+    description: tool.description,
+    modes: modesOf(tool),
+    permissions: tool.permissionsDoc,
+    arguments: z.toJSONSchema(tool.schema, { io: "input" }),
+  };
+}
+
+/** Lists every tool. */
+export function list(this: CommandContext, flags: ToolsFlags): void {
+  if (flags.json) {
+    stdout.write(`${JSON.stringify(TOOLS.map(describe))}\n`);
+    return;
+  }
+  printTable(stdout, [["TOOL", "MODES", "A CALL NEEDS"], ...TOOLS.map((t) => [t.name, modesOf(t), t.permissionsDoc])]);
+}
+
+/** Shows one tool: description, arguments, the permissions a call needs, and approvals saved for it. */
+export async function show(this: CommandContext, flags: ToolsFlags, name: string): Promise<void> {
+  const tool = findTool(name);
+  if (!tool) {
+    throw new PaiError(`Unknown tool "${name}": choose one of ${TOOLS.map((t) => t.name).join(", ")}`, {
+      exitCode: EXIT.USAGE,
+    });
+  }
+  const { db } = await openState();
+  let saved;
+  try {
+    saved = savedGrants(db, tool.name);
+  } finally {
+    db.close();
+  }
+  const info = { ...describe(tool), savedApprovals: saved };
+  if (flags.json) {
+    stdout.write(`${JSON.stringify(info)}\n`);
+    return;
+  }
+  stdout.write(
+    `${tool.name}: ${tool.description}\n\nmodes:        ${info.modes}\na call needs: ${tool.permissionsDoc}\n` +
+      `saved:        ${describePermissions(saved)}\n\narguments (JSON Schema):\n${
+        JSON.stringify(info.arguments, null, 2)
+      }\n`,
+  );
+}

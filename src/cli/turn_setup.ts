@@ -1,0 +1,48 @@
+/** What prompt, chat and agent share: the turn context with its tools, and the JSON form of a result. */
+import type { TurnContext, TurnResult } from "../modes/engine.ts";
+import type { ModeProfile } from "../modes/profiles.ts";
+import type { SessionContext } from "../modes/session_setup.ts";
+import { createToolManager } from "../modes/tool_setup.ts";
+import { availablePrompter } from "./approval_prompter.ts";
+import { type GrantFlags, pregrants } from "./pregrants.ts";
+
+/** Flags of every mode that may use tools. */
+export interface ToolFlags extends GrantFlags {
+  /** `--no-tools`: offer none (for models that take no tools). */
+  tools: boolean;
+}
+
+/** The context of a mode's turns: the session plus, unless `--no-tools`, the tool manager. */
+export async function turnContext(ctx: SessionContext, profile: ModeProfile, flags: ToolFlags): Promise<TurnContext> {
+  if (!flags.tools) return { ...ctx, profile };
+  const tools = await createToolManager({
+    db: ctx.db,
+    session: ctx.session,
+    mode: profile.mode,
+    pregrants: await pregrants(flags),
+    prompter: availablePrompter(),
+  });
+  return { ...ctx, profile, tools };
+}
+
+/** The one JSON object `--json` prints for a turn. */
+export function resultJson(ctx: SessionContext, result: TurnResult): string {
+  return JSON.stringify({
+    text: result.text,
+    provider: ctx.session.provider,
+    model: ctx.session.model,
+    usage: result.usage,
+    sessionId: ctx.session.id,
+    interrupted: result.interrupted,
+    incomplete: result.incomplete,
+    stopReason: result.stopReason,
+    stoppedBy: result.stoppedBy ?? null,
+    steps: result.steps.map((s) => ({
+      tool: s.call.name,
+      arguments: s.call.arguments,
+      ok: s.ok,
+      permissions: s.permissions ?? null,
+      result: s.content,
+    })),
+  });
+}

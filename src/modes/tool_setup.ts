@@ -1,0 +1,78 @@
+/** Builds the tool manager for one run: workspace, protected paths, approvals and audit records. */
+import { appendAudit } from "../audit/log.ts";
+import { paiPaths } from "../core/paths.ts";
+import type { Mode } from "../core/types.ts";
+import type { Permissions } from "../policy/decide.ts";
+import { protectedPaths } from "../policy/protected_paths.ts";
+import type { Database } from "../store/db.ts";
+import { savedGrants, saveGrants } from "../store/saved_grants.ts";
+import type { Session } from "../store/sessions.ts";
+import { type ApprovalBook, type Prompter, TOOL_LIMITS, ToolManager } from "../tools/tool_manager.ts";
+
+/** The folder of the tool programs, beside `src/`. */
+export const TOOLS_DIR = decodeURIComponent(new URL("../../tools", import.meta.url).pathname);
+
+/** Options for {@linkcode createToolManager}. */
+export interface ToolSetupOptions {
+  db: Database;
+  session: Session;
+  mode: Mode;
+  /** Real paths and hosts from `--allow-read`, `--allow-write`, `--allow-net`. */
+  pregrants: Permissions;
+  prompter?: Prompter;
+}
+
+/** Approvals: "session" ones live as long as this run; "always" ones are saved in the database. */
+class DatabaseApprovalBook implements ApprovalBook {
+  #db: Database;
+  #session = new Map<string, Permissions>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  granted(tool: string): Permissions {
+    const saved = savedGrants(this.#db, tool);
+    const run = this.#session.get(tool) ?? { read: [], write: [], net: [] };
+    return {
+      read: [...saved.read, ...run.read],
+      write: [...saved.write, ...run.write],
+      net: [...saved.net, ...run.net],
+    };
+  }
+
+  remember(tool: string, p: Permissions, scope: "session" | "always"): void {
+    if (scope === "always") return saveGrants(this.#db, tool, p);
+    const run = this.#session.get(tool) ?? { read: [], write: [], net: [] };
+    this.#session.set(tool, {
+      read: [...run.read, ...p.read],
+      write: [...run.write, ...p.write],
+      net: [...run.net, ...p.net],
+    });
+  }
+}
+
+/** The tool manager for a run in `mode`, recording every call, decision and result. */
+export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
+  const { db, session, mode } = options;
+  const home = Deno.env.get("HOME") ?? "/";
+  return new ToolManager({
+    mode,
+    workspace: await Deno.realPath(Deno.cwd()),
+    protectedPaths: await protectedPaths(home, paiPaths()),
+    pregrants: options.pregrants,
+    approvals: new DatabaseApprovalBook(db),
+    prompter: options.prompter,
+    record: (r) =>
+      appendAudit(db, {
+        kind: r.kind,
+        sessionId: session.id,
+        mode,
+        provider: session.provider,
+        model: session.model,
+        payload: `${r.tool}: ${r.payload}`,
+      }),
+    limits: TOOL_LIMITS,
+    toolsDir: TOOLS_DIR,
+  });
+}

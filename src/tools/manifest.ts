@@ -1,0 +1,36 @@
+/** The shape of a tool: what the model sees, what it may ask for, and what it needs to run. */
+import type { z } from "zod";
+
+/** What one call needs, before resolution: paths as the model gave them, net as `host:port`. */
+export interface Needs {
+  read: string[];
+  write: string[];
+  net: string[];
+}
+
+/** Maps a path the model gave to the real path PAI resolved and granted. */
+export type RealPath = (raw: string) => string;
+
+/** A tool: a manifest plus a program in the top-level `tools/` folder. */
+export interface ToolManifest<A = unknown> {
+  /** The model-facing name: a contract (users write it in policies). */
+  name: string;
+  description: string;
+  schema: z.ZodType<A>;
+  /** File name of the program in `tools/`. */
+  program: string;
+  /** Whether this call only reads (chat and prompt modes offer only such calls). */
+  readOnly(args: A): boolean;
+  /** The permission template: the exact permissions this call needs. */
+  needs(args: A): Needs;
+  /** The request sent to the program, with every path replaced by its granted real path. */
+  request(args: A, real: RealPath): unknown;
+  /** Pure post-processing in PAI of what the program returned (e.g. HTML → Markdown). */
+  present?(result: unknown): Promise<unknown>;
+  /** How `pai tools show` describes the permission template. */
+  permissionsDoc: string;
+}
+
+/** A manifest with its argument type erased, as the registry holds them. */
+// deno-lint-ignore no-explicit-any -- each manifest checks its own arguments with its zod schema
+export type AnyToolManifest = ToolManifest<any>;

@@ -1,0 +1,21 @@
+/** Every tool PAI offers, by name. */
+import { FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
+import type { AnyToolManifest } from "./manifest.ts";
+import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
+import { SQL_QUERY } from "./sql_tool.ts";
+
+export const TOOLS: readonly AnyToolManifest[] = [
+  FS_READ,
+  FS_LIST,
+  FS_SEARCH,
+  FS_WRITE,
+  FS_EDIT,
+  HTTP_REQUEST,
+  WEB_FETCH,
+  SQL_QUERY,
+];
+
+/** The tool with this name, if PAI has one. */
+export function findTool(name: string): AnyToolManifest | undefined {
+  return TOOLS.find((t) => t.name === name);
+}

@@ -1,0 +1,216 @@
+/**
+ * Runs the model's tool calls: validate → resolve real paths → decide →
+ * ask the user if needed → run sandboxed → post-process → cap. Every failure
+ * becomes an error result for the model (so it can adapt), never a crash.
+ * Collaborators (approvals, prompter, audit) are injected.
+ */
+import { z } from "zod";
+import type { Grant, Mode, ToolCall, ToolDefinition } from "../core/types.ts";
+import { decide, describePermissions, type Permissions } from "../policy/decide.ts";
+import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
+import { capForModel } from "./cap.ts";
+import type { AnyToolManifest } from "./manifest.ts";
+import { TOOLS } from "./registry.ts";
+import { resolveNeeds } from "./resolve_paths.ts";
+
+/** How long a user's approval lasts. */
+export type ApprovalScope = "once" | "session" | "always";
+
+/** Remembers approvals: for this run, and saved ones. */
+export interface ApprovalBook {
+  granted(tool: string): Permissions;
+  remember(tool: string, permissions: Permissions, scope: "session" | "always"): void | Promise<void>;
+}
+
+/** What the user is asked. */
+export interface ApprovalRequest {
+  tool: string;
+  /** The validated arguments, for a summary. */
+  args: unknown;
+  missing: Permissions;
+}
+
+/** Asks the user; absent when there is no terminal (then the answer is deny). */
+export interface Prompter {
+  ask(request: ApprovalRequest): Promise<ApprovalScope | "deny">;
+}
+
+/** One record for the audit log. */
+export interface ToolRecord {
+  kind: "tool_call" | "policy_decision" | "tool_result";
+  tool: string;
+  payload: string;
+}
+
+/** What the manager needs from the mode that uses it. */
+export interface ToolManagerOptions {
+  mode: Mode;
+  workspace: string;
+  protectedPaths: readonly string[];
+  /** The session's pre-grants (`--allow-read` …), real paths. */
+  pregrants: Permissions;
+  approvals: ApprovalBook;
+  prompter?: Prompter;
+  record(record: ToolRecord): Promise<void>;
+  limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
+  /** The folder of the tool programs. */
+  toolsDir: string;
+  /** Which tools to offer (default: all that the mode allows). */
+  tools?: readonly AnyToolManifest[];
+}
+
+/** The outcome of one call, for the model and for the user. */
+export interface ToolExecution {
+  call: ToolCall;
+  ok: boolean;
+  /** What the model is sent (capped). */
+  content: string;
+  /** A short line for the user. */
+  summary: string;
+  /** The permissions the call ran with, if it ran. */
+  permissions?: Permissions;
+}
+
+/** Tools that can never be read-only are not offered in chat and prompt modes. */
+const NEVER_READ_ONLY = new Set(["fs_write", "fs_edit"]);
+
+/** The default limits of one tool process. */
+export const TOOL_LIMITS: ToolManagerOptions["limits"] = {
+  timeoutMs: 30_000,
+  memoryMb: 256,
+  outputBytes: 8 * 1024 * 1024,
+};
+
+/** The tool manager of one run. */
+export class ToolManager {
+  #options: ToolManagerOptions;
+  #tools: readonly AnyToolManifest[];
+
+  constructor(options: ToolManagerOptions) {
+    this.#options = options;
+    const readOnlyMode = options.mode === "chat" || options.mode === "prompt";
+    this.#tools = (options.tools ?? TOOLS).filter((t) => !(readOnlyMode && NEVER_READ_ONLY.has(t.name)));
+  }
+
+  /** The tools as the model sees them. */
+  definitions(): ToolDefinition[] {
+    return this.#tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown>,
+    }));
+  }
+
+  /** Runs one call; never throws for anything the model or the tool did. */
+  async execute(call: ToolCall): Promise<ToolExecution> {
+    const o = this.#options;
+    await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
+    const tool = this.#tools.find((t) => t.name === call.name);
+    if (!tool) {
+      const names = this.#tools.map((t) => t.name).join(", ");
+      return this.#failed(call, "invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(call.arguments || "{}");
+    } catch {
+      return this.#failed(call, "invalid_input", `The arguments of ${call.name} are not valid JSON`);
+    }
+    const parsed = tool.schema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ");
+      return this.#failed(call, "invalid_input", `Invalid arguments for ${call.name}: ${issues}`);
+    }
+    const args = parsed.data;
+    const needs = await resolveNeeds(tool.needs(args), o.workspace);
+    const granted = merge(o.pregrants, o.approvals.granted(tool.name));
+    const decision = decide({
+      tool: tool.name,
+      mode: o.mode,
+      readOnly: tool.readOnly(args),
+      needs,
+      workspace: o.workspace,
+      protectedPaths: o.protectedPaths,
+      granted,
+      limits: o.limits,
+    });
+    let grant: Grant;
+    switch (decision.kind) {
+      case "deny":
+        await o.record({ kind: "policy_decision", tool: tool.name, payload: `deny: ${decision.reason}` });
+        return this.#failed(call, "permission_denied", `Denied: ${decision.reason}`);
+      case "ask": {
+        const answer = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing: decision.missing }) : "deny";
+        await o.record({
+          kind: "policy_decision",
+          tool: tool.name,
+          payload: `ask ${describePermissions(decision.missing)}: ${o.prompter ? answer : "deny (no terminal to ask)"}`,
+        });
+        if (answer === "deny") {
+          const how = o.prompter
+            ? "The user denied it."
+            : `The user could not be asked (no terminal); they can grant it with ${grantFlagsHint(decision.missing)}.`;
+          return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
+        }
+        if (answer !== "once") await o.approvals.remember(tool.name, decision.missing, answer);
+        const approved = decide({
+          tool: tool.name,
+          mode: o.mode,
+          readOnly: tool.readOnly(args),
+          needs,
+          workspace: o.workspace,
+          protectedPaths: o.protectedPaths,
+          granted: merge(granted, decision.missing),
+          limits: o.limits,
+        });
+        if (approved.kind !== "allow") return this.#failed(call, "permission_denied", `Denied: ${approved.reason}`);
+        grant = { ...approved.grant, reason: `approved by the user (${answer})` };
+        break;
+      }
+      case "allow":
+        grant = { ...decision.grant, reason: decision.reason };
+        await o.record({
+          kind: "policy_decision",
+          tool: tool.name,
+          payload: `allow ${describePermissions(grant)}: ${decision.reason}`,
+        });
+        break;
+      default:
+        return decision satisfies never;
+    }
+    const program = `${o.toolsDir}/${tool.program}`;
+    let outcome: ToolOutcome = await runToolProcess(program, tool.request(args, (p) => needs.real.get(p) ?? p), grant);
+    if (outcome.ok && tool.present) {
+      try {
+        outcome = { ok: true, result: await tool.present(outcome.result) };
+      } catch (error) {
+        outcome = { ok: false, error: { type: "io_error", message: `Cannot convert the result: ${error}` } };
+      }
+    }
+    const content = capForModel(JSON.stringify(outcome));
+    await o.record({ kind: "tool_result", tool: tool.name, payload: content });
+    const permissions = { read: grant.read, write: grant.write, net: grant.net };
+    return outcome.ok
+      ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions }
+      : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions };
+  }
+
+  async #failed(call: ToolCall, type: string, message: string): Promise<ToolExecution> {
+    const content = JSON.stringify({ ok: false, error: { type, message } });
+    await this.#options.record({ kind: "tool_result", tool: call.name, payload: content });
+    return { call, ok: false, content, summary: `${type}: ${message}` };
+  }
+}
+
+function merge(a: Permissions, b: Permissions): Permissions {
+  return { read: [...a.read, ...b.read], write: [...a.write, ...b.write], net: [...a.net, ...b.net] };
+}
+
+/** The pre-grant flags that would allow these permissions, for the user. */
+export function grantFlagsHint(p: Permissions): string {
+  return [
+    p.read.length ? `--allow-read=${p.read.join(",")}` : "",
+    p.write.length ? `--allow-write=${p.write.join(",")}` : "",
+    p.net.length ? `--allow-net=${p.net.join(",")}` : "",
+  ].filter(Boolean).join(" ");
+}
