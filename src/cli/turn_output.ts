@@ -51,7 +51,7 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
         ? "[interrupted]"
         : result.incomplete
         ? "[the answer ended before it was complete]"
-        : result.stoppedBy
+        : result.stoppedBy && options.maxToolRounds !== undefined
         ? `[stopped calling tools: ${result.stoppedBy === "deadline" ? "time limit" : "step limit"} reached]`
         : undefined;
       printer?.end(note && dim(options.out!, note));

@@ -25,8 +25,12 @@ export function absolute(raw: string, workspace: string, home = Deno.env.get("HO
   return raw.startsWith("/") ? raw : `${workspace}/${raw}`;
 }
 
+/** Host internals: never resolved (Deno wants --allow-all even to look there) and never granted. */
+const HOST_INTERNALS = /^\/(proc|sys|dev)(\/|$)/;
+
 /** The real path of `path` and, when it does not exist, the first missing folder on the way to it. */
 export async function realPathOf(path: string): Promise<{ real: string; firstMissing?: string }> {
+  if (HOST_INTERNALS.test(path)) return { real: path };
   const segments = path.split("/").filter((s) => s !== "" && s !== ".");
   let current = "/";
   for (let i = 0; i < segments.length; i++) {

@@ -11,7 +11,7 @@ import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { capForModel } from "./cap.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { TOOLS } from "./registry.ts";
-import { resolveNeeds } from "./resolve_paths.ts";
+import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 
 /** How long a user's approval lasts. */
 export type ApprovalScope = "once" | "session" | "always";
@@ -122,7 +122,13 @@ export class ToolManager {
       return this.#failed(call, "invalid_input", `Invalid arguments for ${call.name}: ${issues}`);
     }
     const args = parsed.data;
-    const needs = await resolveNeeds(tool.needs(args), o.workspace);
+    let needs: ResolvedNeeds;
+    try {
+      needs = await resolveNeeds(tool.needs(args), o.workspace);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return this.#failed(call, "permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`);
+    }
     const granted = merge(o.pregrants, o.approvals.granted(tool.name));
     const decision = decide({
       tool: tool.name,

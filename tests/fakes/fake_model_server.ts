@@ -45,6 +45,7 @@ export class FakeModelServer {
   readonly requests: RecordedRequest[] = [];
   readonly models: string[];
   #queue: ScriptedReply[] = [];
+  #callIds = 0;
   #server: Deno.HttpServer<Deno.NetAddr>;
   #apiKey?: string;
 
@@ -135,7 +136,9 @@ export class FakeModelServer {
     record: RecordedRequest,
     format: (reply: Required<Pick<ScriptedReply, "usage">> & ScriptedReply, streaming: boolean) => Response,
   ): Response {
-    const reply = this.#queue.shift() ?? { text: `echo: ${lastUserText(record.body)}` };
+    const next = this.#queue.shift() ?? { text: `echo: ${lastUserText(record.body)}` };
+    // Real providers give every tool call a unique id.
+    const reply = { ...next, toolCalls: next.toolCalls?.map((c) => ({ ...c, id: c.id ?? `call_${++this.#callIds}` })) };
     if (reply.status) {
       return json(reply.errorBody ?? { error: { message: `scripted ${reply.status}` } }, reply.status, reply.headers);
     }
