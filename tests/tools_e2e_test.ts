@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { firstBrokenRow } from "../src/audit/log.ts";
+import { openDatabase } from "../src/store/db.ts";
 import { openaiSession } from "./helpers/session.ts";
 import { call, Collector, makeWorkspace, runMode, SECRET, sentToModel } from "./helpers/workspace.ts";
 
@@ -58,6 +60,18 @@ Deno.test("agent: fs_write, fs_edit, fs_read, fs_list and fs_search work on real
     assert.deepEqual((json.steps[0].permissions as { write: string[] }).write, [`${t.w.ws}/notes`]);
     assert.match(run.stderr, /⚙ fs_write \{"path":"notes\/todo.md"/);
     assert.match(run.stderr, new RegExp(`✓ write of "${t.w.ws}/notes": ok`));
+    // Every call, decision and result is in the audit log, chained.
+    const db = openDatabase(t.s.home.dir);
+    try {
+      const kinds = db.prepare("SELECT kind, count(*) AS n FROM audit_log GROUP BY kind").all();
+      const count = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
+      assert.deepEqual([count.tool_call, count.policy_decision, count.tool_result], [5, 5, 5]);
+      const grant = db.prepare("SELECT payload FROM audit_log WHERE kind = 'policy_decision' LIMIT 1").get();
+      assert.match(String(grant?.payload), /^fs_write: allow write of ".*\/notes": within the mode's defaults/);
+      assert.equal(await firstBrokenRow(db), undefined);
+    } finally {
+      db.close();
+    }
   } finally {
     await t.close();
   }

@@ -14,7 +14,7 @@ export class TerminalSession {
   #screen = "";
   #reading: Promise<void>;
 
-  constructor(args: string[], home: PaiHome, env: Record<string, string> = {}) {
+  constructor(args: string[], home: PaiHome, env: Record<string, string> = {}, cwd = home.dir) {
     // `exec`: otherwise the shell that `script` starts also gets the terminal's SIGINT and exits 130 itself.
     const command = `exec ${
       [Deno.execPath(), "run", ...PAI_FLAGS, "--cached-only", MAIN, ...args].map(quote).join(" ")
@@ -25,7 +25,7 @@ export class TerminalSession {
       : ["-qfec", command, "/dev/null"];
     const child = new Deno.Command("script", {
       args: scriptArgs,
-      cwd: home.dir,
+      cwd,
       clearEnv: true,
       env: { ...paiEnv(home, env), TERM: "xterm-256color", COLUMNS: "120", LINES: "40" },
       stdin: "piped",
