@@ -19,7 +19,9 @@ function classify(error: unknown): { type: string; message: string } {
     return { type: "permission_denied", message };
   }
   if (error instanceof Deno.errors.NotFound) return { type: "not_found", message };
-  if (error instanceof TypeError && /fetch|request|connect|dns/i.test(message)) return { type: "network_error", message };
+  if (error instanceof TypeError && /fetch|request|connect|dns/i.test(message)) {
+    return { type: "network_error", message };
+  }
   if (error instanceof SyntaxError) return { type: "invalid_input", message };
   return { type: "io_error", message };
 }
