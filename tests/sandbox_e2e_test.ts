@@ -5,27 +5,15 @@
  * instead of silently widening what a tool may do.
  */
 import assert from "node:assert/strict";
-import type { Grant } from "../src/core/types.ts";
 import { grantFlags } from "../src/sandbox/flags.ts";
 import { runToolProcess } from "../src/sandbox/run_tool.ts";
+import { testGrant } from "./helpers/grant.ts";
 import { ROOT } from "./helpers/run_pai.ts";
 
 const fixture = (name: string) => `${ROOT}tests/fixtures/${name}`;
 const tool = (name: string) => `${ROOT}tools/${name}`;
 
-const grant = (over: Partial<Grant> = {}): Grant => ({
-  read: [],
-  write: [],
-  net: [],
-  denyRead: [],
-  denyWrite: [],
-  env: {},
-  timeoutMs: 10_000,
-  memoryMb: 128,
-  outputBytes: 1024 * 1024,
-  reason: "test",
-  ...over,
-});
+const grant = testGrant;
 
 async function tempRoot(): Promise<string> {
   return await Deno.realPath(await Deno.makeTempDir({ prefix: "pai_sandbox_" }));

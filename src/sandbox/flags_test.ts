@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
-import type { Grant } from "../core/types.ts";
+import { testGrant } from "../../tests/helpers/grant.ts";
 import { grantFlags } from "./flags.ts";
 
-const base: Grant = {
-  read: [],
-  write: [],
-  net: [],
-  denyRead: [],
-  denyWrite: [],
-  env: {},
-  timeoutMs: 1000,
-  memoryMb: 64,
-  outputBytes: 1000,
-  reason: "",
-};
+const base = testGrant({ timeoutMs: 1000, memoryMb: 64, outputBytes: 1000, reason: "" });
 
 Deno.test("grantFlags() emits exactly the granted permissions, with no prompt and a heap cap", () => {
   const flags = grantFlags({ ...base, read: ["/ws/a.md", "/ws/b"], write: ["/ws/out"], denyRead: ["/ws/.ssh"] });

@@ -130,7 +130,7 @@ export class ToolManager {
       return this.#failed(call, "permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`);
     }
     const granted = merge(o.pregrants, o.approvals.granted(tool.name));
-    const decision = decide({
+    const input = {
       tool: tool.name,
       mode: o.mode,
       readOnly: tool.readOnly(args),
@@ -139,7 +139,8 @@ export class ToolManager {
       protectedPaths: o.protectedPaths,
       granted,
       limits: o.limits,
-    });
+    };
+    const decision = decide(input);
     let grant: Grant;
     switch (decision.kind) {
       case "deny":
@@ -159,16 +160,7 @@ export class ToolManager {
           return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
         }
         if (answer !== "once") await o.approvals.remember(tool.name, decision.missing, answer);
-        const approved = decide({
-          tool: tool.name,
-          mode: o.mode,
-          readOnly: tool.readOnly(args),
-          needs,
-          workspace: o.workspace,
-          protectedPaths: o.protectedPaths,
-          granted: merge(granted, decision.missing),
-          limits: o.limits,
-        });
+        const approved = decide({ ...input, granted: merge(granted, decision.missing) });
         if (approved.kind !== "allow") return this.#failed(call, "permission_denied", `Denied: ${approved.reason}`);
         grant = { ...approved.grant, reason: `approved by the user (${answer})` };
         break;
