@@ -95,7 +95,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   for (let round = 0;; round++) {
     const overTime = options.deadline !== undefined && Date.now() > options.deadline;
     const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
-    if (ctx.tools && !mayCall && round > 0) result.stoppedBy = overTime ? "deadline" : "max-rounds";
+    if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
     const answer = await requestOnce(ctx, who, {
       system: ctx.config.systemPrompt,
       messages,

@@ -6,8 +6,8 @@ import { DEFAULT_CONFIG } from "../store/config.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { listMessages } from "../store/messages.ts";
 import { createSession } from "../store/sessions.ts";
-import { runTurn, type TurnContext } from "./engine.ts";
-import { CHAT, PROMPT } from "./profiles.ts";
+import { runTurn, type ToolHost, type TurnContext } from "./engine.ts";
+import { AGENT, CHAT, PROMPT } from "./profiles.ts";
 
 /** A provider that plays back scripted events and remembers the requests it got. */
 class ScriptedProvider implements Provider {
@@ -96,6 +96,65 @@ Deno.test("runTurn() records a provider error in the audit log (redacted) and ke
     assert.equal(listMessages(db, ctx.session.id).length, 0);
     const error = db.prepare("SELECT payload FROM audit_log WHERE kind = 'error'").get();
     assert.equal(error?.payload, "boom with [REDACTED]");
+  } finally {
+    teardown(db, dir);
+  }
+});
+
+/** A tool host that counts what it ran. */
+function countingTools(): ToolHost & { ran: string[] } {
+  const ran: string[] = [];
+  return {
+    ran,
+    definitions: () => [{ name: "t", description: "test", parameters: { type: "object" } }],
+    execute: (call) => {
+      ran.push(call.id);
+      return Promise.resolve({ call, ok: true, content: '{"ok":true}', summary: "ok" });
+    },
+  };
+}
+
+/** A provider that calls tool `t` with this id on every request, until tools are switched off. */
+function callingProvider(id: string): ScriptedProvider {
+  return new ScriptedProvider(async function* () {
+    yield { type: "tool_call", call: { id, name: "t", arguments: "{}" } };
+    yield { type: "stop", reason: "tool_calls" };
+  });
+}
+
+Deno.test("runTurn() never runs the same tool call id twice, and stops at the round limit with tools off", async () => {
+  const provider = callingProvider("same-id");
+  const { ctx, db, dir } = setup(provider);
+  try {
+    const tools = countingTools();
+    const result = await runTurn({ ...ctx, profile: AGENT, tools }, "go", {
+      signal: new AbortController().signal,
+      stream: true,
+      maxToolRounds: 3,
+    });
+    assert.deepEqual(tools.ran, ["same-id"]);
+    assert.equal(result.steps.length, 3);
+    assert.match(result.steps[1].content, /already ran/);
+    assert.equal(result.stoppedBy, "max-rounds");
+    assert.equal(provider.requests.at(-1)!.toolChoice, "none");
+  } finally {
+    teardown(db, dir);
+  }
+});
+
+Deno.test("runTurn() runs no tool once the wall-clock deadline has passed", async () => {
+  const provider = callingProvider("c1");
+  const { ctx, db, dir } = setup(provider);
+  try {
+    const tools = countingTools();
+    const result = await runTurn({ ...ctx, profile: AGENT, tools }, "go", {
+      signal: new AbortController().signal,
+      stream: true,
+      deadline: Date.now() - 1,
+    });
+    assert.deepEqual(tools.ran, []);
+    assert.equal(result.stoppedBy, "deadline");
+    assert.equal(provider.requests[0].toolChoice, "none");
   } finally {
     teardown(db, dir);
   }
