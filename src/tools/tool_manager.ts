@@ -4,13 +4,11 @@
  * becomes an error result for the model (so it can adapt), never a crash.
  * Collaborators (approvals, prompter, audit) are injected.
  */
-import { z } from "zod";
 import type { Grant, Mode, ToolCall, ToolDefinition } from "../core/types.ts";
 import { decide, describePermissions, type Permissions } from "../policy/decide.ts";
 import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { capForModel } from "./cap.ts";
-import type { AnyToolManifest } from "./manifest.ts";
-import { TOOLS } from "./registry.ts";
+import definitions from "./definitions.json" with { type: "json" };
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 
 /** How long a user's approval lasts. */
@@ -55,8 +53,6 @@ export interface ToolManagerOptions {
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
   /** The folder of the tool programs. */
   toolsDir: string;
-  /** Which tools to offer (default: all that the mode allows). */
-  tools?: readonly AnyToolManifest[];
 }
 
 /** The outcome of one call, for the model and for the user. */
@@ -84,30 +80,28 @@ export const TOOL_LIMITS: ToolManagerOptions["limits"] = {
 /** The tool manager of one run. */
 export class ToolManager {
   #options: ToolManagerOptions;
-  #tools: readonly AnyToolManifest[];
+  #offered: ToolDefinition[];
 
   constructor(options: ToolManagerOptions) {
     this.#options = options;
     const readOnlyMode = options.mode === "chat" || options.mode === "prompt";
-    this.#tools = (options.tools ?? TOOLS).filter((t) => !(readOnlyMode && NEVER_READ_ONLY.has(t.name)));
+    this.#offered = (definitions as ToolDefinition[]).filter((t) => !(readOnlyMode && NEVER_READ_ONLY.has(t.name)));
   }
 
-  /** The tools as the model sees them. */
+  /** The tools as the model sees them (generated from the manifests: `definitions.json`). */
   definitions(): ToolDefinition[] {
-    return this.#tools.map((t) => ({
-      name: t.name,
-      description: t.description,
-      parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown>,
-    }));
+    return this.#offered;
   }
 
   /** Runs one call; never throws for anything the model or the tool did. */
   async execute(call: ToolCall): Promise<ToolExecution> {
     const o = this.#options;
     await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
-    const tool = this.#tools.find((t) => t.name === call.name);
+    // The manifests (and zod) load only when the model actually calls a tool.
+    const { findTool } = await import("./registry.ts");
+    const tool = this.#offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
     if (!tool) {
-      const names = this.#tools.map((t) => t.name).join(", ");
+      const names = this.#offered.map((t) => t.name).join(", ");
       return this.#failed(call, "invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`);
     }
     let raw: unknown;
