@@ -308,3 +308,26 @@ Deno.test("limits: --max-steps stops the agent, and chat runs one read-only call
     await t.close();
   }
 });
+
+Deno.test("a stream that drops in the middle of a tool call's arguments never executes the call", async () => {
+  const t = await setup();
+  try {
+    t.s.server.enqueue({
+      toolCalls: [{ name: "fs_write", arguments: JSON.stringify({ path: "half.md", content: "never written" }) }],
+      // Frames: role, call start, first half of the arguments — then the connection closes.
+      truncateAfter: 3,
+    });
+    const run = await (await import("./helpers/run_pai.ts")).runPai(["agent", "write it"], {
+      home: t.s.home,
+      env: t.s.env,
+      cwd: t.w.ws,
+    });
+    assert.equal(run.code, 5, run.stderr);
+    assert.match(run.stdout, /\[the answer ended before it was complete\]/);
+    assert.doesNotMatch(run.stderr, /⚙ fs_write/);
+    assert.ok(!Deno.readDirSync(t.w.ws).some((e) => e.name === "half.md"));
+    assert.equal(t.s.server.chatRequests.length, 1);
+  } finally {
+    await t.close();
+  }
+});

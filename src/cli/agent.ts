@@ -5,7 +5,7 @@ import { AGENT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { printedTurn } from "./turn_output.ts";
-import { resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { failIfCutShort, resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
 export interface AgentFlags extends ToolFlags {
@@ -34,9 +34,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       timeLimitMs: flags.maxSeconds * 1000,
     });
     if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
-    if (result.interrupted) {
-      throw new PaiError("The agent was interrupted; what it did is recorded", { exitCode: EXIT.INTERRUPTED });
-    }
+    failIfCutShort(ctx, result);
   } finally {
     ctx.db.close();
   }

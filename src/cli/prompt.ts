@@ -6,7 +6,7 @@ import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { readPipedStdin } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { failIfCutShort, resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags {
@@ -33,17 +33,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       maxToolRounds: flags.maxChain,
     });
     if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
-    if (result.interrupted) {
-      throw new PaiError("The answer was interrupted; what arrived is kept in the session", {
-        exitCode: EXIT.INTERRUPTED,
-      });
-    }
-    if (result.incomplete) {
-      throw new PaiError(`The answer from ${ctx.session.provider} ended before it was complete`, {
-        exitCode: EXIT.PROVIDER,
-        hint: "The connection dropped mid-answer; what arrived is kept in the session. Try again",
-      });
-    }
+    failIfCutShort(ctx, result);
   } finally {
     ctx.db.close();
   }

@@ -1,4 +1,5 @@
 /** What prompt, chat and agent share: the turn context with its tools, and the JSON form of a result. */
+import { EXIT, PaiError } from "../core/errors.ts";
 import type { TurnContext, TurnResult } from "../modes/engine.ts";
 import type { ModeProfile } from "../modes/profiles.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
@@ -45,4 +46,19 @@ export function resultJson(ctx: SessionContext, result: TurnResult): string {
       result: s.content,
     })),
   });
+}
+
+/** Throws the right error when the user interrupted the turn or the stream broke off (exit 130 or 5). */
+export function failIfCutShort(ctx: SessionContext, result: TurnResult): void {
+  if (result.interrupted) {
+    throw new PaiError("Interrupted; what arrived (and every step taken) is kept in the session", {
+      exitCode: EXIT.INTERRUPTED,
+    });
+  }
+  if (result.incomplete) {
+    throw new PaiError(`The answer from ${ctx.session.provider} ended before it was complete`, {
+      exitCode: EXIT.PROVIDER,
+      hint: "The connection dropped mid-answer; what arrived is kept in the session. Try again",
+    });
+  }
 }
