@@ -5,10 +5,19 @@
  */
 import type { z } from "zod";
 import { EXIT, PaiError } from "../core/errors.ts";
-import { locateJsonError } from "./json_locate.ts";
+import { blankJsonComments, lineColumn, locateJsonError, type ValueOffsets } from "./json_locate.ts";
+
+/** Options for reading: JSONC allows `//` and `/* *\/` comments. */
+export interface JsonReadOptions {
+  comments?: boolean;
+}
 
 /** Reads and validates `path`; `undefined` when the file does not exist. */
-export function readJsonFile<S extends z.ZodType>(path: string, schema: S): z.output<S> | undefined {
+export function readJsonFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  options: JsonReadOptions = {},
+): z.output<S> | undefined {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -18,11 +27,17 @@ export function readJsonFile<S extends z.ZodType>(path: string, schema: S): z.ou
       exitCode: EXIT.CONFIG,
     });
   }
-  return parseJsonText(path, text, schema);
+  return parseJsonText(path, text, schema, options);
 }
 
-/** Parses and validates JSON text that came from `path`. */
-export function parseJsonText<S extends z.ZodType>(path: string, text: string, schema: S): z.output<S> {
+/** Parses and validates JSON text that came from `path`; errors name the line and column. */
+export function parseJsonText<S extends z.ZodType>(
+  path: string,
+  raw: string,
+  schema: S,
+  options: JsonReadOptions = {},
+): z.output<S> {
+  const text = options.comments ? blankJsonComments(raw) : raw;
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -38,8 +53,14 @@ export function parseJsonText<S extends z.ZodType>(path: string, text: string, s
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
+  const offsets: ValueOffsets = new Map();
+  locateJsonError(text, offsets);
+  // The deepest part of the issue's path that exists in the file (a missing key points at its object).
+  let at: number | undefined;
+  for (let n = issue.path.length; n >= 0 && at === undefined; n--) at = offsets.get(issue.path.slice(0, n).join("."));
+  const place = at === undefined ? "" : `line ${lineColumn(text, at).line}, column ${lineColumn(text, at).column}: `;
   const where = issue.path.length ? `at "${issue.path.join(".")}": ` : "";
-  throw broken(path, `${where}${issue.message}`);
+  throw broken(path, `${place}${where}${issue.message}`);
 }
 
 function broken(path: string, what: string): PaiError {

@@ -15,7 +15,8 @@ Deno.test("parseJsonText() names the line and column of a syntax error", () => {
 Deno.test("parseJsonText() names the field that fails the schema", () => {
   assert.throws(
     () => parseJsonText("/c/config.json", '{"maxRetries": "two"}', schema),
-    (e: PaiError) => e.message.startsWith('Cannot use "/c/config.json": at "maxRetries": ') && e.exitCode === 3,
+    (e: PaiError) =>
+      e.message.startsWith('Cannot use "/c/config.json": line 1, column 16: at "maxRetries": ') && e.exitCode === 3,
   );
   assert.throws(
     () => parseJsonText("/c/config.json", '{"maxRetrys": 1}', schema),
@@ -30,4 +31,12 @@ Deno.test("readJsonFile() returns undefined for a missing file and leaves a brok
   assert.throws(() => readJsonFile(`${dir}/bad.json`, schema), PaiError);
   assert.equal(Deno.readTextFileSync(`${dir}/bad.json`), "{oops");
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("parseJsonText() gives the line and column of a value that fails the schema, in JSONC too", () => {
+  const text = '{\n  // retries\n  "maxRetries": "two"\n}';
+  assert.throws(
+    () => parseJsonText("/c/p.json", text, schema, { comments: true }),
+    (e: PaiError) => e.message.startsWith('Cannot use "/c/p.json": line 3, column 17: at "maxRetries": '),
+  );
 });

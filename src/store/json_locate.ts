@@ -16,8 +16,42 @@ class Fail {
   constructor(readonly offset: number, readonly reason: string) {}
 }
 
-/** The first syntax error in `text`, or `undefined` if it is valid JSON. */
-export function locateJsonError(text: string): JsonSyntaxError | undefined {
+/** Where each value starts, by its path ("a.b.0"), filled in while scanning. */
+export type ValueOffsets = Map<string, number>;
+
+/**
+ * Replaces `//` and `/* … *\/` comments (outside strings) with spaces, keeping
+ * every offset and newline, so that JSONC files report true lines and columns.
+ */
+export function blankJsonComments(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") (out += " ", i++);
+      if (i < text.length) out += "\n";
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
+}
+
+/** Line and column (1-based) of an offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+/** The first syntax error in `text`, or `undefined` if it is valid JSON. Fills `offsets` when given. */
+export function locateJsonError(text: string, offsets?: ValueOffsets): JsonSyntaxError | undefined {
   let i = 0;
   const ws = () => {
     while (i < text.length && " \t\n\r".includes(text[i])) i++;
@@ -44,8 +78,9 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     if (i >= text.length) throw new Fail(i, "unterminated string");
     i++;
   };
-  const value = (): void => {
+  const value = (path: string[] = []): void => {
     ws();
+    offsets?.set(path.join("."), i);
     const c = text[i];
     if (c === "{") {
       i++;
@@ -54,11 +89,13 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
       while (true) {
         ws();
         if (text[i] !== '"') expect("a property name in double quotes");
+        const keyStart = i;
         string();
+        const key = JSON.parse(text.slice(keyStart, i)) as string;
         ws();
         if (text[i] !== ":") expect('":"');
         i++;
-        value();
+        value([...path, key]);
         ws();
         if (text[i] === ",") {
           i++;
@@ -72,8 +109,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
       i++;
       ws();
       if (text[i] === "]") return void i++;
-      while (true) {
-        value();
+      for (let index = 0;; index++) {
+        value([...path, String(index)]);
         ws();
         if (text[i] === ",") {
           i++;
@@ -95,7 +132,6 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     return undefined;
   } catch (error) {
     if (!(error instanceof Fail)) throw error;
-    const before = text.slice(0, error.offset).split("\n");
-    return { offset: error.offset, line: before.length, column: before.at(-1)!.length + 1, reason: error.reason };
+    return { offset: error.offset, ...lineColumn(text, error.offset), reason: error.reason };
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { locateJsonError } from "./json_locate.ts";
+import { blankJsonComments, locateJsonError } from "./json_locate.ts";
 
 Deno.test("locateJsonError() accepts valid JSON of every kind", () => {
   for (const text of ['{"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]}', "[]", "{}", ' "s" ', "0"]) {
@@ -22,4 +22,19 @@ Deno.test("locateJsonError() finds unquoted keys, missing commas, junk and early
   assert.equal(locateJsonError('{"a": 1} x')?.reason, 'unexpected "x" after the end of the JSON value');
   assert.equal(locateJsonError('{"a": ')?.reason, "unexpected end of file, expected a value");
   assert.equal(locateJsonError('"abc')?.reason, "unterminated string");
+});
+
+Deno.test("locateJsonError() records where each value starts, by path", () => {
+  const offsets = new Map<string, number>();
+  locateJsonError('{"a": {"b": [1, "x"]}}', offsets);
+  assert.equal(offsets.get("a.b.1"), 16);
+  assert.equal(offsets.get(""), 0);
+});
+
+Deno.test("blankJsonComments() removes comments but keeps offsets, newlines and strings", () => {
+  const text = '{\n  // note\n  "a": "http://x", /* c */ "b": 1\n}';
+  const blank = blankJsonComments(text);
+  assert.equal(blank.length, text.length);
+  assert.deepEqual(JSON.parse(blank), { a: "http://x", b: 1 });
+  assert.equal(blank.split("\n").length, 4);
 });
