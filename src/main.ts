@@ -27,6 +27,11 @@ const grantFlags = {
   allowWrite: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant write of these paths" },
   allowNet: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant net to these host[:port]s" },
   tools: { kind: "boolean", default: true, brief: "Offer tools to the model (--no-tools for models without)" },
+  safe: {
+    kind: "boolean",
+    default: false,
+    brief: "Safe mode: local providers only, no network tools, every tool call asks",
+  },
 } as const;
 
 /** Parses a whole number of at least 1 for a limit flag. */
@@ -146,6 +151,67 @@ const tools = buildRouteMap({
   docs: { brief: "The tools the model may call" },
 });
 
+const policyJson = { json: jsonFlag };
+const policyRoutes = buildRouteMap({
+  routes: {
+    init: buildCommand({
+      loader: async () => (await import("./cli/policy.ts")).init,
+      parameters: {},
+      docs: { brief: "Write a commented starter policy.json with the defaults (never over an existing one)" },
+    }),
+    show: buildCommand({
+      loader: async () => (await import("./cli/policy.ts")).show,
+      parameters: { flags: policyJson },
+      docs: { brief: "Show the policy in force here and where each part came from" },
+    }),
+    check: buildCommand({
+      loader: async () => (await import("./cli/policy.ts")).check,
+      parameters: { flags: policyJson },
+      docs: { brief: "Validate the policy files (errors name the file, line and column)" },
+    }),
+    explain: buildCommand({
+      loader: async () => (await import("./cli/policy.ts")).explain,
+      parameters: {
+        flags: {
+          mode: { kind: "enum", values: ["chat", "prompt", "agent", "assistant"], default: "agent", brief: "Mode" },
+          json: jsonFlag,
+          allowRead: grantFlags.allowRead,
+          allowWrite: grantFlags.allowWrite,
+          allowNet: grantFlags.allowNet,
+        },
+        positional: {
+          kind: "tuple",
+          parameters: [
+            { brief: "Tool name", placeholder: "tool", parse: String },
+            { brief: "Arguments as JSON", placeholder: "args-json", parse: String },
+          ],
+        },
+      },
+      docs: {
+        brief: "Explain the decision for one tool call: the rule and the exact --allow-* flags",
+        fullDescription: 'Example:\n  pai policy explain fs_read \'{"path":"~/notes/a.md"}\' --mode chat',
+      },
+    }),
+    test: buildCommand({
+      loader: async () => (await import("./cli/policy.ts")).test,
+      parameters: {},
+      docs: { brief: "Run the example cases written in the policy files" },
+    }),
+    trust: buildCommand({
+      loader: async () => (await import("./cli/policy.ts")).trust,
+      parameters: {
+        flags: { revoke: { kind: "boolean", default: false, brief: "Stop trusting the folder" } },
+        positional: {
+          kind: "tuple",
+          parameters: [{ brief: "Project folder (default: here)", placeholder: "dir", parse: String, optional: true }],
+        },
+      },
+      docs: { brief: "Let a project's .pai/policy.json widen your policy (it can only tighten it otherwise)" },
+    }),
+  },
+  docs: { brief: "Your rules: what may go to which model, what each tool may touch" },
+});
+
 const status = buildCommand({
   loader: async () => (await import("./cli/status.ts")).status,
   parameters: { flags: { json: jsonFlag } },
@@ -165,7 +231,7 @@ const providers = buildCommand({
 });
 
 const root = buildRouteMap({
-  routes: { init, prompt, chat, agent, tools, status, reset, providers },
+  routes: { init, prompt, chat, agent, tools, policy: policyRoutes, status, reset, providers },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",
   },

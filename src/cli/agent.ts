@@ -24,7 +24,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       hint: 'Example: pai agent "Tidy notes/todo.md"',
     });
   }
-  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
+  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, AGENT, flags);
     const result = await printedTurn(turn, goal, {

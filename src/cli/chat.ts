@@ -23,7 +23,7 @@ const ENDINGS = new Set(["exit", "quit", "/exit", "/quit"]);
  */
 export async function chat(this: CommandContext, flags: ChatFlags): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
-  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
+  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, CHAT, flags);
     if (interactive) {

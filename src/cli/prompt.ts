@@ -24,7 +24,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       hint: 'Example: pai prompt "Summarise this" < notes.md',
     });
   }
-  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`) });
+  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, PROMPT, flags);
     const result = await printedTurn(turn, text, {

@@ -11,6 +11,8 @@ import { type GrantFlags, pregrants } from "./pregrants.ts";
 export interface ToolFlags extends GrantFlags {
   /** `--no-tools`: offer none (for models that take no tools). */
   tools: boolean;
+  /** `--safe`: local providers only, no network tools, every call asks, nothing written outside the workspace. */
+  safe: boolean;
 }
 
 /** The context of a mode's turns: the session plus, unless `--no-tools`, the tool manager. */
@@ -22,6 +24,8 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
     mode: profile.mode,
     pregrants: await pregrants(flags),
     prompter: availablePrompter(),
+    policy: ctx.policy,
+    workspace: ctx.workspace,
   });
   return { ...ctx, profile, tools };
 }

@@ -44,6 +44,8 @@ export const EXIT = {
   PROVIDER: 5,
   /** The provider could not be reached. */
   NETWORK: 6,
+  /** The policy refused: data that may not go to this provider, or safe mode. */
+  POLICY: 7,
   /** The user interrupted (Ctrl+C), as shells report SIGINT. */
   INTERRUPTED: 130,
 } as const;

@@ -9,7 +9,10 @@ import { paiPaths } from "../core/paths.ts";
 import { probeModels } from "../providers/local_probe.ts";
 import { createProvider, type Provider } from "../providers/provider.ts";
 import { type ProviderName, resolveProvider } from "../providers/registry.ts";
+import { loadPolicy } from "../policy/load_policy.ts";
+import type { Policy } from "../policy/policy.ts";
 import { type Config, loadConfig } from "../store/config.ts";
+import { trustedFolders } from "../store/trusted_folders.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { createSession, currentSession, type Session } from "../store/sessions.ts";
 
@@ -22,6 +25,9 @@ export interface SessionContext {
   db: Database;
   session: Session;
   provider: Provider;
+  policy: Policy;
+  /** The workspace's real path (the current directory). */
+  workspace: string;
 }
 
 /** Options for {@linkcode openSession}. */
@@ -29,6 +35,8 @@ export interface OpenSessionOptions {
   env?: (name: string) => string | undefined;
   /** Told which default was chosen when there was no session. */
   notice?: (text: string) => void;
+  /** `--safe`: the strictest profile, whatever the policy file says. */
+  safe?: boolean;
 }
 
 /** PAI's config and open database, without a provider (for status, reset, init). */
@@ -44,21 +52,46 @@ export async function openState(env: (name: string) => string | undefined = (n) 
   return { config, db: openDatabase(paths.dataDir) };
 }
 
-/** Opens PAI's state and the current session's provider. */
+/** The policy in force in the current directory (a broken policy file stops here). */
+export async function policyHere(db: Database, env: (name: string) => string | undefined): Promise<
+  { policy: Policy; workspace: string }
+> {
+  const workspace = await Deno.realPath(Deno.cwd());
+  const policy = await loadPolicy({
+    configDir: paiPaths(env).configDir,
+    workspace,
+    home: env("HOME") ?? "/",
+    trusted: trustedFolders(db),
+  });
+  return { policy, workspace };
+}
+
+/** Opens PAI's state, the policy and the current session's provider. */
 export async function openSession(options: OpenSessionOptions = {}): Promise<SessionContext> {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   const { config, db } = await openState(env);
   try {
+    const { policy, workspace } = await policyHere(db, env);
+    if (options.safe) policy.safe = true;
     const session = currentSession(db) ?? await startDefaultSession(db, config, env, options.notice);
     const resolved = resolveProvider(
       { ...session, provider: session.provider as ProviderName },
       { env, localHosts: config.localHosts },
     );
+    if (policy.safe && resolved.locality === "remote") {
+      throw new PaiError(
+        `Safe mode allows local providers only; ${resolved.spec.name} at ${resolved.baseUrl} is remote`,
+        {
+          exitCode: EXIT.POLICY,
+          hint: 'Use a local model: "pai init ollama --model MODEL", or leave safe mode',
+        },
+      );
+    }
     const provider = await createProvider(resolved, {
       maxRetries: config.maxRetries,
       timeoutMs: config.timeoutSeconds * 1000,
     });
-    return { config, db, session, provider };
+    return { config, db, session, provider, policy, workspace };
   } catch (error) {
     db.close();
     throw error;

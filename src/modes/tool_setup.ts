@@ -3,6 +3,7 @@ import { appendAudit } from "../audit/log.ts";
 import { paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
+import type { Policy } from "../policy/policy.ts";
 import { protectedPaths } from "../policy/protected_paths.ts";
 import type { Database } from "../store/db.ts";
 import { savedGrants, saveGrants } from "../store/saved_grants.ts";
@@ -15,11 +16,17 @@ export const TOOLS_DIR = decodeURIComponent(new URL("../../tools", import.meta.u
 /** Options for {@linkcode createToolManager}. */
 export interface ToolSetupOptions {
   db: Database;
-  session: Session;
+  /** Calls are recorded in the audit log under this session; none for `pai policy explain|test`. */
+  session?: Session;
   mode: Mode;
   /** Real paths and hosts from `--allow-read`, `--allow-write`, `--allow-net`. */
   pregrants: Permissions;
   prompter?: Prompter;
+  policy: Policy;
+  /** The workspace's real path. */
+  workspace: string;
+  /** For `pai policy test`: decide from the policy alone, not from the user's saved approvals. */
+  ignoreSavedApprovals?: boolean;
 }
 
 /** Approvals: "session" ones live as long as this run; "always" ones are saved in the database. */
@@ -52,27 +59,35 @@ class DatabaseApprovalBook implements ApprovalBook {
   }
 }
 
+const NO_APPROVALS: ApprovalBook = {
+  granted: () => ({ read: [], write: [], net: [] }),
+  remember: () => {},
+};
+
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode } = options;
   const home = Deno.env.get("HOME") ?? "/";
   return new ToolManager({
     mode,
-    workspace: await Deno.realPath(Deno.cwd()),
+    workspace: options.workspace,
     protectedPaths: await protectedPaths(home, paiPaths()),
     pregrants: options.pregrants,
-    approvals: new DatabaseApprovalBook(db),
+    approvals: options.ignoreSavedApprovals ? NO_APPROVALS : new DatabaseApprovalBook(db),
     prompter: options.prompter,
     record: (r) =>
-      appendAudit(db, {
-        kind: r.kind,
-        sessionId: session.id,
-        mode,
-        provider: session.provider,
-        model: session.model,
-        payload: `${r.tool}: ${r.payload}`,
-      }),
+      session
+        ? appendAudit(db, {
+          kind: r.kind,
+          sessionId: session.id,
+          mode,
+          provider: session.provider,
+          model: session.model,
+          payload: `${r.tool}: ${r.payload}`,
+        })
+        : Promise.resolve(),
     limits: TOOL_LIMITS,
     toolsDir: TOOLS_DIR,
+    policy: options.policy,
   });
 }

@@ -5,6 +5,8 @@
  * The full policy file (rules, scanners, egress) extends this in its issue.
  */
 import type { Grant, Mode } from "../core/types.ts";
+import type { SourcedRule } from "./policy.ts";
+import { describeRule, matchRule } from "./rules.ts";
 
 /** Permissions as data (real paths; net as host or host:port). */
 export interface Permissions {
@@ -27,6 +29,18 @@ export interface DecisionInput {
   /** What the user already granted: pre-grant flags, approvals for this run, saved approvals. */
   granted: Permissions;
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
+  /** The policy's tool rules. */
+  rules?: readonly SourcedRule[];
+  /** What rules can also look at: the HTTP method, the SQL statement kind. */
+  facts?: { method?: string; sql?: "read" | "write" };
+  /** Safe mode: nothing written outside the workspace, no network, every call asks. */
+  safe?: boolean;
+  /**
+   * Set once private or secret data, or untrusted web content, is in the run's
+   * context (the "lethal trifecta" guard): a call that can send data out then
+   * needs the user's explicit approval, whatever was granted.
+   */
+  tainted?: string;
 }
 
 /** The policy's answer. */
@@ -65,11 +79,34 @@ export function decide(input: DecisionInput): Decision {
     if (guarded) return { kind: "deny", reason: `"${path}" is inside "${guarded}", which PAI never lets a tool touch` };
     if (isEnvFile(path)) return { kind: "deny", reason: `"${path}" is a .env file, which PAI never lets a tool touch` };
   }
+  const outside = needs.write.filter((p) => !isInside(p, workspace));
+  if (input.safe && outside.length) {
+    return { kind: "deny", reason: `safe mode: nothing is written outside the workspace` };
+  }
+  if (input.safe && needs.net.length) return { kind: "deny", reason: "safe mode: no network tools" };
+  const match = matchRule(input.rules ?? [], {
+    tool: input.tool,
+    paths: [...needs.read, ...needs.write],
+    hosts: needs.net,
+    ...input.facts,
+  });
+  if (match?.action === "deny") return { kind: "deny", reason: `denied by ${describeRule(match.rule)}` };
+  const all: Permissions = { read: [...needs.read], write: [...needs.write], net: [...needs.net] };
+  if (match?.action === "ask") return { kind: "ask", missing: all, reason: `${describeRule(match.rule)} asks` };
+  if (input.safe) return { kind: "ask", missing: all, reason: "safe mode: every tool call asks" };
+  if (input.tainted && (needs.net.length || outside.length)) {
+    return {
+      kind: "ask",
+      missing: { read: [], write: outside, net: needs.net },
+      reason: `${input.tool} can send data out, and ${input.tainted} is in this run's context`,
+    };
+  }
   // Mode defaults: every mode reads inside the workspace; agent and assistant also write there.
   const writesWorkspace = input.mode === "agent" || input.mode === "assistant";
+  const byRule = match?.action === "allow";
   const readRoots = [workspace, ...input.granted.read];
   const writeRoots = [...(writesWorkspace ? [workspace] : []), ...input.granted.write];
-  const missing: Permissions = {
+  const missing: Permissions = byRule ? { read: [], write: [], net: [] } : {
     read: needs.read.filter((p) => !readRoots.some((r) => isInside(p, r))),
     write: needs.write.filter((p) => !writeRoots.some((r) => isInside(p, r))),
     net: needs.net.filter((h) => !netCovered(h, input.granted.net)),
@@ -81,7 +118,8 @@ export function decide(input: DecisionInput): Decision {
       reason: `${input.tool} needs ${describePermissions(missing)}, which is not granted`,
     };
   }
-  return { kind: "allow", grant: grantFor(input), reason: "within the mode's defaults and your grants" };
+  const reason = byRule ? `allowed by ${describeRule(match.rule)}` : "within the mode's defaults and your grants";
+  return { kind: "allow", grant: grantFor(input), reason };
 }
 
 /** The grant for an allowed call: exactly what it needs, with protected folders inside it denied. */

@@ -20,10 +20,29 @@ class Fail {
 export type ValueOffsets = Map<string, number>;
 
 /**
- * Replaces `//` and `/* … *\/` comments (outside strings) with spaces, keeping
- * every offset and newline, so that JSONC files report true lines and columns.
+ * JSONC → JSON, keeping every offset and newline so that errors report true
+ * lines and columns: comments (`//`, `/* … *\/`) and trailing commas (which
+ * uncommenting one example line leaves behind) become spaces.
  */
 export function blankJsonComments(text: string): string {
+  return blankTrailingCommas(blankComments(text));
+}
+
+function blankTrailingCommas(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (c === "," && /^\s*[\]}]/.test(text.slice(i + 1))) out += " ";
+    else out += c;
+  }
+  return out;
+}
+
+function blankComments(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

@@ -38,3 +38,8 @@ Deno.test("blankJsonComments() removes comments but keeps offsets, newlines and 
   assert.deepEqual(JSON.parse(blank), { a: "http://x", b: 1 });
   assert.equal(blank.split("\n").length, 4);
 });
+
+Deno.test("blankJsonComments() accepts trailing commas, outside strings only", () => {
+  const text = '{"a": [1, 2,], "s": ",]", // x\n}';
+  assert.deepEqual(JSON.parse(blankJsonComments(text)), { a: [1, 2], s: ",]" });
+});

@@ -56,4 +56,9 @@ export const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      UNIQUE (tool, kind, value)
    );`,
+  // 3: project folders whose policy the user trusts to widen theirs (`pai policy trust`).
+  `CREATE TABLE trusted_folders (
+     path       TEXT PRIMARY KEY,
+     created_at TEXT NOT NULL
+   );`,
 ];

@@ -25,6 +25,8 @@ export interface ToolManifest<A = unknown> {
   needs(args: A): Needs;
   /** The request sent to the program, with every path replaced by its granted real path. */
   request(args: A, real: RealPath): unknown;
+  /** What policy rules can match besides paths and hosts. */
+  facts?(args: A): { method?: string; sql?: "read" | "write" };
   /** Pure post-processing in PAI of what the program returned (e.g. HTML → Markdown). */
   present?(result: unknown): Promise<unknown>;
   /** How `pai tools show` describes the permission template. */

@@ -26,6 +26,7 @@ export const HTTP_REQUEST: ToolManifest<
   program: "http_request.ts",
   readOnly: (a) => a.method === "GET" || a.method === "HEAD" || a.method === "OPTIONS",
   needs: (a) => ({ read: [], write: [], net: [hostPort(a.url)] }),
+  facts: (a) => ({ method: a.method }),
   request: (a) => a,
   permissionsDoc: "net to the URL's host:port (every redirect hop must be granted too)",
 };
@@ -37,6 +38,7 @@ export const WEB_FETCH: ToolManifest<{ url: string }> = {
   program: "web_fetch.ts",
   readOnly: () => true,
   needs: (a) => ({ read: [], write: [], net: [hostPort(a.url)] }),
+  facts: () => ({ method: "GET" }),
   request: (a) => a,
   present: async (result) => {
     const r = result as { status: number; url: string; contentType: string; body: string };

@@ -83,6 +83,7 @@ export const SQL_QUERY: ToolManifest<SqlArgs> = {
     const files = databaseFiles(a.database);
     return { read: files, write: sqlShape(a.sql).readOnly ? [] : files, net: [] };
   },
+  facts: (a) => ({ sql: sqlShape(a.sql).readOnly ? "read" : "write" }),
   request: (a, real) => ({ ...a, database: real(a.database), readOnly: sqlShape(a.sql).readOnly }),
   permissionsDoc: "read of the database file (and its journal, -wal, -shm); write too for statements that change data",
 };

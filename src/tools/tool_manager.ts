@@ -5,7 +5,16 @@
  * Collaborators (approvals, prompter, audit) are injected.
  */
 import type { Grant, Mode, ToolCall, ToolDefinition } from "../core/types.ts";
-import { decide, describePermissions, type Permissions } from "../policy/decide.ts";
+import {
+  decide,
+  type Decision,
+  type DecisionInput,
+  describePermissions,
+  grantFor,
+  type Permissions,
+} from "../policy/decide.ts";
+import type { AnyToolManifest } from "./manifest.ts";
+import type { Policy } from "../policy/policy.ts";
 import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { capForModel } from "./cap.ts";
 import definitions from "./definitions.json" with { type: "json" };
@@ -53,7 +62,14 @@ export interface ToolManagerOptions {
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
   /** The folder of the tool programs. */
   toolsDir: string;
+  /** The policy's tool rules and safe mode. */
+  policy: Pick<Policy, "rules" | "safe">;
 }
+
+/** What a call would get: its validated arguments, real needs and the decision; or why it cannot run. */
+export type CallPlan =
+  | { error: [type: string, message: string] }
+  | { tool: AnyToolManifest; args: unknown; needs: ResolvedNeeds; input: DecisionInput; decision: Decision };
 
 /** The outcome of one call, for the model and for the user. */
 export interface ToolExecution {
@@ -69,6 +85,8 @@ export interface ToolExecution {
 
 /** Tools that can never be read-only are not offered in chat and prompt modes. */
 const NEVER_READ_ONLY = new Set(["fs_write", "fs_edit"]);
+/** Tools that send data out: not offered in safe mode; their results are untrusted content. */
+const NETWORK_TOOLS = new Set(["http_request", "web_fetch"]);
 
 /** The default limits of one tool process. */
 export const TOOL_LIMITS: ToolManagerOptions["limits"] = {
@@ -81,11 +99,22 @@ export const TOOL_LIMITS: ToolManagerOptions["limits"] = {
 export class ToolManager {
   #options: ToolManagerOptions;
   #offered: ToolDefinition[];
+  #tainted?: string;
 
   constructor(options: ToolManagerOptions) {
     this.#options = options;
     const readOnlyMode = options.mode === "chat" || options.mode === "prompt";
-    this.#offered = (definitions as ToolDefinition[]).filter((t) => !(readOnlyMode && NEVER_READ_ONLY.has(t.name)));
+    this.#offered = (definitions as ToolDefinition[]).filter((t) =>
+      !(readOnlyMode && NEVER_READ_ONLY.has(t.name)) && !(options.policy.safe && NETWORK_TOOLS.has(t.name))
+    );
+  }
+
+  /**
+   * Marks the run's context as holding private data or untrusted content:
+   * from now on, calls that can send data out need the user's approval.
+   */
+  taint(reason: string): void {
+    this.#tainted ??= reason;
   }
 
   /** The tools as the model sees them (generated from the manifests: `definitions.json`). */
@@ -93,27 +122,30 @@ export class ToolManager {
     return this.#offered;
   }
 
-  /** Runs one call; never throws for anything the model or the tool did. */
-  async execute(call: ToolCall): Promise<ToolExecution> {
+  /**
+   * Everything before running: validate the arguments, resolve real paths and
+   * decide. Pure of side effects, so `pai policy explain` shows exactly what a
+   * call would get.
+   */
+  async plan(call: ToolCall): Promise<CallPlan> {
     const o = this.#options;
-    await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
     // The manifests (and zod) load only when the model actually calls a tool.
     const { findTool } = await import("./registry.ts");
     const tool = this.#offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
     if (!tool) {
       const names = this.#offered.map((t) => t.name).join(", ");
-      return this.#failed(call, "invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`);
+      return { error: ["invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`] };
     }
     let raw: unknown;
     try {
       raw = JSON.parse(call.arguments || "{}");
     } catch {
-      return this.#failed(call, "invalid_input", `The arguments of ${call.name} are not valid JSON`);
+      return { error: ["invalid_input", `The arguments of ${call.name} are not valid JSON`] };
     }
     const parsed = tool.schema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ");
-      return this.#failed(call, "invalid_input", `Invalid arguments for ${call.name}: ${issues}`);
+      return { error: ["invalid_input", `Invalid arguments for ${call.name}: ${issues}`] };
     }
     const args = parsed.data;
     let needs: ResolvedNeeds;
@@ -121,20 +153,32 @@ export class ToolManager {
       needs = await resolveNeeds(tool.needs(args), o.workspace);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      return this.#failed(call, "permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`);
+      return { error: ["permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`] };
     }
-    const granted = merge(o.pregrants, o.approvals.granted(tool.name));
-    const input = {
+    const input: DecisionInput = {
       tool: tool.name,
       mode: o.mode,
       readOnly: tool.readOnly(args),
       needs,
       workspace: o.workspace,
       protectedPaths: o.protectedPaths,
-      granted,
+      granted: merge(o.pregrants, o.approvals.granted(tool.name)),
       limits: o.limits,
+      rules: o.policy.rules,
+      safe: o.policy.safe,
+      facts: tool.facts?.(args),
+      tainted: this.#tainted,
     };
-    const decision = decide(input);
+    return { tool, args, needs, input, decision: decide(input) };
+  }
+
+  /** Runs one call; never throws for anything the model or the tool did. */
+  async execute(call: ToolCall): Promise<ToolExecution> {
+    const o = this.#options;
+    await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
+    const plan = await this.plan(call);
+    if ("error" in plan) return this.#failed(call, ...plan.error);
+    const { tool, args, needs, input, decision } = plan;
     let grant: Grant;
     switch (decision.kind) {
       case "deny":
@@ -154,9 +198,8 @@ export class ToolManager {
           return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
         }
         if (answer !== "once") await o.approvals.remember(tool.name, decision.missing, answer);
-        const approved = decide({ ...input, granted: merge(granted, decision.missing) });
-        if (approved.kind !== "allow") return this.#failed(call, "permission_denied", `Denied: ${approved.reason}`);
-        grant = { ...approved.grant, reason: `approved by the user (${answer})` };
+        // The user's answer is the decision: what was asked for, exactly, and nothing more.
+        grant = { ...grantFor(input), reason: `approved by the user (${answer})` };
         break;
       }
       case "allow":
@@ -179,6 +222,7 @@ export class ToolManager {
         outcome = { ok: false, error: { type: "io_error", message: `Cannot convert the result: ${error}` } };
       }
     }
+    if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.taint(`untrusted web content (from ${tool.name})`);
     const content = capForModel(JSON.stringify(outcome));
     await o.record({ kind: "tool_result", tool: tool.name, payload: content });
     const permissions = { read: grant.read, write: grant.write, net: grant.net };

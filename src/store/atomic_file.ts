@@ -1,0 +1,39 @@
+/** Writing PAI's files: atomically (write, fsync, rename), mode 0600, never over an existing file unless asked. */
+import { EXIT, PaiError } from "../core/errors.ts";
+
+/** Options for {@linkcode writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** Refuse when the file exists (default). */
+  createNew?: boolean;
+}
+
+/** Writes `text` to `path` so that a crash leaves either the old file or the new one, never half of it. */
+export function writeFileAtomic(path: string, text: string, options: AtomicWriteOptions = {}): void {
+  if ((options.createNew ?? true) && exists(path)) {
+    throw new PaiError(`"${path}" already exists; PAI never overwrites it`, {
+      exitCode: EXIT.CONFIG,
+      hint: "Edit it, or move it aside first",
+    });
+  }
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  const file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o600 });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    file.syncSync();
+  } finally {
+    file.close();
+  }
+  Deno.renameSync(temp, path);
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
