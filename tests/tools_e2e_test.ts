@@ -142,16 +142,23 @@ Deno.test("http_request and web_fetch reach a granted loopback server; the page 
   );
   try {
     const host = `127.0.0.1:${page.addr.port}`;
-    const { json } = await runMode(t.s, t.w, [
+    const api = await runMode(t.s, t.w, [
       call("http_request", { method: "GET", url: `http://${host}/api` }),
       call("web_fetch", { url: `http://${host}/page` }),
       { text: "read it" },
     ], ["agent", `--allow-net=${host}`]);
-    assert.deepEqual(json.steps.map((x) => x.ok), [true, true]);
-    assert.match(json.steps[0].result, /\\"hello\\":\\"api\\"/);
-    assert.match(json.steps[1].result, /# Green tea/);
-    assert.match(json.steps[1].result, /Brew at \*\*80°C\*\*/);
-    assert.doesNotMatch(json.steps[1].result, /<p>/);
+    assert.match(api.json.steps[0].result, /\\"hello\\":\\"api\\"/);
+    // The flow rule: once web content is in the run, a call that can send data out needs explicit approval.
+    assert.equal(api.json.steps[1].ok, false);
+    assert.match(api.json.steps[1].result, /web_fetch can send data out, and untrusted web content .* is in this run/);
+    const { json } = await runMode(t.s, t.w, [call("web_fetch", { url: `http://${host}/page` }), { text: "ok" }], [
+      "agent",
+      `--allow-net=${host}`,
+    ]);
+    assert.equal(json.steps[0].ok, true, json.steps[0].result);
+    assert.match(json.steps[0].result, /# Green tea/);
+    assert.match(json.steps[0].result, /Brew at \*\*80°C\*\*/);
+    assert.doesNotMatch(json.steps[0].result, /<p>/);
   } finally {
     await page.shutdown();
     await t.close();
