@@ -72,6 +72,12 @@ const init = buildCommand({
         default: "system",
         brief: "fold: for models with no system role, send the system prompt inside the first user turn",
       },
+      locality: {
+        kind: "enum",
+        values: ["auto", "local", "remote"],
+        default: "auto",
+        brief: "Where the model runs: auto (by host), or your word (a local proxy to a cloud model is remote)",
+      },
     },
   },
   docs: {
@@ -91,6 +97,11 @@ const prompt = buildCommand({
       stream: streamFlag,
       json: jsonFlag,
       maxChain: { kind: "parsed", parse: positiveInteger, default: "3", brief: "Rounds of tool calls at most" },
+      dryRun: {
+        kind: "boolean",
+        default: false,
+        brief: "Show exactly what would be sent to which provider, after redaction; send nothing",
+      },
       ...grantFlags,
     },
   },

@@ -14,6 +14,7 @@ export interface InitFlags {
   baseUrl?: string;
   apiKeyEnv?: string;
   systemRole: SystemRole;
+  locality: "auto" | "local" | "remote";
 }
 
 /** How many valid model names an error lists before "…". */
@@ -40,6 +41,7 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
       baseUrl: flags.baseUrl ?? null,
       apiKeyEnv: flags.apiKeyEnv ?? null,
       systemRole: flags.systemRole,
+      locality: flags.locality,
     };
     const resolved = resolveProvider(choice, { env: (n) => Deno.env.get(n), localHosts: config.localHosts });
     const offered = await probeModels(resolved);

@@ -6,13 +6,14 @@ import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { readPipedStdin } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { failIfCutShort, resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { dryRunJson, failIfCutShort, resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags {
   stream: boolean;
   json: boolean;
   maxChain: number;
+  dryRun: boolean;
 }
 
 /** Sends the prompt (with piped stdin attached) and prints the answer. */
@@ -29,9 +30,14 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
     const turn = await turnContext(ctx, PROMPT, flags);
     const result = await printedTurn(turn, text, {
       stream: flags.stream,
-      out: flags.json ? undefined : stdout,
+      out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxChain,
+      dryRun: flags.dryRun,
     });
+    if (flags.dryRun) {
+      stdout.write(`${dryRunJson(ctx, result)}\n`);
+      return;
+    }
     if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
     failIfCutShort(ctx, result);
   } finally {

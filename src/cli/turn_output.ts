@@ -15,6 +15,7 @@ export interface PrintedTurnOptions {
   maxToolRounds?: number;
   /** Wall-clock limit in milliseconds from now. */
   timeLimitMs?: number;
+  dryRun?: boolean;
 }
 
 /** One line for a tool call: the tool and its arguments, shortened and neutralised (they come from the model). */
@@ -46,6 +47,11 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
           stderr.write(`${dim(stderr, stepLine(call.name, call.arguments))}\n`);
         },
         onToolEnd: (execution) => stderr.write(`${dim(stderr, outcomeLine(execution))}\n`),
+        onNotice: (text) => {
+          printer?.pause();
+          stderr.write(`${text}\n`);
+        },
+        dryRun: options.dryRun,
       });
       const note = result.interrupted
         ? "[interrupted]"

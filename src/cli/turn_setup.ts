@@ -3,6 +3,7 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import type { TurnContext, TurnResult } from "../modes/engine.ts";
 import type { ModeProfile } from "../modes/profiles.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
+import { DataGuard } from "../policy/data_guard.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
@@ -17,7 +18,9 @@ export interface ToolFlags extends GrantFlags {
 
 /** The context of a mode's turns: the session plus, unless `--no-tools`, the tool manager. */
 export async function turnContext(ctx: SessionContext, profile: ModeProfile, flags: ToolFlags): Promise<TurnContext> {
-  if (!flags.tools) return { ...ctx, profile };
+  const { locality, spec } = ctx.provider.resolved;
+  const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
+  if (!flags.tools) return { ...ctx, profile, guard };
   const tools = await createToolManager({
     db: ctx.db,
     session: ctx.session,
@@ -27,7 +30,7 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
     policy: ctx.policy,
     workspace: ctx.workspace,
   });
-  return { ...ctx, profile, tools };
+  return { ...ctx, profile, tools, guard };
 }
 
 /** The one JSON object `--json` prints for a turn. */
@@ -65,4 +68,22 @@ export function failIfCutShort(ctx: SessionContext, result: TurnResult): void {
       hint: "The connection dropped mid-answer; what arrived is kept in the session. Try again",
     });
   }
+}
+
+/** `--dry-run`: exactly what would be sent, to which provider, after the scanners. */
+export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
+  const { spec, baseUrl, locality, model } = ctx.provider.resolved;
+  const request = result.dryRun!.request;
+  return JSON.stringify(
+    {
+      provider: spec.name,
+      model,
+      baseUrl,
+      locality,
+      findings: result.dryRun!.findings,
+      request: { ...request, tools: request.tools?.map((t) => t.name) ?? [] },
+    },
+    null,
+    2,
+  );
 }

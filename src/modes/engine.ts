@@ -5,7 +5,15 @@
 import { appendAudit } from "../audit/log.ts";
 import { contextMessages } from "../context/history.ts";
 import { redactSecrets } from "../core/redact.ts";
-import { addUsage, type Mode, type ToolCall, type ToolDefinition, type Usage } from "../core/types.ts";
+import {
+  addUsage,
+  type ChatMessage,
+  type Mode,
+  type ToolCall,
+  type ToolDefinition,
+  type Usage,
+} from "../core/types.ts";
+import { type DataGuard, type GuardReport, PlaceholderRestorer } from "../policy/data_guard.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
 import type { Config } from "../store/config.ts";
 import type { Database } from "../store/db.ts";
@@ -28,6 +36,8 @@ export interface TurnContext {
   config: Config;
   profile: ModeProfile;
   tools?: ToolHost;
+  /** The policy's scanners for this provider (absent: nothing is scanned). */
+  guard?: DataGuard;
 }
 
 /** Options for {@linkcode runTurn}. */
@@ -44,6 +54,10 @@ export interface TurnOptions {
   deadline?: number;
   onToolStart?: (call: ToolCall) => void;
   onToolEnd?: (execution: ToolExecution) => void;
+  /** Told of what the scanners warn about (kinds and rules, never values). */
+  onNotice?: (text: string) => void;
+  /** Build and protect the first request, record nothing, send nothing. */
+  dryRun?: boolean;
 }
 
 /** The outcome of one turn. */
@@ -60,6 +74,8 @@ export interface TurnResult {
   steps: ToolExecution[];
   /** Set when a limit, not the model, ended the tool calls. */
   stoppedBy?: "max-rounds" | "deadline";
+  /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
+  dryRun?: { request: ChatRequest; findings: GuardReport["findings"] };
 }
 
 interface RoundResult {
@@ -79,9 +95,10 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   const { db, session, profile } = ctx;
   const history = profile.sendsHistory ? listMessages(db, session.id, profile.mode) : [];
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
+  const messages = contextMessages(history, userText);
+  if (options.dryRun) return dryRun(ctx, messages);
   await appendAudit(db, { ...who, kind: "prompt", payload: userText });
 
-  const messages = contextMessages(history, userText);
   const maxRounds = options.maxToolRounds ?? profile.toolRounds;
   const result: TurnResult = {
     text: "",
@@ -96,14 +113,8 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     const overTime = options.deadline !== undefined && Date.now() > options.deadline;
     const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
     if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
-    const answer = await requestOnce(ctx, who, {
-      system: ctx.config.systemPrompt,
-      messages,
-      stream: options.stream,
-      maxTokens: ctx.config.maxTokens,
-      tools: ctx.tools?.definitions(),
-      toolChoice: mayCall ? "auto" : "none",
-    }, options);
+    const request = { ...firstRequest(ctx, messages), stream: options.stream, toolChoice: mayCall ? "auto" : "none" };
+    const answer = await requestOnce(ctx, who, request as ChatRequest, options);
     result.text += answer.text;
     result.usage = addUsage(result.usage, answer.usage);
     result.stopReason = answer.stopReason;
@@ -149,11 +160,40 @@ function refused(call: ToolCall, message: string): ToolExecution {
   return { call, ok: false, content, summary: `skipped: ${message}` };
 }
 
-/** One request to the model, streamed into a round's result and recorded. */
+function firstRequest(ctx: TurnContext, messages: ChatMessage[]): ChatRequest {
+  return {
+    system: ctx.config.systemPrompt,
+    messages,
+    stream: true,
+    maxTokens: ctx.config.maxTokens,
+    tools: ctx.tools?.definitions(),
+    toolChoice: ctx.tools ? "auto" : "none",
+  };
+}
+
+/** What the first request would be, after the scanners; nothing is sent or recorded. */
+function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
+  const request = firstRequest(ctx, messages);
+  const guarded = ctx.guard?.protect(request.messages);
+  return {
+    text: "",
+    usage: { inputTokens: 0, outputTokens: 0 },
+    interrupted: false,
+    incomplete: false,
+    stopReason: "dry-run",
+    steps: [],
+    dryRun: {
+      request: { ...request, messages: guarded?.messages ?? request.messages },
+      findings: guarded?.report.findings ?? [],
+    },
+  };
+}
+
+/** One request to the model, after the scanners, streamed into a round's result and recorded. */
 async function requestOnce(
   ctx: TurnContext,
   who: { sessionId: string; mode: Mode; provider: string; model: string },
-  request: ChatRequest,
+  unprotected: ChatRequest,
   options: TurnOptions,
 ): Promise<RoundResult> {
   const round: RoundResult = {
@@ -162,12 +202,30 @@ async function requestOnce(
     stopReason: "incomplete",
     toolCalls: [],
   };
+  let request = unprotected;
+  let restorer: PlaceholderRestorer | undefined;
+  if (ctx.guard) {
+    const guarded = ctx.guard.protect(unprotected.messages);
+    request = { ...unprotected, messages: guarded.messages };
+    restorer = new PlaceholderRestorer(guarded.report.placeholders);
+    if (guarded.report.findings.length) {
+      const summary = guarded.report.findings.map((f) => `${f.rule} (${f.action}) in a ${f.role} message`);
+      await appendAudit(ctx.db, { ...who, kind: "policy_decision", payload: `scan: ${summary.join(", ")}` });
+      for (const f of guarded.report.findings.filter((f) => f.action === "warn")) {
+        options.onNotice?.(`warning: sending ${f.kind === "secret" ? "a secret" : "personal data"} (${f.rule})`);
+      }
+    }
+  }
+  const show = (text: string) => {
+    const restored = restorer ? restorer.push(text) : text;
+    round.text += restored;
+    if (restored) options.onText?.(restored);
+  };
   try {
     for await (const event of ctx.provider.stream(request, options.signal)) {
       switch (event.type) {
         case "text":
-          round.text += event.text;
-          options.onText?.(event.text);
+          show(event.text);
           break;
         case "usage":
           round.usage = event.usage;
@@ -186,6 +244,9 @@ async function requestOnce(
     const message = error instanceof Error ? error.message : String(error);
     await appendAudit(ctx.db, { ...who, kind: "error", payload: redactSecrets(message) });
     throw error;
+  } finally {
+    const rest = restorer?.flush();
+    if (rest) (round.text += rest, options.onText?.(rest));
   }
   await appendAudit(ctx.db, {
     ...who,

@@ -32,6 +32,7 @@ function setup(provider: Provider): { ctx: TurnContext; db: Database; dir: strin
     baseUrl: null,
     apiKeyEnv: null,
     systemRole: "system",
+    locality: "auto",
   });
   return { ctx: { db, provider, session, config: { ...DEFAULT_CONFIG }, profile: CHAT }, db, dir };
 }

@@ -121,7 +121,13 @@ async function startDefaultSession(
         'Run "pai init ollama --model llama3.2" for a local model, or set OPENAI_API_KEY and run "pai init openai --model gpt-4o-mini"',
     });
   }
-  const session = createSession(db, { ...choice, baseUrl: null, apiKeyEnv: null, systemRole: "system" });
+  const session = createSession(db, {
+    ...choice,
+    baseUrl: null,
+    apiKeyEnv: null,
+    systemRole: "system",
+    locality: "auto",
+  });
   await appendAudit(db, {
     kind: "session",
     sessionId: session.id,

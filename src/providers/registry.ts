@@ -88,6 +88,8 @@ export interface ProviderChoice {
   baseUrl?: string | null;
   apiKeyEnv?: string | null;
   systemRole?: SystemRole;
+  /** The user's word on where it runs; `auto` (default) decides by host. */
+  locality?: "auto" | "local" | "remote";
 }
 
 /** A provider ready to be called. */
@@ -140,7 +142,11 @@ export function resolveProvider(choice: ProviderChoice, options: ResolveOptions)
     baseUrlSource: source,
     apiKey,
     keyEnv,
-    locality: isLocalHost(new URL(url).hostname, options.localHosts ?? []) ? "local" : "remote",
+    locality: choice.locality && choice.locality !== "auto"
+      ? choice.locality
+      : isLocalHost(new URL(url).hostname, options.localHosts ?? [])
+      ? "local"
+      : "remote",
     systemRole: choice.systemRole ?? "system",
   };
 }

@@ -61,4 +61,6 @@ export const MIGRATIONS: readonly string[] = [
      path       TEXT PRIMARY KEY,
      created_at TEXT NOT NULL
    );`,
+  // 4: the user's own word on where a provider runs (a loopback proxy to a cloud model is remote).
+  `ALTER TABLE sessions ADD COLUMN locality TEXT NOT NULL DEFAULT 'auto';`,
 ];

@@ -15,13 +15,15 @@ export interface Session {
   /** The name (never the value) of the variable holding the API key, when not the provider's default. */
   apiKeyEnv: string | null;
   systemRole: SystemRole;
+  /** `auto`: local when the host is loopback or a declared local host; or the user's word. */
+  locality: "auto" | "local" | "remote";
   mode: Mode;
   createdAt: string;
   updatedAt: string;
 }
 
 /** What `pai init` (or the default provider) chooses. */
-export type NewSession = Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole">;
+export type NewSession = Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole" | "locality">;
 
 interface SessionRow {
   id: string;
@@ -30,6 +32,7 @@ interface SessionRow {
   base_url: string | null;
   api_key_env: string | null;
   system_role: SystemRole;
+  locality: "auto" | "local" | "remote";
   mode: Mode;
   created_at: string;
   updated_at: string;
@@ -43,6 +46,7 @@ function toSession(row: SessionRow): Session {
     baseUrl: row.base_url,
     apiKeyEnv: row.api_key_env,
     systemRole: row.system_role,
+    locality: row.locality,
     mode: row.mode,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -54,9 +58,19 @@ export function createSession(db: Database, fields: NewSession, now = new Date()
   const id = crypto.randomUUID();
   const at = now.toISOString();
   db.prepare(
-    `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, mode, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
-  ).run(id, fields.provider, fields.model, fields.baseUrl, fields.apiKeyEnv, fields.systemRole, at, at);
+    `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, locality, mode, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
+  ).run(
+    id,
+    fields.provider,
+    fields.model,
+    fields.baseUrl,
+    fields.apiKeyEnv,
+    fields.systemRole,
+    fields.locality,
+    at,
+    at,
+  );
   db.prepare("INSERT OR REPLACE INTO state (key, value) VALUES ('current_session', ?)").run(id);
   return getSession(db, id)!;
 }

@@ -14,6 +14,7 @@ import {
   type Permissions,
 } from "../policy/decide.ts";
 import type { AnyToolManifest } from "./manifest.ts";
+import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import type { Policy } from "../policy/policy.ts";
 import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { capForModel } from "./cap.ts";
@@ -223,7 +224,17 @@ export class ToolManager {
       }
     }
     if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.taint(`untrusted web content (from ${tool.name})`);
-    const content = capForModel(JSON.stringify(outcome));
+    const result = capForModel(JSON.stringify(outcome));
+    const markers = injectionMarkers(result);
+    if (markers.length) {
+      this.taint(`text shaped like instructions (a prompt injection) from ${tool.name}`);
+      await o.record({
+        kind: "policy_decision",
+        tool: tool.name,
+        payload: `injection markers: ${markers.join(" | ")}`,
+      });
+    }
+    const content = asUntrusted(tool.name, result, markers);
     await o.record({ kind: "tool_result", tool: tool.name, payload: content });
     const permissions = { read: grant.read, write: grant.write, net: grant.net };
     return outcome.ok
