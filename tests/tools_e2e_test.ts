@@ -267,7 +267,10 @@ Deno.test("parallel tool calls from one response are all run, and big results ar
       { text: "both" },
     ]);
     assert.deepEqual(json.steps.map((x) => x.ok), [true, true]);
-    assert.match(json.steps[0].result, /\[PAI cut this result: showing the first 32000 of \d+ characters\]\n<\/tool_output>$/);
+    assert.match(
+      json.steps[0].result,
+      /\[PAI cut this result: showing the first 32000 of \d+ characters\]\n<\/tool_output>$/,
+    );
     const results = (t.s.server.chatRequests[1].body!.messages as { role: string }[]).filter((m) => m.role === "tool");
     assert.equal(results.length, 2);
   } finally {
