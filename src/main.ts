@@ -27,6 +27,13 @@ const grantFlags = {
   allowWrite: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant write of these paths" },
   allowNet: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant net to these host[:port]s" },
   tools: { kind: "boolean", default: true, brief: "Offer tools to the model (--no-tools for models without)" },
+  resource: {
+    kind: "parsed",
+    parse: String,
+    variadic: true,
+    optional: true,
+    brief: "Attach a registered resource (repeatable); refused if the provider may not receive its label",
+  },
   safe: {
     kind: "boolean",
     default: false,
@@ -162,6 +169,46 @@ const tools = buildRouteMap({
   docs: { brief: "The tools the model may call" },
 });
 
+const labelFlag = {
+  kind: "enum",
+  values: ["public", "internal", "private", "secret"],
+  brief: "Sensitivity label",
+} as const;
+
+const resourceRoutes = buildRouteMap({
+  routes: {
+    add: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).add,
+      parameters: {
+        flags: {
+          kind: { kind: "enum", values: ["file", "folder"], brief: "What it is" },
+          uri: { kind: "parsed", parse: String, brief: "Its path" },
+          label: { ...labelFlag, default: "internal" },
+          description: { kind: "parsed", parse: String, optional: true, brief: "What it holds" },
+        },
+        positional: { kind: "tuple", parameters: [{ brief: "Resource name", placeholder: "name", parse: String }] },
+      },
+      docs: {
+        brief: "Register a file or folder with a sensitivity label",
+        fullDescription: "Example:\n  pai resource add payroll --kind file --uri ~/hr/payroll.csv --label private",
+      },
+    }),
+    list: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).list,
+      parameters: { flags: { json: jsonFlag } },
+      docs: { brief: "List the registered resources" },
+    }),
+    rm: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).rm,
+      parameters: {
+        positional: { kind: "tuple", parameters: [{ brief: "Resource name", placeholder: "name", parse: String }] },
+      },
+      docs: { brief: "Forget a resource (the data itself is untouched)" },
+    }),
+  },
+  docs: { brief: "Your named data and its sensitivity labels" },
+});
+
 const policyJson = { json: jsonFlag };
 const policyRoutes = buildRouteMap({
   routes: {
@@ -242,7 +289,18 @@ const providers = buildCommand({
 });
 
 const root = buildRouteMap({
-  routes: { init, prompt, chat, agent, tools, policy: policyRoutes, status, reset, providers },
+  routes: {
+    init,
+    prompt,
+    chat,
+    agent,
+    tools,
+    policy: policyRoutes,
+    resource: resourceRoutes,
+    status,
+    reset,
+    providers,
+  },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",
   },

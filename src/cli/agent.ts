@@ -5,7 +5,7 @@ import { AGENT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { printedTurn } from "./turn_output.ts";
-import { failIfCutShort, resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { failIfCutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
 export interface AgentFlags extends ToolFlags {
@@ -27,7 +27,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
   const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, AGENT, flags);
-    const result = await printedTurn(turn, goal, {
+    const result = await printedTurn(turn, await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal), {
       stream: flags.stream,
       out: flags.json ? undefined : stdout,
       maxToolRounds: flags.maxSteps,

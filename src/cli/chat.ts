@@ -7,7 +7,7 @@ import { dim, stderr, stdout } from "../ui/output.ts";
 import { neutralizeControls } from "../ui/sanitize.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { type ToolFlags, turnContext } from "./turn_setup.ts";
+import { type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
 export interface ChatFlags extends ToolFlags {
@@ -33,12 +33,18 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
       ));
     }
     const lines = interactive ? terminalLines(dim(stdout, "you› ")) : readLines(Deno.stdin.readable);
+    // --resource files go with the first message.
+    let attach = flags.resource ?? [];
     for await (const line of lines) {
       const text = line.trim();
       if (!text) continue;
       if (ENDINGS.has(text.toLowerCase())) break;
       try {
-        await printedTurn(turn, text, { stream: flags.stream, out: stdout });
+        await printedTurn(turn, await withResources({ ...turn, ...ctx }, attach, text), {
+          stream: flags.stream,
+          out: stdout,
+        });
+        attach = [];
       } catch (error) {
         if (!interactive || !(error instanceof PaiError)) throw error;
         stderr.write(`${neutralizeControls(error.message)}\n`);

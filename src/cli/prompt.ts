@@ -6,7 +6,7 @@ import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { readPipedStdin } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { dryRunJson, failIfCutShort, resultJson, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { dryRunJson, failIfCutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags {
@@ -28,7 +28,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
   const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, PROMPT, flags);
-    const result = await printedTurn(turn, text, {
+    const result = await printedTurn(turn, await withResources({ ...turn, ...ctx }, flags.resource ?? [], text), {
       stream: flags.stream,
       out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxChain,

@@ -3,13 +3,18 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import type { TurnContext, TurnResult } from "../modes/engine.ts";
 import type { ModeProfile } from "../modes/profiles.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
+import { paiPaths } from "../core/paths.ts";
 import { DataGuard } from "../policy/data_guard.ts";
+import { labelOfPath, mayReceive, providerCeiling } from "../policy/labels.ts";
+import { labelFromResources, loadResources } from "../resources/registry.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
 
 /** Flags of every mode that may use tools. */
 export interface ToolFlags extends GrantFlags {
+  /** `--resource NAME`: registered files to attach to the prompt. */
+  resource?: readonly string[];
   /** `--no-tools`: offer none (for models that take no tools). */
   tools: boolean;
   /** `--safe`: local providers only, no network tools, every call asks, nothing written outside the workspace. */
@@ -21,7 +26,13 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
   if (!flags.tools) return { ...ctx, profile, guard };
+  const resources = await loadResources(paiPaths().configDir);
   const tools = await createToolManager({
+    labels: {
+      of: (path) => labelOfPath(path, ctx.policy, (p) => labelFromResources(resources, p)),
+      ceiling: providerCeiling(ctx.policy, spec.name, locality),
+      provider: `${spec.name} (${locality})`,
+    },
     db: ctx.db,
     session: ctx.session,
     mode: profile.mode,
@@ -86,4 +97,58 @@ export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
     null,
     2,
   );
+}
+
+/**
+ * The prompt with the `--resource` files attached. A resource labelled above
+ * what the provider may receive is refused before anything is sent; a private
+ * one also taints the run (the flow rule).
+ */
+export async function withResources(
+  ctx: TurnContext & SessionContext,
+  names: readonly string[],
+  text: string,
+): Promise<string> {
+  if (!names.length) return text;
+  const resources = await loadResources(paiPaths().configDir);
+  const { locality, spec } = ctx.provider.resolved;
+  const ceiling = providerCeiling(ctx.policy, spec.name, locality);
+  const parts: string[] = [];
+  for (const name of names) {
+    const r = resources.find((x) => x.name === name);
+    if (!r) {
+      const known = resources.map((x) => x.name).join(", ") || "none registered";
+      throw new PaiError(`--resource "${name}": no such resource (${known})`, {
+        exitCode: EXIT.USAGE,
+        hint: `Register it: pai resource add ${name} --kind file --uri PATH --label LABEL`,
+      });
+    }
+    const label = labelOfPath(r.uri, ctx.policy, (p) => labelFromResources(resources, p));
+    if (!mayReceive(ceiling, label)) {
+      throw new PaiError(
+        `Not sent: resource "${name}" is labelled ${label}, and ${spec.name} (${locality}) may receive at most "${ceiling}"`,
+        { exitCode: EXIT.POLICY, hint: 'Use a local model for it: "pai init ollama --model MODEL"' },
+      );
+    }
+    if (r.kind !== "file") {
+      throw new PaiError(`--resource "${name}" is a ${r.kind}: only files can be attached`, {
+        exitCode: EXIT.USAGE,
+        hint: "Let the agent read the folder with its tools instead",
+      });
+    }
+    if (label === "private" || label === "secret") ctx.tools?.taint?.(`resource "${name}" (labelled ${label})`);
+    let content: string;
+    try {
+      content = await Deno.readTextFile(r.uri);
+    } catch (error) {
+      throw new PaiError(
+        `Cannot read resource "${name}" at "${r.uri}": ${error instanceof Error ? error.message : error}`,
+        {
+          exitCode: EXIT.FAILURE,
+        },
+      );
+    }
+    parts.push(`<resource name="${name}" label="${label}">\n${content.replace(/\n$/, "")}\n</resource>`);
+  }
+  return `${text}\n\n${parts.join("\n\n")}`;
 }

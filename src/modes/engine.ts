@@ -26,6 +26,8 @@ import type { ModeProfile } from "./profiles.ts";
 export interface ToolHost {
   definitions(): ToolDefinition[];
   execute(call: ToolCall): Promise<ToolExecution>;
+  /** Told when private data is in the run's context (the flow rule). */
+  taint?(reason: string): void;
 }
 
 /** What a turn needs: the collaborators are passed in, so tests can give fakes. */
@@ -211,6 +213,11 @@ async function requestOnce(
     if (guarded.report.findings.length) {
       const summary = guarded.report.findings.map((f) => `${f.rule} (${f.action}) in a ${f.role} message`);
       await appendAudit(ctx.db, { ...who, kind: "policy_decision", payload: `scan: ${summary.join(", ")}` });
+      // Personal data or secrets sent as they are (local providers, or "warn"/"allow") are in the context now.
+      const sentInClear = guarded.report.findings.find((f) => f.action === "allow" || f.action === "warn");
+      if (sentInClear) {
+        ctx.tools?.taint?.(`${sentInClear.kind === "secret" ? "a secret" : "personal data"} (${sentInClear.rule})`);
+      }
       for (const f of guarded.report.findings.filter((f) => f.action === "warn")) {
         options.onNotice?.(`warning: sending ${f.kind === "secret" ? "a secret" : "personal data"} (${f.rule})`);
       }

@@ -8,7 +8,13 @@ import { protectedPaths } from "../policy/protected_paths.ts";
 import type { Database } from "../store/db.ts";
 import { savedGrants, saveGrants } from "../store/saved_grants.ts";
 import type { Session } from "../store/sessions.ts";
-import { type ApprovalBook, type Prompter, TOOL_LIMITS, ToolManager } from "../tools/tool_manager.ts";
+import {
+  type ApprovalBook,
+  type Prompter,
+  TOOL_LIMITS,
+  ToolManager,
+  type ToolManagerOptions,
+} from "../tools/tool_manager.ts";
 
 /** The folder of the tool programs, beside `src/`. */
 export const TOOLS_DIR = decodeURIComponent(new URL("../../tools", import.meta.url).pathname);
@@ -27,6 +33,8 @@ export interface ToolSetupOptions {
   workspace: string;
   /** For `pai policy test`: decide from the policy alone, not from the user's saved approvals. */
   ignoreSavedApprovals?: boolean;
+  /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
+  labels?: ToolManagerOptions["labels"];
 }
 
 /** Approvals: "session" ones live as long as this run; "always" ones are saved in the database. */
@@ -89,5 +97,6 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     limits: TOOL_LIMITS,
     toolsDir: TOOLS_DIR,
     policy: options.policy,
+    labels: options.labels,
   });
 }

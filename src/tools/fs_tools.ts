@@ -31,6 +31,10 @@ export const FS_LIST: ToolManifest<{ path: string; recursive?: boolean; glob?: s
   readOnly: () => true,
   needs: (a) => ({ read: [a.path], write: [], net: [] }),
   request: (a, real) => ({ ...a, path: real(a.path) }),
+  resultPaths: (r) => {
+    const { root, entries } = r as { root: string; entries: { path: string }[] };
+    return entries.map((e) => `${root}/${e.path}`);
+  },
   permissionsDoc: "read of that folder (its real path); symlinks inside are listed, never followed",
 };
 
@@ -46,6 +50,10 @@ export const FS_SEARCH: ToolManifest<{ pattern: string; path?: string; glob?: st
   readOnly: () => true,
   needs: (a) => ({ read: [a.path ?? "."], write: [], net: [] }),
   request: (a, real) => ({ ...a, path: real(a.path ?? ".") }),
+  resultPaths: (r) => {
+    const { root, matches } = r as { root: string; matches: { file: string }[] };
+    return matches.map((m) => `${root}/${m.file}`);
+  },
   permissionsDoc: "read of that folder (its real path); symlinks inside are skipped",
 };
 

@@ -29,6 +29,8 @@ export interface ToolManifest<A = unknown> {
   facts?(args: A): { method?: string; sql?: "read" | "write" };
   /** Pure post-processing in PAI of what the program returned (e.g. HTML → Markdown). */
   present?(result: unknown): Promise<unknown>;
+  /** The files a result drew from, besides the paths the call named (folder tools), for their labels. */
+  resultPaths?(result: unknown): string[];
   /** How `pai tools show` describes the permission template. */
   permissionsDoc: string;
 }

@@ -15,7 +15,8 @@ import {
 } from "../policy/decide.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
-import type { Policy } from "../policy/policy.ts";
+import { mayReceive } from "../policy/labels.ts";
+import { higherLabel, type Label, type Policy } from "../policy/policy.ts";
 import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { capForModel } from "./cap.ts";
 import definitions from "./definitions.json" with { type: "json" };
@@ -65,6 +66,8 @@ export interface ToolManagerOptions {
   toolsDir: string;
   /** The policy's tool rules and safe mode. */
   policy: Pick<Policy, "rules" | "safe">;
+  /** Labels: what a path is, and the most sensitive label the provider may receive. */
+  labels?: { of(path: string): Label; ceiling: Label; provider: string };
 }
 
 /** What a call would get: its validated arguments, real needs and the decision; or why it cannot run. */
@@ -224,6 +227,7 @@ export class ToolManager {
       }
     }
     if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.taint(`untrusted web content (from ${tool.name})`);
+    if (outcome.ok && o.labels) outcome = this.#checkLabel(tool, needs, outcome);
     const result = capForModel(JSON.stringify(outcome));
     const markers = injectionMarkers(result);
     if (markers.length) {
@@ -240,6 +244,19 @@ export class ToolManager {
     return outcome.ok
       ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions }
       : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions };
+  }
+
+  /** A result from data the provider may not receive is withheld; private data taints the run. */
+  #checkLabel(tool: AnyToolManifest, needs: ResolvedNeeds, outcome: ToolOutcome & { ok: true }): ToolOutcome {
+    const labels = this.#options.labels!;
+    const paths = [...needs.read, ...(tool.resultPaths?.(outcome.result) ?? [])];
+    if (!paths.length) return outcome;
+    const label = paths.map((p) => labels.of(p)).reduce(higherLabel);
+    if (label === "private" || label === "secret") this.taint(`data labelled ${label} (from ${tool.name})`);
+    if (mayReceive(labels.ceiling, label)) return outcome;
+    const message = `PAI withheld this result: it comes from data labelled ${label}, and ${labels.provider} may ` +
+      `receive at most "${labels.ceiling}"; use a local model for it`;
+    return { ok: false, error: { type: "permission_denied", message } };
   }
 
   async #failed(call: ToolCall, type: string, message: string): Promise<ToolExecution> {

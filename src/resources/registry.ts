@@ -1,0 +1,54 @@
+/**
+ * The user's named data (the minimum the policy needs now; the full resource
+ * manager extends it): `resources.json` beside the policy, validated, written
+ * atomically, never overwritten when it fails to parse.
+ */
+import type { Label } from "../policy/policy.ts";
+import { writeFileAtomic } from "../store/atomic_file.ts";
+import { readJsonFile } from "../store/json_file.ts";
+
+export const RESOURCE_KINDS = ["file", "folder"] as const;
+export type ResourceKind = typeof RESOURCE_KINDS[number];
+
+/** One registered resource. */
+export interface Resource {
+  name: string;
+  kind: ResourceKind;
+  /** The real path. */
+  uri: string;
+  label: Label;
+  description?: string;
+}
+
+/** The registry file in `configDir`. */
+export function resourcesPath(configDir: string): string {
+  return `${configDir}/resources.json`;
+}
+
+/** The registered resources (none when the file does not exist). */
+export async function loadResources(configDir: string): Promise<Resource[]> {
+  const path = resourcesPath(configDir);
+  try {
+    Deno.statSync(path);
+  } catch {
+    return [];
+  }
+  const { RESOURCES_SCHEMA } = await import("./resources_schema.ts");
+  return (readJsonFile(path, RESOURCES_SCHEMA)?.resources ?? []) as Resource[];
+}
+
+/** Saves the registry atomically (replacing the file, which was read and validated first). */
+export function saveResources(configDir: string, resources: readonly Resource[]): void {
+  writeFileAtomic(resourcesPath(configDir), `${JSON.stringify({ resources }, null, 2)}\n`, { createNew: false });
+}
+
+/** The highest label of the resources that cover a path (file: that path; folder: anything under it). */
+export function labelFromResources(resources: readonly Resource[], path: string): Label | undefined {
+  const order = ["public", "internal", "private", "secret"];
+  let best: Label | undefined;
+  for (const r of resources) {
+    const covers = r.kind === "file" ? path === r.uri : path === r.uri || path.startsWith(`${r.uri}/`);
+    if (covers && (!best || order.indexOf(r.label) > order.indexOf(best))) best = r.label;
+  }
+  return best;
+}
