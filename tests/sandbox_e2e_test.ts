@@ -151,3 +151,26 @@ Deno.test("fact 7: with --no-prompt a denied operation fails with NotCapable ins
   assert.equal(!r.ok && r.error.type, "permission_denied");
   assert.match(!r.ok ? r.error.message : "", /Requires read access/);
 });
+
+Deno.test("folder tools never list or read .env files inside a granted folder", async () => {
+  const root = await tempRoot();
+  try {
+    Deno.writeTextFileSync(`${root}/.env`, "TOKEN=do-not-read");
+    Deno.writeTextFileSync(`${root}/.env.local`, "TOKEN=do-not-read");
+    Deno.writeTextFileSync(`${root}/notes.md`, "TOKEN is explained here");
+    const search = await runToolProcess(
+      tool("fs_search.ts"),
+      { pattern: "TOKEN", path: root },
+      grant({ read: [root] }),
+    );
+    assert.deepEqual(search.ok && (search.result as { matches: { file: string }[] }).matches.map((m) => m.file), [
+      "notes.md",
+    ]);
+    const list = await runToolProcess(tool("fs_list.ts"), { path: root }, grant({ read: [root] }));
+    assert.deepEqual(list.ok && (list.result as { entries: { path: string }[] }).entries.map((e) => e.path), [
+      "notes.md",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});

@@ -55,10 +55,14 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(glob.includes("/") ? `^${source}$` : `(^|/)${source}$`);
 }
 
+/** `.env`, `.env.local`…: secrets by convention, never listed or read by a folder tool. */
+const ENV_FILE = /^\.env(\..*)?$/;
+
 /**
  * Walks a folder without ever following a symlink: Deno checks a link's
  * permission at its location, not its target, so following one could leave
  * the granted folder (DENO_SANDBOX.md, fact 1). Links are reported, not entered.
+ * `.env` files are skipped: PAI never lets a tool touch them, even inside a granted folder.
  */
 export async function* walk(
   root: string,
@@ -69,6 +73,7 @@ export async function* walk(
   for await (const entry of Deno.readDir(root)) entries.push(entry);
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
+    if (ENV_FILE.test(entry.name)) continue;
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     const full = `${root}/${entry.name}`;
     if (entry.isSymlink) yield { path, type: "symlink", full };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PaiError } from "../core/errors.ts";
+import type { PaiError } from "../core/errors.ts";
 import { DataGuard, PlaceholderRestorer } from "./data_guard.ts";
 import { DEFAULT_POLICY } from "./policy.ts";
 
