@@ -1,0 +1,85 @@
+/** End to end: registering labelled resources and attaching them, within each provider's ceiling. */
+import assert from "node:assert/strict";
+import { runPai } from "./helpers/run_pai.ts";
+import { openaiSession } from "./helpers/session.ts";
+import { makeWorkspace } from "./helpers/workspace.ts";
+
+Deno.test("pai resource add, list and rm, with clear errors naming the flag; a broken registry is never overwritten", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/notes.md`, "meeting notes");
+    const run = (...args: string[]) => runPai(["resource", ...args], { home: s.home, env: s.env, cwd: w.ws });
+    const added = await run("add", "notes", "--kind", "file", "--uri", "notes.md", "--label", "private");
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, new RegExp(`Registered notes: file ${w.ws}/notes.md, labelled private`));
+    assert.equal(Deno.statSync(`${s.home.dir}/resources.json`).mode! & 0o077, 0);
+    const list = JSON.parse((await run("list", "--json")).stdout);
+    assert.deepEqual(list, [{ name: "notes", kind: "file", uri: `${w.ws}/notes.md`, label: "private" }]);
+    assert.match(
+      (await run("add", "x", "--kind", "file", "--uri", "missing.md")).stderr,
+      /--uri "missing.md": no such file/,
+    );
+    assert.match((await run("add", "x", "--kind", "file", "--uri", ".")).stderr, /is not a file[^]*--kind folder/);
+    assert.match((await run("add", "x", "--kind", "disk", "--uri", ".")).stderr, /disk/);
+    assert.match((await run("add", "notes", "--kind", "file", "--uri", "notes.md")).stderr, /exists already/);
+    assert.equal((await run("rm", "notes")).code, 0);
+    assert.equal(JSON.parse((await run("list", "--json")).stdout).length, 0);
+    Deno.writeTextFileSync(`${s.home.dir}/resources.json`, '{"resources": [{"name": "x"}]}');
+    const broken = await run("list");
+    assert.equal(broken.code, 3);
+    assert.match(broken.stderr, /resources.json": line 1, column \d+: at "resources.0.kind"/);
+    assert.equal(Deno.readTextFileSync(`${s.home.dir}/resources.json`), '{"resources": [{"name": "x"}]}');
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("--resource attaches a file a provider may receive, and refuses one it may not, sending nothing", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/plan.md`, "the plan");
+    Deno.writeTextFileSync(`${w.ws}/payroll.csv`, "ann,100");
+    const env = s.env;
+    await runPai(["resource", "add", "plan", "--kind", "file", "--uri", "plan.md", "--label", "internal"], {
+      home: s.home,
+      env,
+      cwd: w.ws,
+    });
+    await runPai(["resource", "add", "payroll", "--kind", "file", "--uri", "payroll.csv", "--label", "private"], {
+      home: s.home,
+      env,
+      cwd: w.ws,
+    });
+    // A local model (loopback) may receive private data.
+    const local = await runPai(["prompt", "--resource", "payroll", "--resource", "plan", "sum it"], {
+      home: s.home,
+      env,
+      cwd: w.ws,
+    });
+    assert.equal(local.code, 0, local.stderr);
+    const sent = (s.server.chatRequests[0].body!.messages as { content: string }[]).at(-1)!.content;
+    assert.match(
+      sent,
+      /^sum it\n\n<resource name="payroll" label="private">\nann,100\n<\/resource>\n\n<resource name="plan"/,
+    );
+    // The same for a remote model: refused, nothing sent.
+    await runPai(["init", "openai", "--model", "m", "--locality", "remote"], { home: s.home, env });
+    const before = s.server.chatRequests.length;
+    const remote = await runPai(["prompt", "--resource", "payroll", "sum it"], { home: s.home, env, cwd: w.ws });
+    assert.equal(remote.code, 7);
+    assert.match(
+      remote.stderr,
+      /Not sent: resource "payroll" is labelled private, and openai \(remote\) may receive at most "internal"/,
+    );
+    assert.match(remote.stderr, /pai init ollama/);
+    assert.equal(s.server.chatRequests.length, before);
+    const unknown = await runPai(["prompt", "--resource", "nope", "x"], { home: s.home, env, cwd: w.ws });
+    assert.match(unknown.stderr, /--resource "nope": no such resource \(plan, payroll\)/);
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
