@@ -15,7 +15,7 @@ export const INJECTION_MARKERS: readonly RegExp[] = [
   /\b(?:system|developer) prompt\b/i,
   /<\|?(?:im_start|im_end|system|endoftext)\|?>/i,
   /\[\/?(?:INST|SYS)\]/,
-  /\b(?:send|post|upload|exfiltrate|forward|leak) (?:it|them|this|the (?:data|contents?|file|keys?|secrets?|credentials?)|all|everything)\b[^.]{0,80}\b(?:to|at) (?:https?:\/\/|\S+@|the (?:url|address|server|endpoint))/i,
+  /\b(?:send|post|upload|exfiltrate|forward|leak) (?:it|them|this|the (?:data|contents?|file|keys?|secrets?|credentials?)|all|everything)[^\n]{0,80}?\b(?:to|at) (?:https?:\/\/|\S+@|the (?:url|address|server|endpoint))/i,
   /\bdo not (?:tell|inform|alert) the user\b/i,
 ];
 
