@@ -123,40 +123,35 @@ function callingProvider(id: string): ScriptedProvider {
   });
 }
 
-Deno.test("runTurn() never runs the same tool call id twice, and stops at the round limit with tools off", async () => {
-  const provider = callingProvider("same-id");
+/** Runs an agent turn with a provider that always calls tool `t` with `id`, and counts what ran. */
+async function agentTurn(id: string, options: { maxToolRounds?: number; deadline?: number }) {
+  const provider = callingProvider(id);
   const { ctx, db, dir } = setup(provider);
   try {
     const tools = countingTools();
     const result = await runTurn({ ...ctx, profile: AGENT, tools }, "go", {
       signal: new AbortController().signal,
       stream: true,
-      maxToolRounds: 3,
+      ...options,
     });
-    assert.deepEqual(tools.ran, ["same-id"]);
-    assert.equal(result.steps.length, 3);
-    assert.match(result.steps[1].content, /already ran/);
-    assert.equal(result.stoppedBy, "max-rounds");
-    assert.equal(provider.requests.at(-1)!.toolChoice, "none");
+    return { result, ran: tools.ran, requests: provider.requests };
   } finally {
     teardown(db, dir);
   }
+}
+
+Deno.test("runTurn() never runs the same tool call id twice, and stops at the round limit with tools off", async () => {
+  const { result, ran, requests } = await agentTurn("same-id", { maxToolRounds: 3 });
+  assert.deepEqual(ran, ["same-id"]);
+  assert.equal(result.steps.length, 3);
+  assert.match(result.steps[1].content, /already ran/);
+  assert.equal(result.stoppedBy, "max-rounds");
+  assert.equal(requests.at(-1)!.toolChoice, "none");
 });
 
 Deno.test("runTurn() runs no tool once the wall-clock deadline has passed", async () => {
-  const provider = callingProvider("c1");
-  const { ctx, db, dir } = setup(provider);
-  try {
-    const tools = countingTools();
-    const result = await runTurn({ ...ctx, profile: AGENT, tools }, "go", {
-      signal: new AbortController().signal,
-      stream: true,
-      deadline: Date.now() - 1,
-    });
-    assert.deepEqual(tools.ran, []);
-    assert.equal(result.stoppedBy, "deadline");
-    assert.equal(provider.requests[0].toolChoice, "none");
-  } finally {
-    teardown(db, dir);
-  }
+  const { result, ran, requests } = await agentTurn("c1", { deadline: Date.now() - 1 });
+  assert.deepEqual(ran, []);
+  assert.equal(result.stoppedBy, "deadline");
+  assert.equal(requests[0].toolChoice, "none");
 });

@@ -28,39 +28,43 @@ export function blankJsonComments(text: string): string {
   return blankTrailingCommas(blankComments(text));
 }
 
-function blankTrailingCommas(text: string): string {
+/**
+ * Rewrites `text` outside its string literals: `step` looks at position `i`
+ * and returns the replacement and the next position, or nothing to copy the
+ * character as it is.
+ */
+function rewriteOutsideStrings(text: string, step: (i: number) => [string, number] | undefined): string {
   let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      out += text.slice(start, i + 1);
-    } else if (c === "," && /^\s*[\]}]/.test(text.slice(i + 1))) out += " ";
-    else out += c;
+  for (let i = 0; i < text.length;) {
+    if (text[i] === '"') {
+      let end = i + 1;
+      for (; end < text.length && text[end] !== '"'; end++) if (text[end] === "\\") end++;
+      out += text.slice(i, end + 1);
+      i = end + 1;
+      continue;
+    }
+    const replaced = step(i);
+    if (replaced) [out, i] = [out + replaced[0], replaced[1]];
+    else out += text[i++];
   }
   return out;
 }
 
+function blankTrailingCommas(text: string): string {
+  return rewriteOutsideStrings(
+    text,
+    (i) => text[i] === "," && /^\s*[\]}]/.test(text.slice(i + 1)) ? [" ", i + 1] : undefined,
+  );
+}
+
 function blankComments(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      out += text.slice(start, i + 1);
-    } else if (c === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") (out += " ", i++);
-      if (i < text.length) out += "\n";
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(i, stop).replace(/[^\n]/g, " ");
-      i = stop - 1;
-    } else out += c;
-  }
-  return out;
+  return rewriteOutsideStrings(text, (i) => {
+    if (text[i] !== "/" || (text[i + 1] !== "/" && text[i + 1] !== "*")) return undefined;
+    const block = text[i + 1] === "*";
+    const close = block ? text.indexOf("*/", i + 2) : text.indexOf("\n", i);
+    const stop = close === -1 ? text.length : close + (block ? 2 : 0);
+    return [text.slice(i, stop).replace(/[^\n]/g, " "), stop];
+  });
 }
 
 /** Line and column (1-based) of an offset. */
