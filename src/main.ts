@@ -175,35 +175,95 @@ const labelFlag = {
   brief: "Sensitivity label",
 } as const;
 
+const resourceName = { brief: "Resource name", placeholder: "name", parse: String };
+const resourceFlags = {
+  uri: { kind: "parsed", parse: String, optional: true, brief: "Where it is: a path, a URL, or s3://bucket/prefix" },
+  text: { kind: "parsed", parse: String, optional: true, brief: "A note's text" },
+  env: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    brief: "The variable holding its credential (url token, postgres connection string); never stored",
+  },
+  description: { kind: "parsed", parse: String, optional: true, brief: "What it holds" },
+} as const;
+
 const resourceRoutes = buildRouteMap({
   routes: {
     add: buildCommand({
       loader: async () => (await import("./cli/resource.ts")).add,
       parameters: {
         flags: {
-          kind: { kind: "enum", values: ["file", "folder"], brief: "What it is" },
-          uri: { kind: "parsed", parse: String, brief: "Its path" },
+          kind: {
+            kind: "enum",
+            values: ["note", "file", "folder", "url", "s3", "sqlite", "postgres"],
+            brief: "What it is",
+          },
+          ...resourceFlags,
           label: { ...labelFlag, default: "internal" },
-          description: { kind: "parsed", parse: String, optional: true, brief: "What it holds" },
         },
-        positional: { kind: "tuple", parameters: [{ brief: "Resource name", placeholder: "name", parse: String }] },
+        positional: { kind: "tuple", parameters: [resourceName] },
       },
       docs: {
-        brief: "Register a file or folder with a sensitivity label",
-        fullDescription: "Example:\n  pai resource add payroll --kind file --uri ~/hr/payroll.csv --label private",
+        brief: "Register a resource with a sensitivity label",
+        fullDescription: "Examples:\n" +
+          "  pai resource add payroll --kind file --uri ~/hr/payroll.csv --label private\n" +
+          '  pai resource add todo --kind note --text "- renew passport"\n' +
+          "  pai resource add crm --kind postgres --env CRM_DATABASE_URL --label private",
       },
+    }),
+    update: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).update,
+      parameters: {
+        flags: { ...resourceFlags, label: { ...labelFlag, optional: true } },
+        positional: { kind: "tuple", parameters: [resourceName] },
+      },
+      docs: { brief: "Change a resource's definition (checked again as when it was added)" },
     }),
     list: buildCommand({
       loader: async () => (await import("./cli/resource.ts")).list,
       parameters: { flags: { json: jsonFlag } },
       docs: { brief: "List the registered resources" },
     }),
+    show: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).show,
+      parameters: { flags: { json: jsonFlag }, positional: { kind: "tuple", parameters: [resourceName] } },
+      docs: { brief: "Show a resource: a note's text, or the definition and a short preview" },
+    }),
     rm: buildCommand({
       loader: async () => (await import("./cli/resource.ts")).rm,
+      parameters: { positional: { kind: "tuple", parameters: [resourceName] } },
+      docs: { brief: "Forget a resource (a note's text is deleted; other data is untouched)" },
+    }),
+    get: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).get,
       parameters: {
-        positional: { kind: "tuple", parameters: [{ brief: "Resource name", placeholder: "name", parse: String }] },
+        positional: {
+          kind: "tuple",
+          parameters: [resourceName, {
+            brief: "A file in a folder, or a table of a SQLite database",
+            placeholder: "path",
+            parse: String,
+            optional: true,
+          }],
+        },
       },
-      docs: { brief: "Forget a resource (the data itself is untouched)" },
+      docs: { brief: "Print a resource's content (through the sandbox, with a grant of that resource only)" },
+    }),
+    put: buildCommand({
+      loader: async () => (await import("./cli/resource.ts")).put,
+      parameters: {
+        positional: {
+          kind: "tuple",
+          parameters: [resourceName, {
+            brief: "A file in a folder",
+            placeholder: "path",
+            parse: String,
+            optional: true,
+          }],
+        },
+      },
+      docs: { brief: "Replace a note's, a file's or a folder file's content with stdin" },
     }),
   },
   docs: { brief: "Your named data and its sensitivity labels" },

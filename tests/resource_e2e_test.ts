@@ -83,3 +83,19 @@ Deno.test("--resource attaches a file a provider may receive, and refuses one it
     await s.close();
   }
 });
+
+Deno.test("--resource attaches a note's text from PAI's database", async () => {
+  const s = await openaiSession();
+  try {
+    await runPai(["resource", "add", "todo", "--kind", "note", "--text", "- renew passport"], {
+      home: s.home,
+      env: s.env,
+    });
+    const out = await runPai(["prompt", "--resource", "todo", "what is left?"], { home: s.home, env: s.env });
+    assert.equal(out.code, 0, out.stderr);
+    const sent = (s.server.chatRequests[0].body!.messages as { content: string }[]).at(-1)!.content;
+    assert.equal(sent, 'what is left?\n\n<resource name="todo" label="internal">\n- renew passport\n</resource>');
+  } finally {
+    await s.close();
+  }
+});

@@ -7,6 +7,7 @@ import { paiPaths } from "../core/paths.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, mayReceive, providerCeiling } from "../policy/labels.ts";
 import { labelFromResources, loadResources } from "../resources/registry.ts";
+import { noteText } from "../store/notes.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
@@ -123,23 +124,25 @@ export async function withResources(
         hint: `Register it: pai resource add ${name} --kind file --uri PATH --label LABEL`,
       });
     }
-    const label = labelOfPath(r.uri, ctx.policy, (p) => labelFromResources(resources, p));
+    const label = r.uri?.startsWith("/")
+      ? labelOfPath(r.uri, ctx.policy, (p) => labelFromResources(resources, p))
+      : r.label;
     if (!mayReceive(ceiling, label)) {
       throw new PaiError(
         `Not sent: resource "${name}" is labelled ${label}, and ${spec.name} (${locality}) may receive at most "${ceiling}"`,
         { exitCode: EXIT.POLICY, hint: 'Use a local model for it: "pai init ollama --model MODEL"' },
       );
     }
-    if (r.kind !== "file") {
-      throw new PaiError(`--resource "${name}" is a ${r.kind}: only files can be attached`, {
+    if (r.kind !== "file" && r.kind !== "note") {
+      throw new PaiError(`--resource "${name}" is a ${r.kind}: only files and notes can be attached`, {
         exitCode: EXIT.USAGE,
-        hint: "Let the agent read the folder with its tools instead",
+        hint: "Let the agent reach it with its tools instead",
       });
     }
     if (label === "private" || label === "secret") ctx.tools?.taint?.(`resource "${name}" (labelled ${label})`);
     let content: string;
     try {
-      content = await Deno.readTextFile(r.uri);
+      content = r.kind === "note" ? noteText(ctx.db, name) ?? "" : await Deno.readTextFile(r.uri!);
     } catch (error) {
       throw new PaiError(
         `Cannot read resource "${name}" at "${r.uri}": ${error instanceof Error ? error.message : error}`,

@@ -1,21 +1,24 @@
 /**
- * The user's named data (the minimum the policy needs now; the full resource
- * manager extends it): `resources.json` beside the policy, validated, written
- * atomically, never overwritten when it fails to parse.
+ * The user's named data: `resources.json` beside the policy, validated,
+ * written atomically, never overwritten when it fails to parse. A note's text
+ * lives in PAI's database; credentials never live anywhere but in the
+ * environment (a resource names the variable).
  */
 import type { Label } from "../policy/policy.ts";
 import { writeFileAtomic } from "../store/atomic_file.ts";
 import { readJsonFile } from "../store/json_file.ts";
 
-export const RESOURCE_KINDS = ["file", "folder"] as const;
+export const RESOURCE_KINDS = ["note", "file", "folder", "url", "s3", "sqlite", "postgres"] as const;
 export type ResourceKind = typeof RESOURCE_KINDS[number];
 
 /** One registered resource. */
 export interface Resource {
   name: string;
   kind: ResourceKind;
-  /** The real path. */
-  uri: string;
+  /** The real path (file, folder, sqlite), the URL (url), `s3://bucket/prefix?endpoint=…&region=…` (s3). */
+  uri?: string;
+  /** The name of the variable holding a credential (url token, postgres connection string). */
+  env?: string;
   label: Label;
   description?: string;
 }
@@ -47,7 +50,8 @@ export function labelFromResources(resources: readonly Resource[], path: string)
   const order = ["public", "internal", "private", "secret"];
   let best: Label | undefined;
   for (const r of resources) {
-    const covers = r.kind === "file" ? path === r.uri : path === r.uri || path.startsWith(`${r.uri}/`);
+    if (!r.uri?.startsWith("/")) continue; // only file-system resources cover paths
+    const covers = r.kind === "folder" ? path === r.uri || path.startsWith(`${r.uri}/`) : path === r.uri;
     if (covers && (!best || order.indexOf(r.label) > order.indexOf(best))) best = r.label;
   }
   return best;

@@ -63,4 +63,10 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 4: the user's own word on where a provider runs (a loopback proxy to a cloud model is remote).
   `ALTER TABLE sessions ADD COLUMN locality TEXT NOT NULL DEFAULT 'auto';`,
+  // 5: the text of note resources (their definitions are in resources.json).
+  `CREATE TABLE notes (
+     name       TEXT PRIMARY KEY,
+     text       TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
