@@ -7,6 +7,7 @@ import { describePermissions } from "../policy/decide.ts";
 import { savedGrants } from "../store/saved_grants.ts";
 import { findTool, TOOLS } from "../tools/registry.ts";
 import type { AnyToolManifest } from "../tools/manifest.ts";
+import { AGENT_ONLY_TOOLS } from "../tools/tool_manager.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
 
@@ -16,7 +17,7 @@ export interface ToolsFlags {
 }
 
 function modesOf(tool: AnyToolManifest): string {
-  return tool.name === "fs_write" || tool.name === "fs_edit" ? "agent" : "chat, prompt (read-only calls), agent";
+  return AGENT_ONLY_TOOLS.has(tool.name) ? "agent" : "chat, prompt (read-only calls), agent";
 }
 
 function describe(tool: AnyToolManifest) {

@@ -5,7 +5,10 @@ import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { protectedPaths } from "../policy/protected_paths.ts";
+import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
+import { deleteNote, noteText, setNote } from "../store/notes.ts";
+import type { ResourceHost } from "../tools/resource_tools.ts";
 import { savedGrants, saveGrants } from "../store/saved_grants.ts";
 import type { Session } from "../store/sessions.ts";
 import {
@@ -72,6 +75,28 @@ const NO_APPROVALS: ApprovalBook = {
   remember: () => {},
 };
 
+/** The registry and notes, for the resource tools of one run. */
+async function resourceHost(db: Database, configDir: string): Promise<ResourceHost> {
+  let resources = await loadResources(configDir);
+  const save = (next: Resource[]) => {
+    saveResources(configDir, next);
+    resources = next;
+  };
+  return {
+    list: () => resources,
+    note: (name) => noteText(db, name),
+    setNote: (name, text) => setNote(db, name, text),
+    register: (resource, text) => {
+      if (text !== undefined) setNote(db, resource.name, text);
+      save([...resources, resource]);
+    },
+    deleteNote: (name) => {
+      deleteNote(db, name);
+      save(resources.filter((r) => r.name !== name));
+    },
+  };
+}
+
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode } = options;
@@ -98,5 +123,6 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     toolsDir: TOOLS_DIR,
     policy: options.policy,
     labels: options.labels,
+    resources: session ? await resourceHost(db, paiPaths().configDir) : undefined,
   });
 }

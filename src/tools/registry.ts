@@ -2,6 +2,7 @@
 import { FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
+import { RESOURCE_TOOLS } from "./resource_tools.ts";
 import { SQL_QUERY } from "./sql_tool.ts";
 
 export const TOOLS: readonly AnyToolManifest[] = [
@@ -13,6 +14,7 @@ export const TOOLS: readonly AnyToolManifest[] = [
   HTTP_REQUEST,
   WEB_FETCH,
   SQL_QUERY,
+  ...RESOURCE_TOOLS,
 ];
 
 /** The tool with this name, if PAI has one. */

@@ -14,6 +14,7 @@ import {
   type Permissions,
 } from "../policy/decide.ts";
 import type { AnyToolManifest } from "./manifest.ts";
+import type { ResourceHost, ResourceToolManifest } from "./resource_tools.ts";
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label, type Policy } from "../policy/policy.ts";
@@ -68,12 +69,21 @@ export interface ToolManagerOptions {
   policy: Pick<Policy, "rules" | "safe">;
   /** Labels: what a path is, and the most sensitive label the provider may receive. */
   labels?: { of(path: string): Label; ceiling: Label; provider: string };
+  /** The user's registered resources, for the resource_* tools. */
+  resources?: ResourceHost;
 }
 
 /** What a call would get: its validated arguments, real needs and the decision; or why it cannot run. */
-export type CallPlan =
-  | { error: [type: string, message: string] }
-  | { tool: AnyToolManifest; args: unknown; needs: ResolvedNeeds; input: DecisionInput; decision: Decision };
+export type CallPlan = { error: [type: string, message: string] } | DecidedCall;
+
+/** A validated, resolved and decided call. */
+export interface DecidedCall {
+  tool: AnyToolManifest;
+  args: unknown;
+  needs: ResolvedNeeds;
+  input: DecisionInput;
+  decision: Decision;
+}
 
 /** The outcome of one call, for the model and for the user. */
 export interface ToolExecution {
@@ -87,8 +97,14 @@ export interface ToolExecution {
   permissions?: Permissions;
 }
 
-/** Tools that can never be read-only are not offered in chat and prompt modes. */
-const NEVER_READ_ONLY = new Set(["fs_write", "fs_edit"]);
+/** Tools that can never be read-only: offered in agent and assistant modes only. */
+export const AGENT_ONLY_TOOLS: ReadonlySet<string> = new Set([
+  "fs_write",
+  "fs_edit",
+  "resource_create",
+  "resource_update",
+  "resource_delete",
+]);
 /** Tools that send data out: not offered in safe mode; their results are untrusted content. */
 const NETWORK_TOOLS = new Set(["http_request", "web_fetch"]);
 
@@ -109,7 +125,7 @@ export class ToolManager {
     this.#options = options;
     const readOnlyMode = options.mode === "chat" || options.mode === "prompt";
     this.#offered = (definitions as ToolDefinition[]).filter((t) =>
-      !(readOnlyMode && NEVER_READ_ONLY.has(t.name)) && !(options.policy.safe && NETWORK_TOOLS.has(t.name))
+      !(readOnlyMode && AGENT_ONLY_TOOLS.has(t.name)) && !(options.policy.safe && NETWORK_TOOLS.has(t.name))
     );
   }
 
@@ -126,16 +142,14 @@ export class ToolManager {
     return this.#offered;
   }
 
-  /**
-   * Everything before running: validate the arguments, resolve real paths and
-   * decide. Pure of side effects, so `pai policy explain` shows exactly what a
-   * call would get.
-   */
-  async plan(call: ToolCall): Promise<CallPlan> {
-    const o = this.#options;
+  /** The manifest and validated arguments of a call (`internal`: a resource tool's expansion, offered or not). */
+  async #validated(
+    call: ToolCall,
+    internal = false,
+  ): Promise<{ tool: AnyToolManifest; args: unknown } | { error: [string, string] }> {
     // The manifests (and zod) load only when the model actually calls a tool.
     const { findTool } = await import("./registry.ts");
-    const tool = this.#offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
+    const tool = internal || this.#offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
     if (!tool) {
       const names = this.#offered.map((t) => t.name).join(", ");
       return { error: ["invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`] };
@@ -151,7 +165,24 @@ export class ToolManager {
       const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ");
       return { error: ["invalid_input", `Invalid arguments for ${call.name}: ${issues}`] };
     }
-    const args = parsed.data;
+    return { tool, args: parsed.data };
+  }
+
+  /**
+   * Everything before running: validate the arguments, resolve real paths and
+   * decide. Pure of side effects, so `pai policy explain` shows exactly what a
+   * call would get.
+   */
+  async plan(call: ToolCall, extra?: Permissions): Promise<CallPlan> {
+    const o = this.#options;
+    const found = await this.#validated(call, extra !== undefined);
+    if ("error" in found) return found;
+    const { tool, args } = found;
+    if ("expand" in tool) {
+      return {
+        error: ["invalid_input", `${tool.name} expands to fs_read, fs_list, fs_write or sql_query: explain those`],
+      };
+    }
     let needs: ResolvedNeeds;
     try {
       needs = await resolveNeeds(tool.needs(args), o.workspace);
@@ -166,7 +197,7 @@ export class ToolManager {
       needs,
       workspace: o.workspace,
       protectedPaths: o.protectedPaths,
-      granted: merge(o.pregrants, o.approvals.granted(tool.name)),
+      granted: merge(merge(o.pregrants, o.approvals.granted(tool.name)), extra ?? { read: [], write: [], net: [] }),
       limits: o.limits,
       rules: o.policy.rules,
       safe: o.policy.safe,
@@ -180,8 +211,45 @@ export class ToolManager {
   async execute(call: ToolCall): Promise<ToolExecution> {
     const o = this.#options;
     await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
+    if (call.name.startsWith("resource_")) return await this.#executeResource(call);
     const plan = await this.plan(call);
     if ("error" in plan) return this.#failed(call, ...plan.error);
+    return await this.#runPlanned(call, plan);
+  }
+
+  /** A resource tool: answered by PAI, or run as the ordinary call it expands to, with the resource pre-granted. */
+  async #executeResource(call: ToolCall): Promise<ToolExecution> {
+    const o = this.#options;
+    const found = await this.#validated(call);
+    if ("error" in found) return this.#failed(call, ...found.error);
+    const tool = found.tool as ResourceToolManifest<unknown>;
+    if (!o.resources) return this.#failed(call, "invalid_input", "No resources are registered");
+    const expansion = tool.expand(found.args, { host: o.resources, mode: o.mode });
+    const what = `${tool.name} ${JSON.stringify(found.args).slice(0, 200)} in ${o.mode} mode`;
+    if ("refuse" in expansion) {
+      await o.record({
+        kind: "policy_decision",
+        tool: tool.name,
+        payload: `resource: refused ${what}: ${expansion.refuse}`,
+      });
+      return this.#failed(call, "permission_denied", expansion.refuse);
+    }
+    await o.record({ kind: "policy_decision", tool: tool.name, payload: `resource: ${what}` });
+    if ("answer" in expansion) {
+      const outcome = expansion.label && o.labels && !mayReceive(o.labels.ceiling, expansion.label)
+        ? withheld(expansion.label, o.labels)
+        : { ok: true as const, result: expansion.answer };
+      if (expansion.label === "private" || expansion.label === "secret") this.taint(`data labelled ${expansion.label}`);
+      return await this.#finish(call, tool.name, outcome);
+    }
+    const plan = await this.plan(expansion.call, expansion.grant);
+    if ("error" in plan) return this.#failed(call, ...plan.error);
+    return await this.#runPlanned(call, plan);
+  }
+
+  /** Carries out a decided call: grant (asking if needed), run, post-process, finish. */
+  async #runPlanned(call: ToolCall, plan: DecidedCall): Promise<ToolExecution> {
+    const o = this.#options;
     const { tool, args, needs, input, decision } = plan;
     let grant: Grant;
     switch (decision.kind) {
@@ -228,6 +296,18 @@ export class ToolManager {
     }
     if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.taint(`untrusted web content (from ${tool.name})`);
     if (outcome.ok && o.labels) outcome = this.#checkLabel(tool, needs, outcome);
+    return await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
+  }
+
+  /** Caps, checks for injection markers, wraps as untrusted content and records a result. */
+  async #finish(
+    call: ToolCall,
+    toolName: string,
+    outcome: ToolOutcome,
+    permissions?: Permissions,
+  ): Promise<ToolExecution> {
+    const o = this.#options;
+    const tool = { name: toolName };
     const result = capForModel(JSON.stringify(outcome));
     const markers = injectionMarkers(result);
     if (markers.length) {
@@ -240,7 +320,6 @@ export class ToolManager {
     }
     const content = asUntrusted(tool.name, result, markers);
     await o.record({ kind: "tool_result", tool: tool.name, payload: content });
-    const permissions = { read: grant.read, write: grant.write, net: grant.net };
     return outcome.ok
       ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions }
       : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions };
@@ -253,10 +332,7 @@ export class ToolManager {
     if (!paths.length) return outcome;
     const label = paths.map((p) => labels.of(p)).reduce(higherLabel);
     if (label === "private" || label === "secret") this.taint(`data labelled ${label} (from ${tool.name})`);
-    if (mayReceive(labels.ceiling, label)) return outcome;
-    const message = `PAI withheld this result: it comes from data labelled ${label}, and ${labels.provider} may ` +
-      `receive at most "${labels.ceiling}"; use a local model for it`;
-    return { ok: false, error: { type: "permission_denied", message } };
+    return mayReceive(labels.ceiling, label) ? outcome : withheld(label, labels);
   }
 
   async #failed(call: ToolCall, type: string, message: string): Promise<ToolExecution> {
@@ -264,6 +340,13 @@ export class ToolManager {
     await this.#options.record({ kind: "tool_result", tool: call.name, payload: content });
     return { call, ok: false, content, summary: `${type}: ${message}` };
   }
+}
+
+/** The result PAI gives instead of data the provider may not receive. */
+function withheld(label: Label, labels: NonNullable<ToolManagerOptions["labels"]>): ToolOutcome {
+  const message = `PAI withheld this result: it comes from data labelled ${label}, and ${labels.provider} may ` +
+    `receive at most "${labels.ceiling}"; use a local model for it`;
+  return { ok: false, error: { type: "permission_denied", message } };
 }
 
 function merge(a: Permissions, b: Permissions): Permissions {

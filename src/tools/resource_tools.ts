@@ -1,0 +1,209 @@
+/**
+ * The model-facing resource tools. Each call expands into either an answer
+ * PAI gives itself (the registry, a note's text) or an ordinary sandboxed
+ * call (`fs_read`, `fs_list`, `fs_write`, `sql_query`) on the resource's real
+ * path, run through the same pipeline (rules, grants, labels, scanning,
+ * audit) with that resource pre-granted: registering it was the user's
+ * consent. What each mode may do is decided here: every mode reads; only
+ * agent and assistant create, update and delete.
+ */
+import { z } from "zod";
+import type { Mode, ToolCall } from "../core/types.ts";
+import type { Permissions } from "../policy/decide.ts";
+import type { Label } from "../policy/policy.ts";
+import type { Resource } from "../resources/registry.ts";
+import type { ToolManifest } from "./manifest.ts";
+import { sqlShape } from "./sql_tool.ts";
+
+/** What the resource tools need from PAI: the registry and the notes. */
+export interface ResourceHost {
+  list(): Resource[];
+  note(name: string): string | undefined;
+  setNote(name: string, text: string): void;
+  /** Registers a new resource (a note the model created, or an approved request). */
+  register(resource: Resource, text?: string): void;
+  /** Forgets a note (and its text). */
+  deleteNote(name: string): void;
+}
+
+/** How a resource call is carried out. */
+export type Expansion =
+  | { answer: unknown; label?: Label }
+  | { call: ToolCall; grant: Permissions }
+  | { refuse: string };
+
+/** The context an expansion needs. */
+export interface ExpandContext {
+  host: ResourceHost;
+  mode: Mode;
+}
+
+type Expand<A> = (args: A, ctx: ExpandContext) => Expansion;
+
+/** A resource tool: a manifest whose calls expand (no program of its own). */
+export type ResourceToolManifest<A> = ToolManifest<A> & { expand: Expand<A> };
+
+const NAME = z.string().min(1).describe("The resource's name (see resource_list)");
+const writes = (mode: Mode) => mode === "agent" || mode === "assistant";
+const none: Permissions = { read: [], write: [], net: [] };
+
+function find(ctx: ExpandContext, name: string): Resource | string {
+  const r = ctx.host.list().find((x) => x.name === name);
+  return r ?? `No resource named "${name}"; resource_list shows the registered ones`;
+}
+
+function insideFolder(folder: string, path: string): string | undefined {
+  const parts = path.split("/").filter((p) => p && p !== ".");
+  if (path.startsWith("/") || parts.includes("..")) return undefined;
+  return parts.length ? `${folder}/${parts.join("/")}` : folder;
+}
+
+function sub(name: string, args: unknown): ToolCall {
+  return { id: "resource", name, arguments: JSON.stringify(args) };
+}
+
+const sqliteFiles = (db: string) => [db, `${db}-journal`, `${db}-wal`, `${db}-shm`];
+
+/** A manifest shell for the resource tools (they have no program: their calls expand). */
+function resourceTool<A>(
+  name: string,
+  description: string,
+  schema: z.ZodType<A>,
+  readOnly: boolean,
+  expand: Expand<A>,
+): ResourceToolManifest<A> {
+  return {
+    name,
+    description,
+    schema,
+    program: "",
+    readOnly: () => readOnly,
+    needs: () => ({ read: [], write: [], net: [] }),
+    request: (a) => a,
+    permissionsDoc: readOnly
+      ? "the registered resource only (granted by its registration); its label decides which models may see it"
+      : "the registered resource only; agent and assistant modes only",
+    expand,
+  };
+}
+
+export const RESOURCE_LIST = resourceTool(
+  "resource_list",
+  "List the user's registered resources: name, kind, sensitivity label and description.",
+  z.strictObject({}),
+  true,
+  (_, ctx) => ({
+    answer: ctx.host.list().map((r) => ({ name: r.name, kind: r.kind, label: r.label, description: r.description })),
+    label: "internal",
+  }),
+);
+
+export const RESOURCE_READ = resourceTool(
+  "resource_read",
+  "Read a resource: a note's text, a file, a folder's entries or one file in it (path), " +
+    "or a SQLite database's tables or one read-only SQL statement (query).",
+  z.strictObject({ name: NAME, path: z.string().optional(), query: z.string().optional() }),
+  true,
+  (a, ctx) => {
+    const r = find(ctx, a.name);
+    if (typeof r === "string") return { refuse: r };
+    switch (r.kind) {
+      case "note":
+        return { answer: { name: r.name, text: ctx.host.note(r.name) ?? "" }, label: r.label };
+      case "file":
+        return { call: sub("fs_read", { path: r.uri }), grant: { ...none, read: [r.uri!] } };
+      case "folder": {
+        const target = insideFolder(r.uri!, a.path ?? "");
+        if (!target) return { refuse: `path "${a.path}" must stay inside the folder` };
+        return a.path
+          ? { call: sub("fs_read", { path: target }), grant: { ...none, read: [r.uri!] } }
+          : { call: sub("fs_list", { path: r.uri, recursive: true }), grant: { ...none, read: [r.uri!] } };
+      }
+      case "sqlite": {
+        const sql = a.query ?? "SELECT name, type, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
+        if (!sqlShape(sql).readOnly) return { refuse: "resource_read runs read-only statements; use resource_update" };
+        return { call: sub("sql_query", { database: r.uri, sql }), grant: { ...none, read: sqliteFiles(r.uri!) } };
+      }
+      default:
+        return { refuse: `PAI cannot read ${r.kind} resources yet` };
+    }
+  },
+);
+
+export const RESOURCE_CREATE = resourceTool(
+  "resource_create",
+  "Create a new note resource (agent mode).",
+  z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).describe("The new note's name"),
+    text: z.string(),
+    label: z.enum(["public", "internal", "private", "secret"]).optional(),
+  }),
+  false,
+  (a, ctx) => {
+    if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only; pai agent may create them` };
+    if (ctx.host.list().some((r) => r.name === a.name)) {
+      return { refuse: `A resource named "${a.name}" exists already` };
+    }
+    ctx.host.register({ name: a.name, kind: "note", label: a.label ?? "internal" }, a.text);
+    return { answer: { created: a.name } };
+  },
+);
+
+export const RESOURCE_UPDATE = resourceTool(
+  "resource_update",
+  "Change a resource (agent mode): a note's text, a file's content, a file inside a folder (path + content), " +
+    "or one SQL statement that changes a SQLite database (query).",
+  z.strictObject({
+    name: NAME,
+    text: z.string().optional(),
+    path: z.string().optional(),
+    content: z.string().optional(),
+    query: z.string().optional(),
+  }),
+  false,
+  (a, ctx) => {
+    if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only; pai agent may change them` };
+    const r = find(ctx, a.name);
+    if (typeof r === "string") return { refuse: r };
+    switch (r.kind) {
+      case "note":
+        if (a.text === undefined) return { refuse: "give the note's new text" };
+        ctx.host.setNote(r.name, a.text);
+        return { answer: { updated: r.name } };
+      case "file":
+        if (a.content === undefined) return { refuse: "give the file's new content" };
+        return { call: sub("fs_write", { path: r.uri, content: a.content }), grant: { ...none, write: [r.uri!] } };
+      case "folder": {
+        const target = a.path && insideFolder(r.uri!, a.path);
+        if (!target || target === r.uri) return { refuse: "give a path inside the folder" };
+        if (a.content === undefined) return { refuse: "give the file's content" };
+        return { call: sub("fs_write", { path: target, content: a.content }), grant: { ...none, write: [r.uri!] } };
+      }
+      case "sqlite":
+        if (!a.query) return { refuse: "give one SQL statement (query)" };
+        return {
+          call: sub("sql_query", { database: r.uri, sql: a.query }),
+          grant: { ...none, read: sqliteFiles(r.uri!), write: sqliteFiles(r.uri!) },
+        };
+      default:
+        return { refuse: `PAI cannot change ${r.kind} resources yet` };
+    }
+  },
+);
+
+export const RESOURCE_DELETE = resourceTool(
+  "resource_delete",
+  "Delete a note resource (agent mode). Other kinds are removed by the user (pai resource rm).",
+  z.strictObject({ name: NAME }),
+  false,
+  (a, ctx) => {
+    if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only` };
+    const r = find(ctx, a.name);
+    if (typeof r === "string") return { refuse: r };
+    if (r.kind !== "note") return { refuse: `only notes can be deleted by the model; ${r.name} is a ${r.kind}` };
+    ctx.host.deleteNote(r.name);
+    return { answer: { deleted: r.name } };
+  },
+);
+
+export const RESOURCE_TOOLS = [RESOURCE_LIST, RESOURCE_READ, RESOURCE_CREATE, RESOURCE_UPDATE, RESOURCE_DELETE];
