@@ -1,0 +1,147 @@
+/** End to end: the model's resource tools, by kind and by mode, through the real pipeline. */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { openDatabase } from "../src/store/db.ts";
+import { runPai } from "./helpers/run_pai.ts";
+import { openaiSession, type Setup } from "./helpers/session.ts";
+import { call, makeWorkspace, runMode, type Workspace } from "./helpers/workspace.ts";
+
+/** Registers a note, a folder outside the workspace, a file and a SQLite database. */
+async function register(s: Setup, w: Workspace): Promise<void> {
+  Deno.mkdirSync(`${w.outside}/docs`);
+  Deno.writeTextFileSync(`${w.outside}/docs/plan.md`, "step 1\n");
+  const db = new DatabaseSync(`${w.outside}/crm.db`);
+  db.exec("CREATE TABLE clients (name TEXT); INSERT INTO clients VALUES ('acme')");
+  db.close();
+  for (
+    const args of [
+      ["todo", "--kind", "note", "--text", "- renew passport"],
+      ["docs", "--kind", "folder", "--uri", `${w.outside}/docs`],
+      ["plan", "--kind", "file", "--uri", `${w.outside}/docs/plan.md`],
+      ["crm", "--kind", "sqlite", "--uri", `${w.outside}/crm.db`],
+    ]
+  ) {
+    const out = await runPai(["resource", "add", ...args], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(out.code, 0, out.stderr);
+  }
+}
+
+Deno.test("agent: the model lists, reads, creates, updates and deletes resources, outside the workspace too", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    await register(s, w);
+    const { run, json } = await runMode(s, w, [
+      call("resource_list", {}),
+      call("resource_read", { name: "todo" }),
+      call("resource_read", { name: "docs" }),
+      call("resource_read", { name: "docs", path: "plan.md" }),
+      call("resource_read", { name: "crm", query: "SELECT name FROM clients" }),
+      call("resource_update", { name: "docs", path: "new/notes.md", content: "written by the agent\n" }),
+      call("resource_update", { name: "crm", query: "INSERT INTO clients VALUES ('globex')" }),
+      call("resource_update", { name: "todo", text: "- passport renewed" }),
+      call("resource_create", { name: "ideas", text: "- a garden" }),
+      call("resource_delete", { name: "ideas" }),
+      call("resource_read", { name: "docs", path: "../crm.db" }),
+      call("resource_delete", { name: "crm" }),
+      { text: "all done" },
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(json.steps.map((x) => x.ok), [
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    assert.match(json.steps[0].result, /"name":"todo","kind":"note"/);
+    assert.match(json.steps[1].result, /renew passport/);
+    assert.match(json.steps[2].result, /plan\.md/);
+    assert.match(json.steps[3].result, /step 1/);
+    assert.match(json.steps[4].result, /acme/);
+    assert.match(json.steps[10].result, /must stay inside the folder/);
+    assert.match(json.steps[11].result, /only notes can be deleted by the model/);
+    assert.equal(Deno.readTextFileSync(`${w.outside}/docs/new/notes.md`), "written by the agent\n");
+    const db = new DatabaseSync(`${w.outside}/crm.db`);
+    assert.equal(db.prepare("SELECT count(*) AS n FROM clients").get()?.n, 2);
+    db.close();
+    assert.equal(
+      (await runPai(["resource", "get", "todo"], { home: s.home, env: s.env })).stdout,
+      "- passport renewed\n",
+    );
+    const names = JSON.parse((await runPai(["resource", "list", "--json"], { home: s.home, env: s.env })).stdout)
+      .map((r: { name: string }) => r.name);
+    assert.deepEqual(names, ["todo", "docs", "plan", "crm"], "ideas was created, then deleted");
+    const audit = openDatabase(s.home.dir);
+    try {
+      const rows = audit.prepare("SELECT payload FROM audit_log WHERE payload LIKE '%resource:%' ORDER BY id").all();
+      assert.equal(rows.length, 12, "every access is recorded");
+      assert.match(String(rows[6].payload), /resource: resource_update \{"name":"crm".*in agent mode/);
+      assert.match(String(rows[10].payload), /resource: refused resource_read .* must stay inside the folder/);
+    } finally {
+      audit.close();
+    }
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("prompt and chat modes read resources but cannot change them, nor run writing SQL through a read", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    await register(s, w);
+    const { json } = await runMode(s, w, [
+      call("resource_read", { name: "plan" }),
+      call("resource_update", { name: "todo", text: "hacked" }),
+      call("resource_read", { name: "crm", query: "DELETE FROM clients" }),
+      { text: "ok" },
+    ], ["prompt"]);
+    assert.deepEqual(json.steps.map((x) => x.ok), [true, false, false]);
+    assert.match(json.steps[1].result, /no tool \\"resource_update\\" in this mode/);
+    assert.match(json.steps[2].result, /read-only statements/);
+    const offered = (s.server.chatRequests[0].body!.tools as { function: { name: string } }[]).map((t) =>
+      t.function.name
+    );
+    assert.ok(offered.includes("resource_read") && !offered.includes("resource_create"));
+    assert.equal(
+      (await runPai(["resource", "get", "todo"], { home: s.home, env: s.env })).stdout,
+      "- renew passport\n",
+    );
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("resource labels hold for the model's reads: a private note or file is withheld from a remote model", async () => {
+  const s = await openaiSession({}, ["--locality", "remote"]);
+  const w = await makeWorkspace();
+  try {
+    await register(s, w);
+    await runPai(["resource", "update", "todo", "--label", "private"], { home: s.home, env: s.env });
+    await runPai(["resource", "update", "docs", "--label", "private"], { home: s.home, env: s.env });
+    const { json } = await runMode(s, w, [
+      call("resource_read", { name: "todo" }),
+      call("resource_read", { name: "docs", path: "plan.md" }),
+      { text: "ok" },
+    ]);
+    for (const step of json.steps) {
+      assert.equal(step.ok, false);
+      assert.match(step.result, /withheld this result: it comes from data labelled private/);
+    }
+    assert.ok(!JSON.stringify(s.server.requests.map((r) => r.body)).includes("renew passport"));
+    assert.ok(!JSON.stringify(s.server.requests.map((r) => r.body)).includes("step 1"));
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
