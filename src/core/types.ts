@@ -76,3 +76,23 @@ export interface Grant {
   /** Why this grant: the rule, approval or mode default that decided. */
   reason: string;
 }
+
+/** Sensitivity labels, least to most sensitive. */
+export const LABELS = ["public", "internal", "private", "secret"] as const;
+export type Label = typeof LABELS[number];
+
+/** The kinds of the user's named data. */
+export const RESOURCE_KINDS = ["note", "file", "folder", "url", "s3", "sqlite", "postgres"] as const;
+export type ResourceKind = typeof RESOURCE_KINDS[number];
+
+/** One registered resource (`resources.json`). */
+export interface Resource {
+  name: string;
+  kind: ResourceKind;
+  /** The real path (file, folder, sqlite), the URL (url), `s3://bucket/prefix?endpoint=…&region=…` (s3). */
+  uri?: string;
+  /** The name of the variable holding a credential (url token, postgres connection string). */
+  env?: string;
+  label: Label;
+  description?: string;
+}

@@ -5,6 +5,7 @@ import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { protectedPaths } from "../policy/protected_paths.ts";
+import { checkDefinition } from "../resources/definition.ts";
 import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
@@ -76,7 +77,7 @@ const NO_APPROVALS: ApprovalBook = {
 };
 
 /** The registry and notes, for the resource tools of one run. */
-async function resourceHost(db: Database, configDir: string): Promise<ResourceHost> {
+async function resourceHost(db: Database, configDir: string, workspace: string): Promise<ResourceHost> {
   let resources = await loadResources(configDir);
   const save = (next: Resource[]) => {
     saveResources(configDir, next);
@@ -94,6 +95,7 @@ async function resourceHost(db: Database, configDir: string): Promise<ResourceHo
       deleteNote(db, name);
       save(resources.filter((r) => r.name !== name));
     },
+    check: (request) => checkDefinition(request.name, request, { cwd: workspace, env: (name) => Deno.env.get(name) }),
   };
 }
 
@@ -123,6 +125,6 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     toolsDir: TOOLS_DIR,
     policy: options.policy,
     labels: options.labels,
-    resources: session ? await resourceHost(db, paiPaths().configDir) : undefined,
+    resources: session ? await resourceHost(db, paiPaths().configDir, options.workspace) : undefined,
   });
 }

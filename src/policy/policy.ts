@@ -10,8 +10,8 @@ export type ScanAction = "allow" | "warn" | "redact" | "block";
 export type FindingKind = "secret" | "personal";
 export type Locality = "local" | "remote";
 
-export const LABELS = ["public", "internal", "private", "secret"] as const;
-export type Label = typeof LABELS[number];
+import { type Label, LABELS } from "../core/types.ts";
+export { type Label, LABELS };
 
 /** A rule for tool calls; the filters that are given must all match. */
 export interface ToolRule {

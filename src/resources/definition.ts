@@ -4,9 +4,8 @@
  * Credentials are never stored: a URI carrying a password is refused.
  */
 import { EXIT, PaiError } from "../core/errors.ts";
-import type { Label } from "../policy/policy.ts";
+import type { Label, Resource, ResourceKind } from "../core/types.ts";
 import { absolute } from "../tools/resolve_paths.ts";
-import type { Resource, ResourceKind } from "./registry.ts";
 
 /** What `pai resource add|update` was given. */
 export interface DefinitionInput {

@@ -4,24 +4,11 @@
  * lives in PAI's database; credentials never live anywhere but in the
  * environment (a resource names the variable).
  */
-import type { Label } from "../policy/policy.ts";
+import type { Label, Resource } from "../core/types.ts";
 import { writeFileAtomic } from "../store/atomic_file.ts";
 import { readJsonFile } from "../store/json_file.ts";
 
-export const RESOURCE_KINDS = ["note", "file", "folder", "url", "s3", "sqlite", "postgres"] as const;
-export type ResourceKind = typeof RESOURCE_KINDS[number];
-
-/** One registered resource. */
-export interface Resource {
-  name: string;
-  kind: ResourceKind;
-  /** The real path (file, folder, sqlite), the URL (url), `s3://bucket/prefix?endpoint=…&region=…` (s3). */
-  uri?: string;
-  /** The name of the variable holding a credential (url token, postgres connection string). */
-  env?: string;
-  label: Label;
-  description?: string;
-}
+export { type Resource, RESOURCE_KINDS, type ResourceKind } from "../core/types.ts";
 
 /** The registry file in `configDir`. */
 export function resourcesPath(configDir: string): string {

@@ -1,7 +1,6 @@
 /** The schema of `resources.json` (loaded only when the file exists). */
 import { z } from "zod";
-import { LABELS } from "../policy/policy.ts";
-import { RESOURCE_KINDS } from "./registry.ts";
+import { LABELS, RESOURCE_KINDS } from "../core/types.ts";
 
 export const RESOURCES_SCHEMA = z.strictObject({
   resources: z.array(

@@ -8,10 +8,8 @@
  * agent and assistant create, update and delete.
  */
 import { z } from "zod";
-import type { Mode, ToolCall } from "../core/types.ts";
+import type { Label, Mode, Resource, ToolCall } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
-import type { Label } from "../policy/policy.ts";
-import type { Resource } from "../resources/registry.ts";
 import type { ToolManifest } from "./manifest.ts";
 import { sqlShape } from "./sql_tool.ts";
 
@@ -24,12 +22,24 @@ export interface ResourceHost {
   register(resource: Resource, text?: string): void;
   /** Forgets a note (and its text). */
   deleteNote(name: string): void;
+  /** Checks a requested definition as `pai resource add` would (throws an Error saying what is wrong). */
+  check(request: ResourceRequest): Promise<Resource>;
+}
+
+/** What the model asks the user to register, and why. */
+export interface ResourceRequest {
+  name: string;
+  kind: "file" | "folder" | "sqlite" | "url" | "s3";
+  uri: string;
+  label: Label;
+  reason: string;
 }
 
 /** How a resource call is carried out. */
 export type Expansion =
   | { answer: unknown; label?: Label }
   | { call: ToolCall; grant: Permissions }
+  | { request: ResourceRequest }
   | { refuse: string };
 
 /** The context an expansion needs. */
@@ -206,4 +216,32 @@ export const RESOURCE_DELETE = resourceTool(
   },
 );
 
-export const RESOURCE_TOOLS = [RESOURCE_LIST, RESOURCE_READ, RESOURCE_CREATE, RESOURCE_UPDATE, RESOURCE_DELETE];
+export const RESOURCE_REQUEST = resourceTool(
+  "resource_request",
+  "Ask the user for access to data that is not registered (a file, folder, SQLite database, URL or S3 prefix), " +
+    "saying why. If the user approves, it becomes a resource you can read.",
+  z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).describe("A name for the new resource"),
+    kind: z.enum(["file", "folder", "sqlite", "url", "s3"]),
+    uri: z.string().min(1).describe("Its path, URL or s3://bucket/prefix"),
+    reason: z.string().min(1).max(500).describe("Why you need it, in one or two sentences for the user"),
+    label: z.enum(["public", "internal", "private", "secret"]).optional(),
+  }),
+  true,
+  (a, ctx) => {
+    if (ctx.mode === "chat") return { refuse: "chat mode uses the registered resources only" };
+    if (ctx.host.list().some((r) => r.name === a.name)) {
+      return { refuse: `A resource named "${a.name}" exists already` };
+    }
+    return { request: { name: a.name, kind: a.kind, uri: a.uri, label: a.label ?? "internal", reason: a.reason } };
+  },
+);
+
+export const RESOURCE_TOOLS = [
+  RESOURCE_LIST,
+  RESOURCE_READ,
+  RESOURCE_CREATE,
+  RESOURCE_UPDATE,
+  RESOURCE_DELETE,
+  RESOURCE_REQUEST,
+];

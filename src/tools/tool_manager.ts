@@ -4,7 +4,7 @@
  * becomes an error result for the model (so it can adapt), never a crash.
  * Collaborators (approvals, prompter, audit) are injected.
  */
-import type { Grant, Mode, ToolCall, ToolDefinition } from "../core/types.ts";
+import type { Grant, Mode, Resource, ToolCall, ToolDefinition } from "../core/types.ts";
 import {
   decide,
   type Decision,
@@ -14,7 +14,7 @@ import {
   type Permissions,
 } from "../policy/decide.ts";
 import type { AnyToolManifest } from "./manifest.ts";
-import type { ResourceHost, ResourceToolManifest } from "./resource_tools.ts";
+import type { ResourceHost, ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label, type Policy } from "../policy/policy.ts";
@@ -43,6 +43,8 @@ export interface ApprovalRequest {
 /** Asks the user; absent when there is no terminal (then the answer is deny). */
 export interface Prompter {
   ask(request: ApprovalRequest): Promise<ApprovalScope | "deny">;
+  /** Whether to register what the model asked for with `resource_request`. */
+  askResource(request: ResourceRequest): Promise<"allow" | "deny">;
 }
 
 /** One record for the audit log. */
@@ -235,6 +237,7 @@ export class ToolManager {
       return this.#failed(call, "permission_denied", expansion.refuse);
     }
     await o.record({ kind: "policy_decision", tool: tool.name, payload: `resource: ${what}` });
+    if ("request" in expansion) return await this.#requestResource(call, expansion.request);
     if ("answer" in expansion) {
       const outcome = expansion.label && o.labels && !mayReceive(o.labels.ceiling, expansion.label)
         ? withheld(expansion.label, o.labels)
@@ -245,6 +248,41 @@ export class ToolManager {
     const plan = await this.plan(expansion.call, expansion.grant);
     if ("error" in plan) return this.#failed(call, ...plan.error);
     return await this.#runPlanned(call, plan);
+  }
+
+  /** Asks the user to register what the model asked for; registered only when approved and valid. */
+  async #requestResource(call: ToolCall, request: ResourceRequest): Promise<ToolExecution> {
+    const o = this.#options;
+    if (!o.prompter) {
+      return this.#failed(
+        call,
+        "permission_denied",
+        `Not granted: the user could not be asked (no terminal); they can register it with ` +
+          `pai resource add ${request.name} --kind ${request.kind} --uri ${request.uri}`,
+      );
+    }
+    const answer = await o.prompter.askResource(request);
+    await o.record({
+      kind: "policy_decision",
+      tool: "resource_request",
+      payload: `resource: request ${request.kind} ${request.uri} as "${request.name}": ${answer}`,
+    });
+    if (answer === "deny") return this.#failed(call, "permission_denied", "The user denied the request");
+    let resource: Resource;
+    try {
+      resource = await o.resources!.check(request);
+    } catch (error) {
+      return this.#failed(
+        call,
+        "invalid_input",
+        `Cannot register it: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+    o.resources!.register(resource);
+    return await this.#finish(call, "resource_request", {
+      ok: true,
+      result: { registered: resource.name, kind: resource.kind },
+    });
   }
 
   /** Carries out a decided call: grant (asking if needed), run, post-process, finish. */
