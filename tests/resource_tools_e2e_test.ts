@@ -4,7 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { openDatabase } from "../src/store/db.ts";
 import { runPai } from "./helpers/run_pai.ts";
 import { openaiSession, type Setup } from "./helpers/session.ts";
-import { call, makeWorkspace, runMode, type Workspace } from "./helpers/workspace.ts";
+import { call, makeWorkspace, runMode, sentToModel, type Workspace } from "./helpers/workspace.ts";
 
 /** Registers a note, a folder outside the workspace, a file and a SQLite database. */
 async function register(s: Setup, w: Workspace): Promise<void> {
@@ -140,6 +140,73 @@ Deno.test("resource labels hold for the model's reads: a private note or file is
     }
     assert.ok(!JSON.stringify(s.server.requests.map((r) => r.body)).includes("renew passport"));
     assert.ok(!JSON.stringify(s.server.requests.map((r) => r.body)).includes("step 1"));
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("a url resource is read with its token from the environment, which the model and the audit log never see", async () => {
+  const seen: string[] = [];
+  const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (r) => {
+    seen.push(`${new URL(r.url).pathname} ${r.headers.get("authorization")}`);
+    return Response.json({ items: ["a", "b"] });
+  });
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  const token = "tok-api-7f3e9a1b2c4d";
+  try {
+    const env = { ...s.env, SHOP_API_TOKEN: token };
+    const base = `http://127.0.0.1:${api.addr.port}/v1`;
+    await runPai(["resource", "add", "shop", "--kind", "url", "--uri", base, "--env", "SHOP_API_TOKEN"], {
+      home: s.home,
+      env,
+    });
+    s.server.enqueue(
+      call("resource_read", { name: "shop", path: "items" }),
+      call("resource_read", { name: "shop", path: "../admin" }),
+      { text: "ok" },
+    );
+    const run = await runPai(["agent", "--json", "list the items"], { home: s.home, env, cwd: w.ws });
+    const json = JSON.parse(run.stdout);
+    assert.equal(json.steps[0].ok, true, json.steps[0].result);
+    assert.match(json.steps[0].result, /\\"items\\":\[\\"a\\",\\"b\\"\]/);
+    assert.match(json.steps[1].result, /must stay under/);
+    assert.deepEqual(seen, [`/v1/items Bearer ${token}`]);
+    assert.ok(!sentToModel(s).includes(token));
+    assert.ok(!JSON.stringify(json).includes(token));
+    for (const name of Deno.readDirSync(s.home.dir)) {
+      if (name.isFile) assert.ok(!Deno.readTextFileSync(`${s.home.dir}/${name.name}`).includes(token), name.name);
+    }
+  } finally {
+    await api.shutdown();
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("sql_query takes a registered sqlite resource: reads in every mode, changes in agent mode only", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    await register(s, w);
+    const prompt = await runMode(s, w, [
+      call("sql_query", { resource: "crm", sql: "SELECT name FROM clients" }),
+      call("sql_query", { resource: "crm", sql: "DELETE FROM clients" }),
+      call("sql_query", { resource: "crm", database: "x.db", sql: "SELECT 1" }),
+      { text: "ok" },
+    ], ["prompt"]);
+    assert.deepEqual(prompt.json.steps.map((x) => x.ok), [true, false, false]);
+    assert.match(prompt.json.steps[0].result, /acme/);
+    assert.match(prompt.json.steps[1].result, /prompt mode reads resources only/);
+    assert.match(prompt.json.steps[2].result, /either database \(a path\) or resource \(a name\)/);
+    const agent = await runMode(s, w, [call("sql_query", { resource: "crm", sql: "DELETE FROM clients" }), {
+      text: "ok",
+    }]);
+    assert.equal(agent.json.steps[0].ok, true, agent.json.steps[0].result);
+    const db = new DatabaseSync(`${w.outside}/crm.db`);
+    assert.equal(db.prepare("SELECT count(*) AS n FROM clients").get()?.n, 0);
+    db.close();
   } finally {
     w.cleanup();
     await s.close();

@@ -95,6 +95,7 @@ async function resourceHost(db: Database, configDir: string, workspace: string):
       deleteNote(db, name);
       save(resources.filter((r) => r.name !== name));
     },
+    secret: (variable) => Deno.env.get(variable),
     check: (request) => checkDefinition(request.name, request, { cwd: workspace, env: (name) => Deno.env.get(name) }),
   };
 }

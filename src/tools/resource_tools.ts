@@ -11,7 +11,8 @@ import { z } from "zod";
 import type { Label, Mode, Resource, ToolCall } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { ToolManifest } from "./manifest.ts";
-import { sqlShape } from "./sql_tool.ts";
+import { hostPort } from "./net_tools.ts";
+import { sqlShape } from "./sql_shape.ts";
 
 /** What the resource tools need from PAI: the registry and the notes. */
 export interface ResourceHost {
@@ -22,6 +23,8 @@ export interface ResourceHost {
   register(resource: Resource, text?: string): void;
   /** Forgets a note (and its text). */
   deleteNote(name: string): void;
+  /** The value of a credential variable a resource names (read at call time, never stored). */
+  secret(variable: string): string | undefined;
   /** Checks a requested definition as `pai resource add` would (throws an Error saying what is wrong). */
   check(request: ResourceRequest): Promise<Resource>;
 }
@@ -66,6 +69,14 @@ function insideFolder(folder: string, path: string): string | undefined {
   const parts = path.split("/").filter((p) => p && p !== ".");
   if (path.startsWith("/") || parts.includes("..")) return undefined;
   return parts.length ? `${folder}/${parts.join("/")}` : folder;
+}
+
+/** A URL under a url resource's base: a relative path that cannot climb out of it. */
+function urlInside(base: string, path?: string): string | undefined {
+  if (!path) return base;
+  if (/^[a-z]+:|^\/\//i.test(path) || path.split(/[/?#]/)[0].split("/").includes("..")) return undefined;
+  const url = new URL(path.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`);
+  return url.href.startsWith(base.endsWith("/") ? base : `${base}/`) ? url.href : undefined;
 }
 
 function sub(name: string, args: unknown): ToolCall {
@@ -133,6 +144,20 @@ export const RESOURCE_READ = resourceTool(
         const sql = a.query ?? "SELECT name, type, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
         if (!sqlShape(sql).readOnly) return { refuse: "resource_read runs read-only statements; use resource_update" };
         return { call: sub("sql_query", { database: r.uri, sql }), grant: { ...none, read: sqliteFiles(r.uri!) } };
+      }
+      case "url": {
+        const url = urlInside(r.uri!, a.path);
+        if (!url) return { refuse: `path "${a.path}" must stay under ${r.uri}` };
+        const headers: Record<string, string> = {};
+        if (r.env) {
+          const token = ctx.host.secret(r.env);
+          if (!token) return { refuse: `The credential variable ${r.env} of "${r.name}" is not set` };
+          headers.authorization = `Bearer ${token}`;
+        }
+        return {
+          call: sub("http_request", { method: "GET", url, headers }),
+          grant: { ...none, net: [hostPort(url)] },
+        };
       }
       default:
         return { refuse: `PAI cannot read ${r.kind} resources yet` };

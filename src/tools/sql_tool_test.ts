@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { SQL_QUERY, sqlShape } from "./sql_tool.ts";
+import { sqlShape } from "./sql_shape.ts";
+import { SQL_QUERY } from "./sql_tool.ts";
 
 Deno.test("sqlShape() counts statements, ignoring semicolons in strings and comments", () => {
   assert.equal(sqlShape("SELECT ';' -- ;\n FROM t /* ; */").statements, 1);

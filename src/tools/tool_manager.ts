@@ -15,6 +15,7 @@ import {
 } from "../policy/decide.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import type { ResourceHost, ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
+import { sqlShape } from "./sql_shape.ts";
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label, type Policy } from "../policy/policy.ts";
@@ -214,18 +215,20 @@ export class ToolManager {
     const o = this.#options;
     await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
     if (call.name.startsWith("resource_")) return await this.#executeResource(call);
+    const viaResource = sqlOnResource(call);
+    if (viaResource) return await this.#executeResource(viaResource, call);
     const plan = await this.plan(call);
     if ("error" in plan) return this.#failed(call, ...plan.error);
     return await this.#runPlanned(call, plan);
   }
 
   /** A resource tool: answered by PAI, or run as the ordinary call it expands to, with the resource pre-granted. */
-  async #executeResource(call: ToolCall): Promise<ToolExecution> {
+  async #executeResource(call: ToolCall, asked = call): Promise<ToolExecution> {
     const o = this.#options;
-    const found = await this.#validated(call);
-    if ("error" in found) return this.#failed(call, ...found.error);
+    const found = await this.#validated(call, call !== asked);
+    if ("error" in found) return this.#failed(asked, ...found.error);
     const tool = found.tool as ResourceToolManifest<unknown>;
-    if (!o.resources) return this.#failed(call, "invalid_input", "No resources are registered");
+    if (!o.resources) return this.#failed(asked, "invalid_input", "No resources are registered");
     const expansion = tool.expand(found.args, { host: o.resources, mode: o.mode });
     const what = `${tool.name} ${JSON.stringify(found.args).slice(0, 200)} in ${o.mode} mode`;
     if ("refuse" in expansion) {
@@ -234,20 +237,20 @@ export class ToolManager {
         tool: tool.name,
         payload: `resource: refused ${what}: ${expansion.refuse}`,
       });
-      return this.#failed(call, "permission_denied", expansion.refuse);
+      return this.#failed(asked, "permission_denied", expansion.refuse);
     }
     await o.record({ kind: "policy_decision", tool: tool.name, payload: `resource: ${what}` });
-    if ("request" in expansion) return await this.#requestResource(call, expansion.request);
+    if ("request" in expansion) return await this.#requestResource(asked, expansion.request);
     if ("answer" in expansion) {
       const outcome = expansion.label && o.labels && !mayReceive(o.labels.ceiling, expansion.label)
         ? withheld(expansion.label, o.labels)
         : { ok: true as const, result: expansion.answer };
       if (expansion.label === "private" || expansion.label === "secret") this.taint(`data labelled ${expansion.label}`);
-      return await this.#finish(call, tool.name, outcome);
+      return await this.#finish(asked, tool.name, outcome);
     }
     const plan = await this.plan(expansion.call, expansion.grant);
-    if ("error" in plan) return this.#failed(call, ...plan.error);
-    return await this.#runPlanned(call, plan);
+    if ("error" in plan) return this.#failed(asked, ...plan.error);
+    return await this.#runPlanned(asked, plan);
   }
 
   /** Asks the user to register what the model asked for; registered only when approved and valid. */
@@ -378,6 +381,22 @@ export class ToolManager {
     await this.#options.record({ kind: "tool_result", tool: call.name, payload: content });
     return { call, ok: false, content, summary: `${type}: ${message}` };
   }
+}
+
+/** `sql_query` with `resource`: the same as resource_read (a read) or resource_update (a change) on it. */
+function sqlOnResource(call: ToolCall): ToolCall | undefined {
+  if (call.name !== "sql_query") return undefined;
+  let args: { resource?: unknown; sql?: unknown; database?: unknown };
+  try {
+    args = JSON.parse(call.arguments || "{}");
+  } catch {
+    return undefined; // the ordinary path reports bad JSON
+  }
+  if (typeof args.resource !== "string" || typeof args.sql !== "string" || args.database !== undefined) {
+    return undefined;
+  }
+  const name = sqlShape(args.sql).readOnly ? "resource_read" : "resource_update";
+  return { ...call, name, arguments: JSON.stringify({ name: args.resource, query: args.sql }) };
 }
 
 /** The result PAI gives instead of data the provider may not receive. */
