@@ -5,11 +5,14 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { openState } from "../modes/session_setup.ts";
 import { describePermissions } from "../policy/decide.ts";
 import { savedGrants } from "../store/saved_grants.ts";
-import { findTool, TOOLS } from "../tools/registry.ts";
+import { findTool, TOOLS as ALL_TOOLS } from "../tools/registry.ts";
 import type { AnyToolManifest } from "../tools/manifest.ts";
 import { AGENT_ONLY_TOOLS } from "../tools/tool_manager.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
+
+/** The tools a user (and the model) sees; internal ones are reached through resources. */
+const TOOLS = ALL_TOOLS.filter((t) => !t.internal);
 
 /** Flags of `pai tools list` and `show`. */
 export interface ToolsFlags {
@@ -41,7 +44,7 @@ export function list(this: CommandContext, flags: ToolsFlags): void {
 
 /** Shows one tool: description, arguments, the permissions a call needs, and approvals saved for it. */
 export async function show(this: CommandContext, flags: ToolsFlags, name: string): Promise<void> {
-  const tool = findTool(name);
+  const tool = TOOLS.includes(findTool(name)!) ? findTool(name) : undefined;
   if (!tool) {
     throw new PaiError(`Unknown tool "${name}": choose one of ${TOOLS.map((t) => t.name).join(", ")}`, {
       exitCode: EXIT.USAGE,

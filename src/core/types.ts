@@ -69,6 +69,11 @@ export interface Grant {
   net: string[];
   /** The only environment the tool process gets. */
   env: Record<string, string>;
+  /**
+   * Variable names a tool's driver may look up (`PG*`): it sees them unset,
+   * because the environment is cleared; without the grant the lookup itself fails.
+   */
+  envNames?: string[];
   timeoutMs: number;
   memoryMb: number;
   /** The most bytes the tool may print before it is killed. */

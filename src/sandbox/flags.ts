@@ -3,8 +3,9 @@
  * cannot express safely (see ../shared/DENO_SANDBOX.md) instead of widening:
  * a comma in a value would split it into two grants; a relative path would
  * be resolved against a directory PAI did not choose; /proc, /sys and /dev
- * expose the host. It never emits --allow-run, --allow-ffi, --allow-sys,
- * --allow-env or --allow-all: run and ffi are full escapes, sys and env leak.
+ * expose the host. It never emits --allow-run, --allow-ffi, --allow-sys or
+ * --allow-all (run and ffi are full escapes, sys leaks), and --allow-env only
+ * for variable names (the tool's environment is cleared, so they read unset).
  */
 import { PaiError } from "../core/errors.ts";
 import type { Grant } from "../core/types.ts";
@@ -70,6 +71,12 @@ export function grantFlags(grant: Grant): string[] {
     "--quiet",
     `--v8-flags=--max-old-space-size=${grant.memoryMb}`,
   ];
+  for (const name of grant.envNames ?? []) {
+    if (!/^[A-Z_][A-Z0-9_]*\*?$/.test(name)) {
+      throw new PaiError(`Refusing to grant env access to "${name}": not a variable name`);
+    }
+  }
+  if (grant.envNames?.length) flags.push(`--allow-env=${grant.envNames.join(",")}`);
   if (grant.read.length) flags.push(`--allow-read=${grant.read.join(",")}`);
   if (grant.write.length) flags.push(`--allow-write=${grant.write.join(",")}`);
   if (grant.denyRead.length) flags.push(`--deny-read=${grant.denyRead.join(",")}`);

@@ -31,6 +31,10 @@ export interface ToolManifest<A = unknown> {
   present?(result: unknown): Promise<unknown>;
   /** The files a result drew from, besides the paths the call named (folder tools), for their labels. */
   resultPaths?(result: unknown): string[];
+  /** Reached only through resources: never offered to the model, nor listed. */
+  internal?: boolean;
+  /** Variable names the program's driver looks up (granted by name; the environment is cleared). */
+  envNames?: string[];
   /** How `pai tools show` describes the permission template. */
   permissionsDoc: string;
 }

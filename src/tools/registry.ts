@@ -3,7 +3,7 @@ import { FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
 import { RESOURCE_TOOLS } from "./resource_tools.ts";
-import { SQL_QUERY } from "./sql_tool.ts";
+import { PG_QUERY, SQL_QUERY } from "./sql_tool.ts";
 
 export const TOOLS: readonly AnyToolManifest[] = [
   FS_READ,
@@ -15,6 +15,7 @@ export const TOOLS: readonly AnyToolManifest[] = [
   WEB_FETCH,
   SQL_QUERY,
   ...RESOURCE_TOOLS,
+  PG_QUERY,
 ];
 
 /** The tool with this name, if PAI has one. */

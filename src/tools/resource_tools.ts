@@ -79,6 +79,18 @@ function urlInside(base: string, path?: string): string | undefined {
   return url.href.startsWith(base.endsWith("/") ? base : `${base}/`) ? url.href : undefined;
 }
 
+/** A pg_query call on a database, granted net to its host:port only. */
+function pgCall(url: string, sql: string): Expansion {
+  let host: string;
+  try {
+    const u = new URL(url.replace(/^postgres(ql)?:/, "http:"));
+    host = `${u.hostname}:${u.port || "5432"}`;
+  } catch {
+    return { refuse: "The connection string of this resource is not a URL" };
+  }
+  return { call: sub("pg_query", { url, sql }), grant: { ...none, net: [host] } };
+}
+
 function sub(name: string, args: unknown): ToolCall {
   return { id: "resource", name, arguments: JSON.stringify(args) };
 }
@@ -144,6 +156,14 @@ export const RESOURCE_READ = resourceTool(
         const sql = a.query ?? "SELECT name, type, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
         if (!sqlShape(sql).readOnly) return { refuse: "resource_read runs read-only statements; use resource_update" };
         return { call: sub("sql_query", { database: r.uri, sql }), grant: { ...none, read: sqliteFiles(r.uri!) } };
+      }
+      case "postgres": {
+        const url = ctx.host.secret(r.env!);
+        if (!url) return { refuse: `The connection variable ${r.env} of "${r.name}" is not set` };
+        const sql = a.query ??
+          "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2";
+        if (!sqlShape(sql).readOnly) return { refuse: "resource_read runs read-only statements; use resource_update" };
+        return pgCall(url, sql);
       }
       case "url": {
         const url = urlInside(r.uri!, a.path);
@@ -213,6 +233,12 @@ export const RESOURCE_UPDATE = resourceTool(
         if (!target || target === r.uri) return { refuse: "give a path inside the folder" };
         if (a.content === undefined) return { refuse: "give the file's content" };
         return { call: sub("fs_write", { path: target, content: a.content }), grant: { ...none, write: [r.uri!] } };
+      }
+      case "postgres": {
+        if (!a.query) return { refuse: "give one SQL statement (query)" };
+        const url = ctx.host.secret(r.env!);
+        if (!url) return { refuse: `The connection variable ${r.env} of "${r.name}" is not set` };
+        return pgCall(url, a.query);
       }
       case "sqlite":
         if (!a.query) return { refuse: "give one SQL statement (query)" };

@@ -41,3 +41,32 @@ export const SQL_QUERY: ToolManifest<SqlArgs> = {
   permissionsDoc: "read of the database file (and its journal, -wal, -shm); write too for statements that change " +
     "data; with resource, the registered database only",
 };
+
+type PgArgs = { url: string; sql: string; params?: (string | number | null)[] };
+
+/** pg_query: PostgreSQL, reached only through a registered postgres resource (its URL comes from a variable). */
+export const PG_QUERY: ToolManifest<PgArgs> = {
+  name: "pg_query",
+  description: "Run one SQL statement on a PostgreSQL database (through a postgres resource).",
+  schema: z.strictObject({
+    url: z.string().regex(/^postgres(ql)?:\/\//),
+    sql: z.string().min(1),
+    params: z.array(z.union([z.string(), z.number(), z.null()])).optional(),
+  }).superRefine((a, ctx) => {
+    if (sqlShape(a.sql).statements !== 1) {
+      ctx.addIssue({ code: "custom", path: ["sql"], message: "give exactly one statement" });
+    }
+  }),
+  program: "pg_query.ts",
+  internal: true,
+  // postgres.js looks up PGHOST, PGPASSWORD… for defaults: they read unset in the cleared environment.
+  envNames: ["PG*"],
+  readOnly: (a) => sqlShape(a.sql).readOnly,
+  needs: (a) => {
+    const u = new URL(a.url.replace(/^postgres(ql)?:/, "http:"));
+    return { read: [], write: [], net: [`${u.hostname}:${u.port || "5432"}`] };
+  },
+  facts: (a) => ({ sql: sqlShape(a.sql).readOnly ? "read" : "write" }),
+  request: (a) => ({ ...a, readOnly: sqlShape(a.sql).readOnly }),
+  permissionsDoc: "net to the database's host:port only; read-only statements run in a READ ONLY transaction",
+};

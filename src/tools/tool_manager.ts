@@ -326,6 +326,7 @@ export class ToolManager {
       default:
         return decision satisfies never;
     }
+    if (tool.envNames) grant = { ...grant, envNames: tool.envNames };
     const program = `${o.toolsDir}/${tool.program}`;
     let outcome: ToolOutcome = await runToolProcess(program, tool.request(args, (p) => needs.real.get(p) ?? p), grant);
     if (outcome.ok && tool.present) {

@@ -10,7 +10,7 @@ import { TOOLS } from "./registry.ts";
 
 /** The definitions, computed from the manifests. */
 export function liveDefinitions(): ToolDefinition[] {
-  return TOOLS.map((t) => ({
+  return TOOLS.filter((t) => !t.internal).map((t) => ({
     name: t.name,
     description: t.description,
     parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown>,
