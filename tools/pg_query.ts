@@ -3,6 +3,7 @@
  * Reached only through a registered postgres resource. Read-only calls run in a READ ONLY transaction, so the
  * database itself refuses writes. (A driver is the one thing a tool may import from npm.)
  */
+// deno-lint-ignore no-import-prefix -- tools run with --no-config (no import map): the version is pinned here
 import postgres from "npm:postgres@3.4.9";
 import { serve, ToolError } from "./_protocol.ts";
 
