@@ -9,7 +9,7 @@ import { checkDefinition } from "../resources/definition.ts";
 import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
-import type { ResourceHost } from "../tools/resource_tools.ts";
+import type { AwsCredentials, ResourceHost } from "../tools/resource_tools.ts";
 import { savedGrants, saveGrants } from "../store/saved_grants.ts";
 import type { Session } from "../store/sessions.ts";
 import {
@@ -76,6 +76,32 @@ const NO_APPROVALS: ApprovalBook = {
   remember: () => {},
 };
 
+/** S3 credentials from the standard variables, or from a profile in ~/.aws/credentials. */
+function awsCredentials(profile?: string): AwsCredentials | undefined {
+  if (!profile) {
+    const accessKeyId = Deno.env.get("AWS_ACCESS_KEY_ID");
+    const secretAccessKey = Deno.env.get("AWS_SECRET_ACCESS_KEY");
+    if (!accessKeyId || !secretAccessKey) return undefined;
+    const sessionToken = Deno.env.get("AWS_SESSION_TOKEN");
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  }
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(
+      Deno.env.get("AWS_SHARED_CREDENTIALS_FILE") ?? `${Deno.env.get("HOME") ?? ""}/.aws/credentials`,
+    );
+  } catch {
+    return undefined;
+  }
+  const section = text.split(/^\[/m).find((s) => s.startsWith(`${profile}]`));
+  const value = (name: string) => section?.match(new RegExp(`^\\s*${name}\\s*=\\s*(\\S+)`, "m"))?.[1];
+  const accessKeyId = value("aws_access_key_id");
+  const secretAccessKey = value("aws_secret_access_key");
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = value("aws_session_token");
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
 /** The registry and notes, for the resource tools of one run. */
 async function resourceHost(db: Database, configDir: string, workspace: string): Promise<ResourceHost> {
   let resources = await loadResources(configDir);
@@ -96,6 +122,7 @@ async function resourceHost(db: Database, configDir: string, workspace: string):
       save(resources.filter((r) => r.name !== name));
     },
     secret: (variable) => Deno.env.get(variable),
+    awsCredentials,
     check: (request) => checkDefinition(request.name, request, { cwd: workspace, env: (name) => Deno.env.get(name) }),
   };
 }

@@ -3,6 +3,7 @@ import { FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
 import { RESOURCE_TOOLS } from "./resource_tools.ts";
+import { S3_OBJECT } from "./s3_tool.ts";
 import { PG_QUERY, SQL_QUERY } from "./sql_tool.ts";
 
 export const TOOLS: readonly AnyToolManifest[] = [
@@ -16,6 +17,7 @@ export const TOOLS: readonly AnyToolManifest[] = [
   SQL_QUERY,
   ...RESOURCE_TOOLS,
   PG_QUERY,
+  S3_OBJECT,
 ];
 
 /** The tool with this name, if PAI has one. */

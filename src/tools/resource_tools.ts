@@ -25,8 +25,17 @@ export interface ResourceHost {
   deleteNote(name: string): void;
   /** The value of a credential variable a resource names (read at call time, never stored). */
   secret(variable: string): string | undefined;
+  /** S3 credentials: the standard AWS variables, or a named profile of ~/.aws/credentials (read by PAI, not a tool). */
+  awsCredentials(profile?: string): AwsCredentials | undefined;
   /** Checks a requested definition as `pai resource add` would (throws an Error saying what is wrong). */
   check(request: ResourceRequest): Promise<Resource>;
+}
+
+/** What an S3 call signs with. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 /** What the model asks the user to register, and why. */
@@ -77,6 +86,32 @@ function urlInside(base: string, path?: string): string | undefined {
   if (/^[a-z]+:|^\/\//i.test(path) || path.split(/[/?#]/)[0].split("/").includes("..")) return undefined;
   const url = new URL(path.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`);
   return url.href.startsWith(base.endsWith("/") ? base : `${base}/`) ? url.href : undefined;
+}
+
+/** An s3_object call on a resource's bucket and prefix, with its own credentials and net to its endpoint only. */
+function s3Call(
+  ctx: ExpandContext,
+  r: Resource,
+  what: { op: "list" } | { op: "get"; key: string } | { op: "put"; key: string; body: string },
+): Expansion {
+  const m = r.uri!.match(/^s3:\/\/([^/?]+)\/?([^?]*)(?:\?(.*))?$/);
+  if (!m) return { refuse: `The uri of "${r.name}" is not an S3 location` };
+  const [, bucket, prefix, query] = m;
+  const options = new URLSearchParams(query ?? "");
+  const region = options.get("region") ?? "us-east-1";
+  const endpoint = options.get("endpoint") ?? `https://s3.${region}.amazonaws.com`;
+  const credentials = ctx.host.awsCredentials(options.get("profile") ?? undefined);
+  if (!credentials) return { refuse: `No S3 credentials for "${r.name}": set the AWS variables or its profile` };
+  if ("key" in what && (what.key.startsWith("/") || what.key.split("/").includes(".."))) {
+    return { refuse: `key "${what.key}" must stay under ${r.uri}` };
+  }
+  const request = what.op === "list"
+    ? { op: "list", prefix }
+    : { ...what, key: `${prefix}${prefix && !prefix.endsWith("/") ? "/" : ""}${what.key}` };
+  return {
+    call: sub("s3_object", { endpoint, region, bucket, ...request, ...credentials }),
+    grant: { ...none, net: [hostPort(endpoint)] },
+  };
 }
 
 /** A pg_query call on a database, granted net to its host:port only. */
@@ -135,7 +170,12 @@ export const RESOURCE_READ = resourceTool(
   "resource_read",
   "Read a resource: a note's text, a file, a folder's entries or one file in it (path), " +
     "or a SQLite database's tables or one read-only SQL statement (query).",
-  z.strictObject({ name: NAME, path: z.string().optional(), query: z.string().optional() }),
+  z.strictObject({
+    name: NAME,
+    path: z.string().optional().describe("A file in a folder, or a path under a URL"),
+    key: z.string().optional().describe("An object under an S3 prefix (without it: the list of objects)"),
+    query: z.string().optional().describe("One read-only SQL statement (sqlite, postgres)"),
+  }),
   true,
   (a, ctx) => {
     const r = find(ctx, a.name);
@@ -165,6 +205,8 @@ export const RESOURCE_READ = resourceTool(
         if (!sqlShape(sql).readOnly) return { refuse: "resource_read runs read-only statements; use resource_update" };
         return pgCall(url, sql);
       }
+      case "s3":
+        return s3Call(ctx, r, a.key === undefined ? { op: "list" } : { op: "get", key: a.key });
       case "url": {
         const url = urlInside(r.uri!, a.path);
         if (!url) return { refuse: `path "${a.path}" must stay under ${r.uri}` };
@@ -212,6 +254,7 @@ export const RESOURCE_UPDATE = resourceTool(
     name: NAME,
     text: z.string().optional(),
     path: z.string().optional(),
+    key: z.string().optional(),
     content: z.string().optional(),
     query: z.string().optional(),
   }),
@@ -234,6 +277,9 @@ export const RESOURCE_UPDATE = resourceTool(
         if (a.content === undefined) return { refuse: "give the file's content" };
         return { call: sub("fs_write", { path: target, content: a.content }), grant: { ...none, write: [r.uri!] } };
       }
+      case "s3":
+        if (a.key === undefined || a.content === undefined) return { refuse: "give the object's key and content" };
+        return s3Call(ctx, r, { op: "put", key: a.key, body: a.content });
       case "postgres": {
         if (!a.query) return { refuse: "give one SQL statement (query)" };
         const url = ctx.host.secret(r.env!);

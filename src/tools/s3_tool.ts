@@ -1,0 +1,40 @@
+/** s3_object: reached only through a registered s3 resource (credentials come in the request, never the env). */
+import { z } from "zod";
+import type { ToolManifest } from "./manifest.ts";
+import { hostPort } from "./net_tools.ts";
+
+type S3Args = {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  op: "list" | "get" | "put";
+  key?: string;
+  prefix?: string;
+  body?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+};
+
+export const S3_OBJECT: ToolManifest<S3Args> = {
+  name: "s3_object",
+  description: "List, get or put objects in one S3 bucket (through an s3 resource).",
+  schema: z.strictObject({
+    endpoint: z.string().regex(/^https?:\/\//),
+    region: z.string().min(1),
+    bucket: z.string().min(3),
+    op: z.enum(["list", "get", "put"]),
+    key: z.string().optional(),
+    prefix: z.string().optional(),
+    body: z.string().optional(),
+    accessKeyId: z.string().min(1),
+    secretAccessKey: z.string().min(1),
+    sessionToken: z.string().optional(),
+  }),
+  program: "s3_object.ts",
+  internal: true,
+  readOnly: (a) => a.op !== "put",
+  needs: (a) => ({ read: [], write: [], net: [hostPort(a.endpoint)] }),
+  request: (a) => a,
+  permissionsDoc: "net to the S3 endpoint's host:port only, with only that resource's credentials",
+};
