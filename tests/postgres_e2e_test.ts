@@ -47,6 +47,8 @@ Deno.test("postgres: the model reads and changes a registered database; the data
     assert.equal((await pg.psql("SELECT count(*) FROM clients", "crm")).trim(), "2");
 
     assert.ok(!sentToModel(s).includes(pg.url("crm")), "the connection string never reached the model");
+    const direct = await runPai(["resource", "get", "crm", "clients"], { home: s.home, env: s.env });
+    assert.deepEqual(JSON.parse(direct.stdout), [{ name: "acme" }, { name: "globex" }]);
     await pg.stop();
     const down = await runMode(s, w, [call("resource_read", { name: "crm" }), { text: "ok" }]);
     assert.match(down.json.steps[0].result, /network_error.*Cannot reach the database/);

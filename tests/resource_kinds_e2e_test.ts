@@ -115,10 +115,12 @@ Deno.test("show, update, get, put and rm work on notes, files, folders and SQLit
     assert.equal(Deno.readTextFileSync(`${w.ws}/notes/sub/b.md`), "new file\n");
     assert.equal((await pai(["get", "notes", "sub/b.md"])).stdout, "new file\n");
     const escape = await pai(["put", "notes", "../outside.md"], "x");
-    assert.equal(escape.code, 2);
-    assert.match(escape.stderr, /must stay inside the folder/);
+    assert.equal(escape.code, 1);
+    assert.match(escape.stderr, /permission_denied: path "..\/outside.md" must stay inside the folder/);
     assert.equal((await pai(["get", "a"])).stdout, "line 1\nline 2\n");
-    assert.deepEqual(JSON.parse((await pai(["get", "app"])).stdout), [{ name: "people", type: "table" }]);
+    assert.deepEqual(JSON.parse((await pai(["get", "app"])).stdout), [
+      { name: "people", type: "table", sql: "CREATE TABLE people (name TEXT)" },
+    ]);
     assert.deepEqual(JSON.parse((await pai(["get", "app", "people"])).stdout), [{ name: "ann" }, { name: "bob" }]);
 
     assert.match((await pai(["update", "a", "--label", "private"])).stdout, /labelled private/);

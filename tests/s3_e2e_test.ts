@@ -31,6 +31,11 @@ Deno.test("s3: the model puts, lists and gets objects under a registered prefix;
     assert.match(json.steps[3].result, /not_found/);
     assert.match(json.steps[4].result, /must stay under/);
     assert.ok(!sentToModel(s).includes("S3RVER"), "credentials never reach the model");
+    // Direct use by the user goes the same sandboxed way.
+    const cli = (args: string[], stdin?: string) => runPai(["resource", ...args], { home: s.home, env: s.env, stdin });
+    assert.equal((await cli(["get", "reports", "q3.md"])).stdout, "# Q3\nrevenue up\n");
+    assert.match((await cli(["put", "reports", "q4.md"], "# Q4\n")).stdout, /Wrote 5 bytes to reports\/q4.md/);
+    assert.equal((await cli(["get", "reports"])).stdout, "2026/q3.md\n2026/q4.md\n");
 
     const prompt = await runMode(s, w, [call("resource_update", { name: "reports", key: "x", content: "y" }), {
       text: "ok",

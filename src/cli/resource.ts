@@ -5,18 +5,15 @@
  * that resource; a note's text is kept in PAI's database.
  */
 import type { CommandContext } from "@stricli/core";
-import type { Grant } from "../core/types.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
-import { openState } from "../modes/session_setup.ts";
-import { TOOLS_DIR } from "../modes/tool_setup.ts";
+import { openState, policyHere } from "../modes/session_setup.ts";
+import { createToolManager } from "../modes/tool_setup.ts";
 import type { Label } from "../policy/policy.ts";
 import { checkDefinition, type DefinitionInput } from "../resources/definition.ts";
 import { loadResources, type Resource, type ResourceKind, saveResources } from "../resources/registry.ts";
-import { runToolProcess } from "../sandbox/run_tool.ts";
-import { deleteNote, noteText, setNote } from "../store/notes.ts";
-import { resolveNeeds } from "../tools/resolve_paths.ts";
-import { TOOL_LIMITS } from "../tools/tool_manager.ts";
+import { deleteNote, setNote } from "../store/notes.ts";
+import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 import { neutralizeControls } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
@@ -124,32 +121,61 @@ async function withDb<T>(work: (db: Awaited<ReturnType<typeof openState>>["db"])
   }
 }
 
-/** A grant of exactly these paths, for one direct operation on a resource. */
-function grantFor(read: string[], write: string[] = []): Grant {
-  return { read, write, net: [], denyRead: [], denyWrite: [], env: {}, ...TOOL_LIMITS, reason: "pai resource" };
-}
-
-/** Runs a tool program on a resource and returns its result, or throws its error for the user. */
-async function viaTool(program: string, request: unknown, grant: Grant): Promise<unknown> {
-  const outcome = await runToolProcess(`${TOOLS_DIR}/${program}`, request, grant);
-  if (!outcome.ok) throw new PaiError(`${outcome.error.type}: ${outcome.error.message}`, { exitCode: EXIT.FAILURE });
-  return outcome.result;
-}
-
-/** A path inside a folder resource: relative, no way out. */
-function inside(folder: string, path: string | undefined): string {
-  if (!path) throw new PaiError("Give a PATH inside the folder", { exitCode: EXIT.USAGE });
-  const clean = path.split("/").filter((s) => s && s !== ".");
-  if (path.startsWith("/") || clean.includes("..")) {
-    throw new PaiError(`PATH "${path}" must stay inside the folder`, { exitCode: EXIT.USAGE });
+/**
+ * Runs a resource tool for the user: the same sandboxed path as the model's calls, in agent mode (the user may do
+ * anything with their own data), recorded in the current session's audit log when there is one.
+ */
+async function asUser(tool: "resource_read" | "resource_update", args: Record<string, unknown>): Promise<unknown> {
+  const { db } = await openState();
+  try {
+    const { policy, workspace } = await policyHere(db, env);
+    const manager = await createToolManager({
+      db,
+      session: currentSession(db),
+      mode: "agent",
+      pregrants: { read: [], write: [], net: [] },
+      policy,
+      workspace,
+    });
+    const { outcome } = await manager.execute({ id: "cli", name: tool, arguments: JSON.stringify(args) });
+    if (!outcome.ok) throw new PaiError(`${outcome.error.type}: ${outcome.error.message}`, { exitCode: EXIT.FAILURE });
+    return outcome.result;
+  } finally {
+    db.close();
   }
-  return `${folder}/${clean.join("/")}`;
 }
 
-function notYet(r: Resource): PaiError {
-  return new PaiError(`PAI cannot read or write ${r.kind} resources directly yet; only their definition is kept`, {
-    exitCode: EXIT.USAGE,
-  });
+/** What `get NAME PATH` means for each kind. */
+function readArgs(r: Resource, path?: string): Record<string, unknown> {
+  const table = (t: string) => `SELECT * FROM "${t.replaceAll('"', '""')}" LIMIT 100`;
+  switch (r.kind) {
+    case "folder":
+    case "url":
+      return { name: r.name, ...(path ? { path } : {}) };
+    case "s3":
+      return { name: r.name, ...(path ? { key: path } : {}) };
+    case "sqlite":
+    case "postgres":
+      return { name: r.name, ...(path ? { query: table(path) } : {}) };
+    default:
+      return { name: r.name };
+  }
+}
+
+/** A result as text for the terminal: contents as they are, listings one per line, rows as JSON. */
+function asText(result: unknown): string {
+  const r = result as {
+    content?: unknown;
+    text?: unknown;
+    body?: unknown;
+    rows?: unknown;
+    entries?: { path: string; type: string }[];
+    objects?: { key: string }[];
+  };
+  for (const value of [r.content, r.text, r.body]) if (typeof value === "string") return value;
+  if (r.entries) return r.entries.map((e) => `${e.path}${e.type === "dir" ? "/" : ""}\n`).join("");
+  if (r.objects) return r.objects.map((o) => `${o.key}\n`).join("");
+  return `${JSON.stringify(r.rows ?? result, null, 2)}\n`;
 }
 
 /** Prints text as it is (neutralised), ending on a new line. */
@@ -158,50 +184,25 @@ function printText(text: string): void {
   stdout.write(safe.endsWith("\n") || safe === "" ? safe : `${safe}\n`);
 }
 
-/** Prints a resource's content: a note's text, a file, a file in a folder, a SQLite table. */
+/** Prints a resource's content (for a folder or a bucket without PATH: its entries; for a database: its tables). */
 export async function get(
   this: CommandContext,
   _flags: Record<never, never>,
   name: string,
   path?: string,
 ): Promise<void> {
-  const { resources } = await registry();
-  const r = find(resources, name);
-  switch (r.kind) {
-    case "note":
-      printText(await withDb((db) => noteText(db, name) ?? ""));
-      return;
-    case "file":
-    case "folder": {
-      const file = r.kind === "file" ? r.uri! : inside(r.uri!, path);
-      const result = await viaTool("fs_read.ts", { path: file }, grantFor([file])) as { content: string };
-      printText(result.content);
-      return;
-    }
-    case "sqlite": {
-      const db = r.uri!;
-      const files = [db, `${db}-journal`, `${db}-wal`, `${db}-shm`];
-      const sql = path
-        ? `SELECT * FROM "${path.replaceAll('"', '""')}" LIMIT 100`
-        : "SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
-      const result = await viaTool("sql_query.ts", { database: db, sql, readOnly: true }, grantFor(files));
-      stdout.write(`${JSON.stringify((result as { rows: unknown[] }).rows, null, 2)}\n`);
-      return;
-    }
-    default:
-      throw notYet(r);
-  }
+  const r = find((await registry()).resources, name);
+  printText(asText(await asUser("resource_read", readArgs(r, path))));
 }
 
-/** Replaces a resource's content with stdin: a note's text, a file, a file in a folder. */
+/** Replaces a resource's content with stdin: a note, a file, a file in a folder, an object under an S3 prefix. */
 export async function put(
   this: CommandContext,
   _flags: Record<never, never>,
   name: string,
   path?: string,
 ): Promise<void> {
-  const { resources } = await registry();
-  const r = find(resources, name);
+  const r = find((await registry()).resources, name);
   if (Deno.stdin.isTerminal()) {
     throw new PaiError("Pipe the new content on stdin", {
       exitCode: EXIT.USAGE,
@@ -209,48 +210,40 @@ export async function put(
     });
   }
   const data = await readPipedStdin();
-  switch (r.kind) {
-    case "note":
-      await withDb((db) => setNote(db, name, data.replace(/\n$/, "")));
-      break;
-    case "file":
-    case "folder": {
-      const file = r.kind === "file" ? r.uri! : inside(r.uri!, path);
-      // As for the model's fs_write: a new file in new folders is granted its top-most new folder.
-      const { write } = await resolveNeeds({ read: [], write: [file], net: [] }, "/");
-      await viaTool("fs_write.ts", { path: file, content: data }, grantFor([], write));
-      break;
-    }
-    default:
-      throw notYet(r);
+  const args = r.kind === "note"
+    ? { name, text: data.replace(/\n$/, "") }
+    : r.kind === "file"
+    ? { name, content: data }
+    : r.kind === "folder"
+    ? { name, path, content: data }
+    : r.kind === "s3"
+    ? { name, key: path, content: data }
+    : undefined;
+  if (!args) {
+    throw new PaiError(`put does not apply to ${r.kind} resources`, {
+      exitCode: EXIT.USAGE,
+      hint: r.kind === "url" ? undefined : "Change a database with SQL through pai agent (resource_update)",
+    });
   }
+  await asUser("resource_update", args);
   stdout.write(`Wrote ${new TextEncoder().encode(data).length} bytes to ${name}${path ? `/${path}` : ""}.\n`);
 }
 
-/** The definition and, for local data, a short preview. */
+/** The definition and a short preview when the data is reachable. */
 export async function show(this: CommandContext, flags: { json: boolean }, name: string): Promise<void> {
-  const { resources } = await registry();
-  const r = find(resources, name);
-  let preview: string | undefined;
+  const r = find((await registry()).resources, name);
+  let preview: string;
   try {
-    if (r.kind === "note") preview = await withDb((db) => noteText(db, name) ?? "");
-    if (r.kind === "file") {
-      preview =
-        ((await viaTool("fs_read.ts", { path: r.uri, limit: 10 }, grantFor([r.uri!]))) as { content: string }).content;
-    }
-    if (r.kind === "folder") {
-      const listed = (await viaTool("fs_list.ts", { path: r.uri }, grantFor([r.uri!]))) as {
-        entries: { path: string; type: string }[];
-      };
-      preview = listed.entries.slice(0, 20).map((e) => `${e.path}${e.type === "dir" ? "/" : ""}`).join("\n");
-    }
+    const text = asText(await asUser("resource_read", readArgs(r)));
+    const lines = text.split("\n");
+    preview = lines.slice(0, 20).join("\n") + (lines.length > 21 ? "\n…" : "");
   } catch (error) {
     preview = `(not reachable: ${error instanceof Error ? error.message : error})`;
   }
   if (flags.json) {
-    stdout.write(`${JSON.stringify({ ...r, preview: preview ?? null })}\n`);
+    stdout.write(`${JSON.stringify({ ...r, preview })}\n`);
     return;
   }
-  stdout.write(`${r.name}: ${describe(r)}${r.description ? `\n${r.description}` : ""}\n`);
-  if (preview !== undefined) stdout.write(`\n${neutralizeControls(preview)}\n`);
+  stdout.write(`${r.name}: ${describe(r)}${r.description ? `\n${r.description}` : ""}\n\n`);
+  printText(preview);
 }

@@ -158,8 +158,8 @@ async function runCall(tools: ToolHost, call: ToolCall, options: TurnOptions): P
 }
 
 function refused(call: ToolCall, message: string): ToolExecution {
-  const content = JSON.stringify({ ok: false, error: { type: "invalid_input", message } });
-  return { call, ok: false, content, summary: `skipped: ${message}` };
+  const outcome = { ok: false as const, error: { type: "invalid_input" as const, message } };
+  return { call, ok: false, content: JSON.stringify(outcome), summary: `skipped: ${message}`, outcome };
 }
 
 function firstRequest(ctx: TurnContext, messages: ChatMessage[]): ChatRequest {

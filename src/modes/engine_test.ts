@@ -110,7 +110,13 @@ function countingTools(): ToolHost & { ran: string[] } {
     definitions: () => [{ name: "t", description: "test", parameters: { type: "object" } }],
     execute: (call) => {
       ran.push(call.id);
-      return Promise.resolve({ call, ok: true, content: '{"ok":true}', summary: "ok" });
+      return Promise.resolve({
+        call,
+        ok: true,
+        content: '{"ok":true}',
+        summary: "ok",
+        outcome: { ok: true, result: {} },
+      });
     },
   };
 }

@@ -153,6 +153,6 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     toolsDir: TOOLS_DIR,
     policy: options.policy,
     labels: options.labels,
-    resources: session ? await resourceHost(db, paiPaths().configDir, options.workspace) : undefined,
+    resources: await resourceHost(db, paiPaths().configDir, options.workspace),
   });
 }

@@ -273,7 +273,7 @@ export const RESOURCE_UPDATE = resourceTool(
         return { call: sub("fs_write", { path: r.uri, content: a.content }), grant: { ...none, write: [r.uri!] } };
       case "folder": {
         const target = a.path && insideFolder(r.uri!, a.path);
-        if (!target || target === r.uri) return { refuse: "give a path inside the folder" };
+        if (!target || target === r.uri) return { refuse: `path "${a.path ?? ""}" must stay inside the folder` };
         if (a.content === undefined) return { refuse: "give the file's content" };
         return { call: sub("fs_write", { path: target, content: a.content }), grant: { ...none, write: [r.uri!] } };
       }

@@ -19,7 +19,7 @@ import { sqlShape } from "./sql_shape.ts";
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label, type Policy } from "../policy/policy.ts";
-import { runToolProcess, type ToolOutcome } from "../sandbox/run_tool.ts";
+import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { capForModel } from "./cap.ts";
 import definitions from "./definitions.json" with { type: "json" };
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
@@ -98,6 +98,8 @@ export interface ToolExecution {
   summary: string;
   /** The permissions the call ran with, if it ran. */
   permissions?: Permissions;
+  /** The raw outcome (for a user's direct use; the model gets `content`). */
+  outcome: ToolOutcome;
 }
 
 /** Tools that can never be read-only: offered in agent and assistant modes only. */
@@ -363,8 +365,8 @@ export class ToolManager {
     const content = asUntrusted(tool.name, result, markers);
     await o.record({ kind: "tool_result", tool: tool.name, payload: content });
     return outcome.ok
-      ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions }
-      : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions };
+      ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions, outcome }
+      : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions, outcome };
   }
 
   /** A result from data the provider may not receive is withheld; private data taints the run. */
@@ -378,9 +380,10 @@ export class ToolManager {
   }
 
   async #failed(call: ToolCall, type: string, message: string): Promise<ToolExecution> {
-    const content = JSON.stringify({ ok: false, error: { type, message } });
+    const outcome = { ok: false as const, error: { type: type as ToolErrorType, message } };
+    const content = JSON.stringify(outcome);
     await this.#options.record({ kind: "tool_result", tool: call.name, payload: content });
-    return { call, ok: false, content, summary: `${type}: ${message}` };
+    return { call, ok: false, content, summary: `${type}: ${message}`, outcome };
   }
 }
 
