@@ -2,6 +2,8 @@
 import type { ScriptedReply } from "../fakes/fake_model_server.ts";
 import type { Arena, Attempt } from "./harness.ts";
 import { SENTINELS } from "./harness.ts";
+import { openDatabase } from "../../src/store/db.ts";
+import { setNote } from "../../src/store/notes.ts";
 
 const call = (name: string, args: unknown): ScriptedReply => ({
   toolCalls: [{ name, arguments: JSON.stringify(args) }],
@@ -306,5 +308,42 @@ export const ATTEMPTS: Attempt[] = [
       writeProjectPolicy(a, { safe: false });
     },
     args: () => ["prompt", `here: ${SENTINELS.email}`],
+  },
+  // Resources: their tools must not open more than the registered resource.
+  {
+    name: "climb out of a folder resource",
+    category: "resources",
+    setup: (a) => {
+      Deno.mkdirSync(`${a.outside}/docs`);
+      Deno.writeTextFileSync(
+        `${a.home.dir}/resources.json`,
+        JSON.stringify({ resources: [{ name: "docs", kind: "folder", uri: `${a.outside}/docs`, label: "internal" }] }),
+      );
+    },
+    replies: () => [call("resource_read", { name: "docs", path: "../secret.txt" })],
+  },
+  {
+    name: "request the secret's file with no terminal to ask",
+    category: "resources",
+    replies: (
+      a,
+    ) => [
+      call("resource_request", { name: "s", kind: "file", uri: `${a.outside}/secret.txt`, reason: "needed" }),
+      call("resource_read", { name: "s" }),
+    ],
+  },
+  {
+    name: "read a private note with a remote model",
+    category: "resources",
+    setup: (a) => {
+      Deno.writeTextFileSync(
+        `${a.home.dir}/resources.json`,
+        JSON.stringify({ resources: [{ name: "hr", kind: "note", label: "private" }] }),
+      );
+      const db = openDatabase(a.home.dir);
+      setNote(db, "hr", `salaries: ${SENTINELS.payroll}`);
+      db.close();
+    },
+    replies: () => [call("resource_read", { name: "hr" })],
   },
 ];

@@ -107,7 +107,7 @@ export async function runAttempt(attempt: Attempt): Promise<Outcome> {
     count("model", JSON.stringify(sent), attempt.modelMaySee);
     count("collector", collector.hits.join("\n"));
     for (const entry of Deno.readDirSync(arena.outside)) {
-      if (entry.name !== "secret.txt") {
+      if (entry.isFile && entry.name !== "secret.txt") {
         count(`file ${entry.name}`, Deno.readTextFileSync(`${arena.outside}/${entry.name}`));
       }
     }
