@@ -44,31 +44,25 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
       call("resource_delete", { name: "ideas" }),
       call("resource_read", { name: "docs", path: "../crm.db" }),
       call("resource_delete", { name: "crm" }),
+      call("resource_read", { name: "crm", query: "SELECT nope FROM clients" }),
+      call("resource_delete", { name: "docs", path: "new/notes.md" }),
       { text: "all done" },
     ]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(json.steps.map((x) => x.ok), [
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
+    // The last three: a query error, a delete refused for a database, a file deleted inside the folder.
+    assert.deepEqual(json.steps.map((x) => x.ok), [...Array(10).fill(true), false, false, false, true]);
     assert.match(json.steps[0].result, /"name":"todo","kind":"note"/);
     assert.match(json.steps[1].result, /renew passport/);
     assert.match(json.steps[2].result, /plan\.md/);
     assert.match(json.steps[3].result, /step 1/);
     assert.match(json.steps[4].result, /acme/);
     assert.match(json.steps[10].result, /must stay inside the folder/);
-    assert.match(json.steps[11].result, /only notes can be deleted by the model/);
-    assert.equal(Deno.readTextFileSync(`${w.outside}/docs/new/notes.md`), "written by the agent\n");
+    assert.match(
+      json.steps[11].result,
+      /a sqlite resource is not deleted by the model \(delete rows with resource_update\)/,
+    );
+    assert.match(json.steps[12].result, /invalid_input.*no such column: nope/);
+    assert.ok(!Deno.readDirSync(`${w.outside}/docs/new`).some((e) => e.name === "notes.md"), "written, then deleted");
     const db = new DatabaseSync(`${w.outside}/crm.db`);
     assert.equal(db.prepare("SELECT count(*) AS n FROM clients").get()?.n, 2);
     db.close();
@@ -82,7 +76,7 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
     const audit = openDatabase(s.home.dir);
     try {
       const rows = audit.prepare("SELECT payload FROM audit_log WHERE payload LIKE '%resource:%' ORDER BY id").all();
-      assert.equal(rows.length, 13, "every access is recorded: 12 by the model, 1 by the user's own pai resource get");
+      assert.equal(rows.length, 15, "every access is recorded: 14 by the model, 1 by the user's own pai resource get");
       assert.match(String(rows[6].payload), /resource: resource_update \{"name":"crm".*in agent mode/);
       assert.match(String(rows[10].payload), /resource: refused resource_read .* must stay inside the folder/);
     } finally {
@@ -173,13 +167,23 @@ Deno.test("a url resource is read with its token from the environment, which the
     assert.match(json.steps[0].result, /\\"items\\":\[\\"a\\",\\"b\\"\]/);
     assert.match(json.steps[1].result, /must stay under/);
     assert.deepEqual(seen, [`/v1/items Bearer ${token}`]);
+    // Chat mode reads resources but is not offered changes; a server that is down is a clear error.
+    s.server.enqueue(call("resource_update", { name: "shop", path: "x" }), { text: "no" });
+    await runPai(["chat"], { home: s.home, env, cwd: w.ws, stdin: "change it\n" });
+    assert.match(
+      JSON.stringify(s.server.chatRequests.at(-1)!.body),
+      /There is no tool \W+resource_update\W+ in this mode/,
+    );
+    await api.shutdown();
+    const down = await runMode({ ...s, env }, w, [call("resource_read", { name: "shop" }), { text: "ok" }]);
+    assert.match(down.json.steps[0].result, /network_error|Connection refused|connect/i);
     assert.ok(!sentToModel(s).includes(token));
     assert.ok(!JSON.stringify(json).includes(token));
     for (const name of Deno.readDirSync(s.home.dir)) {
       if (name.isFile) assert.ok(!Deno.readTextFileSync(`${s.home.dir}/${name.name}`).includes(token), name.name);
     }
   } finally {
-    await api.shutdown();
+    await api.shutdown().catch(() => {});
     w.cleanup();
     await s.close();
   }

@@ -36,6 +36,9 @@ Deno.test("s3: the model puts, lists and gets objects under a registered prefix;
     assert.equal((await cli(["get", "reports", "q3.md"])).stdout, "# Q3\nrevenue up\n");
     assert.match((await cli(["put", "reports", "q4.md"], "# Q4\n")).stdout, /Wrote 5 bytes to reports\/q4.md/);
     assert.equal((await cli(["get", "reports"])).stdout, "2026/q3.md\n2026/q4.md\n");
+    const del = await runMode(s, w, [call("resource_delete", { name: "reports", key: "q4.md" }), { text: "ok" }]);
+    assert.equal(del.json.steps[0].ok, true, del.json.steps[0].result);
+    assert.equal((await cli(["get", "reports"])).stdout, "2026/q3.md\n");
 
     const prompt = await runMode(s, w, [call("resource_update", { name: "reports", key: "x", content: "y" }), {
       text: "ok",

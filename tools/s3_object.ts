@@ -1,6 +1,6 @@
 /**
  * s3_object: list, get or put objects in one S3 bucket (path-style, AWS Signature V4, no dependencies).
- * Request: { endpoint, region, bucket, op: "list" | "get" | "put", key?, prefix?, body?, accessKeyId,
+ * Request: { endpoint, region, bucket, op: "list" | "get" | "put" | "delete", key?, prefix?, body?, accessKeyId,
  * secretAccessKey, sessionToken? }. Reached only through a registered s3 resource; the credentials arrive in the
  * request, never from the environment.
  */
@@ -14,7 +14,7 @@ interface S3Request {
   endpoint: string;
   region: string;
   bucket: string;
-  op: "list" | "get" | "put";
+  op: "list" | "get" | "put" | "delete";
   key?: string;
   prefix?: string;
   body?: string;
@@ -86,6 +86,12 @@ await serve(async (req: S3Request) => {
     if (!r.ok) return await failure(r, `Cannot get s3://${req.bucket}/${req.key}`);
     const text = await r.text();
     return { key: req.key, content: text.slice(0, MAX_BODY), truncated: text.length > MAX_BODY };
+  }
+  if (req.op === "delete") {
+    const r = await signedFetch(req, "DELETE", `${base}/${req.key}`, {});
+    if (!r.ok) return await failure(r, `Cannot delete s3://${req.bucket}/${req.key}`);
+    await r.body?.cancel();
+    return { deleted: req.key };
   }
   const r = await signedFetch(req, "PUT", `${base}/${req.key}`, {}, req.body ?? "");
   if (!r.ok) return await failure(r, `Cannot put s3://${req.bucket}/${req.key}`);

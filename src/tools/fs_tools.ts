@@ -78,3 +78,17 @@ export const FS_EDIT: ToolManifest<{ path: string; old: string; new: string }> =
   request: (a, real) => ({ ...a, path: real(a.path) }),
   permissionsDoc: "read and write of that file",
 };
+
+/** fs_delete: one file; reached only through a folder resource (the model deletes with resource_delete). */
+export const FS_DELETE: ToolManifest<{ path: string }> = {
+  name: "fs_delete",
+  description: "Delete one file (through a folder resource).",
+  schema: z.strictObject({ path }),
+  program: "fs_delete.ts",
+  internal: true,
+  readOnly: () => false,
+  // Read too: the program checks that it deletes a file, never a folder.
+  needs: (a) => ({ read: [a.path], write: [a.path], net: [] }),
+  request: (a, real) => ({ path: real(a.path) }),
+  permissionsDoc: "read and write of that file",
+};

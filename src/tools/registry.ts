@@ -1,5 +1,5 @@
 /** Every tool PAI offers, by name. */
-import { FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
+import { FS_DELETE, FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
 import { RESOURCE_TOOLS } from "./resource_tools.ts";
@@ -18,6 +18,7 @@ export const TOOLS: readonly AnyToolManifest[] = [
   ...RESOURCE_TOOLS,
   PG_QUERY,
   S3_OBJECT,
+  FS_DELETE,
 ];
 
 /** The tool with this name, if PAI has one. */

@@ -92,7 +92,7 @@ function urlInside(base: string, path?: string): string | undefined {
 function s3Call(
   ctx: ExpandContext,
   r: Resource,
-  what: { op: "list" } | { op: "get"; key: string } | { op: "put"; key: string; body: string },
+  what: { op: "list" } | { op: "get" | "delete"; key: string } | { op: "put"; key: string; body: string },
 ): Expansion {
   const m = r.uri!.match(/^s3:\/\/([^/?]+)\/?([^?]*)(?:\?(.*))?$/);
   if (!m) return { refuse: `The uri of "${r.name}" is not an S3 location` };
@@ -300,16 +300,35 @@ export const RESOURCE_UPDATE = resourceTool(
 
 export const RESOURCE_DELETE = resourceTool(
   "resource_delete",
-  "Delete a note resource (agent mode). Other kinds are removed by the user (pai resource rm).",
-  z.strictObject({ name: NAME }),
+  "Delete (agent mode): a note, a file inside a folder (path), or an object under an S3 prefix (key). " +
+    "Rows are deleted with resource_update and SQL; other resources are removed by the user.",
+  z.strictObject({ name: NAME, path: z.string().optional(), key: z.string().optional() }),
   false,
   (a, ctx) => {
     if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only` };
     const r = find(ctx, a.name);
     if (typeof r === "string") return { refuse: r };
-    if (r.kind !== "note") return { refuse: `only notes can be deleted by the model; ${r.name} is a ${r.kind}` };
-    ctx.host.deleteNote(r.name);
-    return { answer: { deleted: r.name } };
+    switch (r.kind) {
+      case "note":
+        ctx.host.deleteNote(r.name);
+        return { answer: { deleted: r.name } };
+      case "folder": {
+        const target = a.path && insideFolder(r.uri!, a.path);
+        if (!target || target === r.uri) return { refuse: `path "${a.path ?? ""}" must stay inside the folder` };
+        return { call: sub("fs_delete", { path: target }), grant: { ...none, read: [r.uri!], write: [r.uri!] } };
+      }
+      case "s3":
+        if (a.key === undefined) return { refuse: "give the object's key" };
+        return s3Call(ctx, r, { op: "delete", key: a.key });
+      default:
+        return {
+          refuse: `a ${r.kind} resource is not deleted by the model (${
+            r.kind === "sqlite" || r.kind === "postgres"
+              ? "delete rows with resource_update"
+              : "the user runs pai resource rm"
+          })`,
+        };
+    }
   },
 );
 

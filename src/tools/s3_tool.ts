@@ -7,7 +7,7 @@ type S3Args = {
   endpoint: string;
   region: string;
   bucket: string;
-  op: "list" | "get" | "put";
+  op: "list" | "get" | "put" | "delete";
   key?: string;
   prefix?: string;
   body?: string;
@@ -18,12 +18,12 @@ type S3Args = {
 
 export const S3_OBJECT: ToolManifest<S3Args> = {
   name: "s3_object",
-  description: "List, get or put objects in one S3 bucket (through an s3 resource).",
+  description: "List, get, put or delete objects in one S3 bucket (through an s3 resource).",
   schema: z.strictObject({
     endpoint: z.string().regex(/^https?:\/\//),
     region: z.string().min(1),
     bucket: z.string().min(3),
-    op: z.enum(["list", "get", "put"]),
+    op: z.enum(["list", "get", "put", "delete"]),
     key: z.string().optional(),
     prefix: z.string().optional(),
     body: z.string().optional(),
@@ -33,7 +33,7 @@ export const S3_OBJECT: ToolManifest<S3Args> = {
   }),
   program: "s3_object.ts",
   internal: true,
-  readOnly: (a) => a.op !== "put",
+  readOnly: (a) => a.op === "list" || a.op === "get",
   needs: (a) => ({ read: [], write: [], net: [hostPort(a.endpoint)] }),
   request: (a) => a,
   permissionsDoc: "net to the S3 endpoint's host:port only, with only that resource's credentials",
