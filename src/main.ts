@@ -201,6 +201,7 @@ const resourceRoutes = buildRouteMap({
           },
           ...resourceFlags,
           label: { ...labelFlag, default: "internal" },
+          default: { kind: "boolean", default: false, brief: "A default resource: the only kind chat mode reaches" },
         },
         positional: { kind: "tuple", parameters: [resourceName] },
       },
@@ -215,7 +216,11 @@ const resourceRoutes = buildRouteMap({
     update: buildCommand({
       loader: async () => (await import("./cli/resource.ts")).update,
       parameters: {
-        flags: { ...resourceFlags, label: { ...labelFlag, optional: true } },
+        flags: {
+          ...resourceFlags,
+          label: { ...labelFlag, optional: true },
+          default: { kind: "boolean", optional: true, brief: "Make it a default resource (--no-default: not)" },
+        },
         positional: { kind: "tuple", parameters: [resourceName] },
       },
       docs: { brief: "Change a resource's definition (checked again as when it was added)" },

@@ -216,3 +216,28 @@ Deno.test("sql_query takes a registered sqlite resource: reads in every mode, ch
     await s.close();
   }
 });
+
+Deno.test("chat mode reaches only default resources; the other modes reach them all", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    await register(s, w);
+    assert.match(
+      (await runPai(["resource", "update", "todo", "--default"], { home: s.home, env: s.env })).stdout,
+      /default \(chat reaches it\)/,
+    );
+    s.server.enqueue(call("resource_list", {}), { text: "listed" });
+    await runPai(["chat"], { home: s.home, env: s.env, cwd: w.ws, stdin: "what is there?\n" });
+    const listed = JSON.stringify(s.server.chatRequests.at(-1)!.body);
+    assert.match(listed, /todo/);
+    assert.doesNotMatch(listed, /\\"plan\\"|\\"crm\\"/);
+    s.server.enqueue(call("resource_read", { name: "plan" }), { text: "no" });
+    await runPai(["chat"], { home: s.home, env: s.env, cwd: w.ws, stdin: "read plan\n" });
+    assert.match(JSON.stringify(s.server.chatRequests.at(-1)!.body), /chat mode reaches only default resources/);
+    const agent = await runMode(s, w, [call("resource_read", { name: "plan" }), { text: "ok" }]);
+    assert.equal(agent.json.steps[0].ok, true);
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});

@@ -27,6 +27,7 @@ export interface AddFlags {
   env?: string;
   label: Label;
   description?: string;
+  default: boolean;
 }
 
 /** Flags of `pai resource update` (kind and name never change). */
@@ -65,7 +66,9 @@ export async function add(this: CommandContext, flags: AddFlags, name: string): 
 
 function describe(r: Resource): string {
   const where = r.kind === "note" ? "note" : r.kind === "postgres" ? `postgres from $${r.env}` : `${r.kind} ${r.uri}`;
-  return `${where}${r.env && r.kind === "url" ? ` (token from $${r.env})` : ""}, labelled ${r.label}`;
+  return `${where}${r.env && r.kind === "url" ? ` (token from $${r.env})` : ""}, labelled ${r.label}${
+    r.default ? ", default (chat reaches it)" : ""
+  }`;
 }
 
 /** Changes a resource's definition (its kind stays), checked as when it was added. */
@@ -82,6 +85,7 @@ export async function update(this: CommandContext, flags: UpdateFlags, name: str
     env: flags.env ?? old.env,
     label: flags.label ?? old.label,
     description: flags.description ?? old.description,
+    default: flags.default ?? old.default,
   };
   const resource = await checkDefinition(name, input, { cwd: Deno.cwd(), env });
   if (old.kind === "note" && flags.text !== undefined) await withDb((db) => setNote(db, name, flags.text!));

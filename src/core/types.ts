@@ -100,4 +100,6 @@ export interface Resource {
   env?: string;
   label: Label;
   description?: string;
+  /** A default resource: the only kind chat mode reaches. */
+  default?: boolean;
 }

@@ -15,6 +15,7 @@ export interface DefinitionInput {
   env?: string;
   label: Label;
   description?: string;
+  default?: boolean;
 }
 
 function usage(message: string, hint?: string): PaiError {
@@ -119,7 +120,13 @@ export async function checkDefinition(
       );
     }
   }
-  const base = { name, kind, label: input.label, ...(input.description ? { description: input.description } : {}) };
+  const base = {
+    name,
+    kind,
+    label: input.label,
+    ...(input.description ? { description: input.description } : {}),
+    ...(input.default ? { default: true } : {}),
+  };
   switch (kind) {
     case "note":
       if (input.uri !== undefined) throw usage("--uri is not for notes: give the text with --text");

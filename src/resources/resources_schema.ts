@@ -11,6 +11,7 @@ export const RESOURCES_SCHEMA = z.strictObject({
       env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
       label: z.enum(LABELS),
       description: z.string().optional(),
+      default: z.boolean().optional(),
     }).superRefine((r, ctx) => {
       if (r.kind !== "note" && r.kind !== "postgres" && !r.uri) {
         ctx.addIssue({ code: "custom", path: ["uri"], message: `a ${r.kind} resource needs a uri` });

@@ -69,9 +69,17 @@ const NAME = z.string().min(1).describe("The resource's name (see resource_list)
 const writes = (mode: Mode) => mode === "agent" || mode === "assistant";
 const none: Permissions = { read: [], write: [], net: [] };
 
+/** The resources a mode reaches: chat only the user's default ones, the other modes all. */
+function reachable(ctx: ExpandContext): Resource[] {
+  return ctx.host.list().filter((r) => ctx.mode !== "chat" || r.default);
+}
+
 function find(ctx: ExpandContext, name: string): Resource | string {
-  const r = ctx.host.list().find((x) => x.name === name);
-  return r ?? `No resource named "${name}"; resource_list shows the registered ones`;
+  const r = reachable(ctx).find((x) => x.name === name);
+  if (r) return r;
+  return ctx.mode === "chat" && ctx.host.list().some((x) => x.name === name)
+    ? `chat mode reaches only default resources; "${name}" is not one (pai resource update ${name} --default)`
+    : `No resource named "${name}"; resource_list shows the registered ones`;
 }
 
 function insideFolder(folder: string, path: string): string | undefined {
@@ -161,7 +169,7 @@ export const RESOURCE_LIST = resourceTool(
   z.strictObject({}),
   true,
   (_, ctx) => ({
-    answer: ctx.host.list().map((r) => ({ name: r.name, kind: r.kind, label: r.label, description: r.description })),
+    answer: reachable(ctx).map((r) => ({ name: r.name, kind: r.kind, label: r.label, description: r.description })),
     label: "internal",
   }),
 );
