@@ -46,11 +46,12 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
       call("resource_delete", { name: "crm" }),
       call("resource_read", { name: "crm", query: "SELECT nope FROM clients" }),
       call("resource_delete", { name: "docs", path: "new/notes.md" }),
+      call("resource_read", { name: "docs", path: "missing.md" }),
       { text: "all done" },
     ]);
     assert.equal(run.code, 0, run.stderr);
     // The last three: a query error, a delete refused for a database, a file deleted inside the folder.
-    assert.deepEqual(json.steps.map((x) => x.ok), [...Array(10).fill(true), false, false, false, true]);
+    assert.deepEqual(json.steps.map((x) => x.ok), [...Array(10).fill(true), false, false, false, true, false]);
     assert.match(json.steps[0].result, /"name":"todo","kind":"note"/);
     assert.match(json.steps[1].result, /renew passport/);
     assert.match(json.steps[2].result, /plan\.md/);
@@ -62,6 +63,7 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
       /a sqlite resource is not deleted by the model \(delete rows with resource_update\)/,
     );
     assert.match(json.steps[12].result, /invalid_input.*no such column: nope/);
+    assert.match(json.steps[14].result, /not_found/);
     assert.ok(!Deno.readDirSync(`${w.outside}/docs/new`).some((e) => e.name === "notes.md"), "written, then deleted");
     const db = new DatabaseSync(`${w.outside}/crm.db`);
     assert.equal(db.prepare("SELECT count(*) AS n FROM clients").get()?.n, 2);
@@ -76,7 +78,7 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
     const audit = openDatabase(s.home.dir);
     try {
       const rows = audit.prepare("SELECT payload FROM audit_log WHERE payload LIKE '%resource:%' ORDER BY id").all();
-      assert.equal(rows.length, 15, "every access is recorded: 14 by the model, 1 by the user's own pai resource get");
+      assert.equal(rows.length, 16, "every access is recorded: 15 by the model, 1 by the user's own pai resource get");
       assert.match(String(rows[6].payload), /resource: resource_update \{"name":"crm".*in agent mode/);
       assert.match(String(rows[10].payload), /resource: refused resource_read .* must stay inside the folder/);
     } finally {
@@ -142,13 +144,16 @@ Deno.test("resource labels hold for the model's reads: a private note or file is
 
 Deno.test("a url resource is read with its token from the environment, which the model and the audit log never see", async () => {
   const seen: string[] = [];
-  const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (r) => {
-    seen.push(`${new URL(r.url).pathname} ${r.headers.get("authorization")}`);
+  const token = "tok-api-7f3e9a1b2c4d";
+  const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+    const auth = r.headers.get("authorization");
+    if (r.method !== "GET") seen.push(`${r.method} ${new URL(r.url).pathname} ${await r.text()}`);
+    else seen.push(`${new URL(r.url).pathname} ${auth}`);
+    if (auth !== `Bearer ${token}`) return Response.json({ error: "bad token" }, { status: 401 });
     return Response.json({ items: ["a", "b"] });
   });
   const s = await openaiSession();
   const w = await makeWorkspace();
-  const token = "tok-api-7f3e9a1b2c4d";
   try {
     const env = { ...s.env, SHOP_API_TOKEN: token };
     const base = `http://127.0.0.1:${api.addr.port}/v1`;
@@ -167,6 +172,34 @@ Deno.test("a url resource is read with its token from the environment, which the
     assert.match(json.steps[0].result, /\\"items\\":\[\\"a\\",\\"b\\"\]/);
     assert.match(json.steps[1].result, /must stay under/);
     assert.deepEqual(seen, [`/v1/items Bearer ${token}`]);
+    // Create, update and delete on the API with the token, one call per run: within a run, the flow rule asks
+    // before a second outbound call once a response (untrusted content) is in the context.
+    for (
+      const step of [
+        call("resource_update", { name: "shop", path: "items", content: '{"name":"c"}' }),
+        call("resource_update", { name: "shop", path: "items/c", content: '{"name":"C"}', method: "PUT" }),
+        call("resource_delete", { name: "shop", path: "items/c" }),
+      ]
+    ) {
+      const one = await runMode({ ...s, env }, w, [step, { text: "ok" }]);
+      assert.equal(one.json.steps[0].ok, true, one.json.steps[0].result);
+    }
+    assert.deepEqual(seen.slice(1), [
+      'POST /v1/items {"name":"c"}',
+      'PUT /v1/items/c {"name":"C"}',
+      "DELETE /v1/items/c ",
+    ]);
+    const twice = await runMode({ ...s, env }, w, [
+      call("resource_read", { name: "shop", path: "items" }),
+      call("resource_update", { name: "shop", path: "items", content: "{}" }),
+      { text: "ok" },
+    ]);
+    assert.match(twice.json.steps[1].result, /can send data out, and untrusted web content .* is in this run/);
+    const wrong = await runMode({ ...s, env: { ...env, SHOP_API_TOKEN: "tok-wrong-00000000" } }, w, [
+      call("resource_read", { name: "shop", path: "items" }),
+      { text: "ok" },
+    ]);
+    assert.match(wrong.json.steps[0].result, /"status":401/);
     // Chat mode reads resources but is not offered changes; a server that is down is a clear error.
     s.server.enqueue(call("resource_update", { name: "shop", path: "x" }), { text: "no" });
     await runPai(["chat"], { home: s.home, env, cwd: w.ws, stdin: "change it\n" });

@@ -96,6 +96,22 @@ function urlInside(base: string, path?: string): string | undefined {
   return url.href.startsWith(base.endsWith("/") ? base : `${base}/`) ? url.href : undefined;
 }
 
+/** An http_request on a url resource (its token, read from its variable now, as a bearer), net to its host only. */
+function urlCall(ctx: ExpandContext, r: Resource, method: string, path?: string, body?: string): Expansion {
+  const url = urlInside(r.uri!, path);
+  if (!url) return { refuse: `path "${path}" must stay under ${r.uri}` };
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  if (r.env) {
+    const token = ctx.host.secret(r.env);
+    if (!token) return { refuse: `The credential variable ${r.env} of "${r.name}" is not set` };
+    headers.authorization = `Bearer ${token}`;
+  }
+  return {
+    call: sub("http_request", { method, url, headers, ...(body === undefined ? {} : { body }) }),
+    grant: { ...none, net: [hostPort(url)] },
+  };
+}
+
 /** An s3_object call on a resource's bucket and prefix, with its own credentials and net to its endpoint only. */
 function s3Call(
   ctx: ExpandContext,
@@ -215,20 +231,8 @@ export const RESOURCE_READ = resourceTool(
       }
       case "s3":
         return s3Call(ctx, r, a.key === undefined ? { op: "list" } : { op: "get", key: a.key });
-      case "url": {
-        const url = urlInside(r.uri!, a.path);
-        if (!url) return { refuse: `path "${a.path}" must stay under ${r.uri}` };
-        const headers: Record<string, string> = {};
-        if (r.env) {
-          const token = ctx.host.secret(r.env);
-          if (!token) return { refuse: `The credential variable ${r.env} of "${r.name}" is not set` };
-          headers.authorization = `Bearer ${token}`;
-        }
-        return {
-          call: sub("http_request", { method: "GET", url, headers }),
-          grant: { ...none, net: [hostPort(url)] },
-        };
-      }
+      case "url":
+        return urlCall(ctx, r, "GET", a.path);
       default:
         return { refuse: `PAI cannot read ${r.kind} resources yet` };
     }
@@ -257,7 +261,8 @@ export const RESOURCE_CREATE = resourceTool(
 export const RESOURCE_UPDATE = resourceTool(
   "resource_update",
   "Change a resource (agent mode): a note's text, a file's content, a file inside a folder (path + content), " +
-    "or one SQL statement that changes a SQLite database (query).",
+    "an S3 object (key + content), a web API (path + content, method POST/PUT/PATCH), " +
+    "or one SQL statement that changes a database (query).",
   z.strictObject({
     name: NAME,
     text: z.string().optional(),
@@ -265,6 +270,7 @@ export const RESOURCE_UPDATE = resourceTool(
     key: z.string().optional(),
     content: z.string().optional(),
     query: z.string().optional(),
+    method: z.enum(["POST", "PUT", "PATCH"]).optional().describe("For a url resource (default POST)"),
   }),
   false,
   (a, ctx) => {
@@ -285,6 +291,8 @@ export const RESOURCE_UPDATE = resourceTool(
         if (a.content === undefined) return { refuse: "give the file's content" };
         return { call: sub("fs_write", { path: target, content: a.content }), grant: { ...none, write: [r.uri!] } };
       }
+      case "url":
+        return urlCall(ctx, r, a.method ?? "POST", a.path, a.content ?? "");
       case "s3":
         if (a.key === undefined || a.content === undefined) return { refuse: "give the object's key and content" };
         return s3Call(ctx, r, { op: "put", key: a.key, body: a.content });
@@ -308,7 +316,8 @@ export const RESOURCE_UPDATE = resourceTool(
 
 export const RESOURCE_DELETE = resourceTool(
   "resource_delete",
-  "Delete (agent mode): a note, a file inside a folder (path), or an object under an S3 prefix (key). " +
+  "Delete (agent mode): a note, a file inside a folder (path), an object under an S3 prefix (key), " +
+    "or a web API's item (path, with DELETE). " +
     "Rows are deleted with resource_update and SQL; other resources are removed by the user.",
   z.strictObject({ name: NAME, path: z.string().optional(), key: z.string().optional() }),
   false,
@@ -328,6 +337,8 @@ export const RESOURCE_DELETE = resourceTool(
       case "s3":
         if (a.key === undefined) return { refuse: "give the object's key" };
         return s3Call(ctx, r, { op: "delete", key: a.key });
+      case "url":
+        return urlCall(ctx, r, "DELETE", a.path);
       default:
         return {
           refuse: `a ${r.kind} resource is not deleted by the model (${
