@@ -9,9 +9,8 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
 import { openState, policyHere } from "../modes/session_setup.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
-import type { Label } from "../policy/policy.ts";
 import { checkDefinition, type DefinitionInput } from "../resources/definition.ts";
-import { loadResources, type Resource, type ResourceKind, saveResources } from "../resources/registry.ts";
+import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
 import { deleteNote, setNote } from "../store/notes.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
@@ -19,16 +18,8 @@ import { neutralizeControls } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
 import { readPipedStdin } from "./stdin.ts";
 
-/** Flags of `pai resource add`. */
-export interface AddFlags {
-  kind: ResourceKind;
-  uri?: string;
-  text?: string;
-  env?: string;
-  label: Label;
-  description?: string;
-  default: boolean;
-}
+/** Flags of `pai resource add`: a definition, as `checkDefinition` takes it. */
+export type AddFlags = DefinitionInput & { default: boolean };
 
 /** Flags of `pai resource update` (kind and name never change). */
 export type UpdateFlags = Partial<Omit<AddFlags, "kind">>;
