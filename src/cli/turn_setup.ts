@@ -27,13 +27,8 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
   if (!flags.tools) return { ...ctx, profile, guard };
-  const resources = await loadResources(paiPaths().configDir);
   const tools = await createToolManager({
-    labels: {
-      of: (path) => labelOfPath(path, ctx.policy, (p) => labelFromResources(resources, p)),
-      ceiling: providerCeiling(ctx.policy, spec.name, locality),
-      provider: `${spec.name} (${locality})`,
-    },
+    labels: { ceiling: providerCeiling(ctx.policy, spec.name, locality), provider: `${spec.name} (${locality})` },
     db: ctx.db,
     session: ctx.session,
     mode: profile.mode,

@@ -6,7 +6,8 @@ import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { protectedPaths } from "../policy/protected_paths.ts";
 import { checkDefinition } from "../resources/definition.ts";
-import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
+import { labelOfPath } from "../policy/labels.ts";
+import { labelFromResources, loadResources, type Resource, saveResources } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
 import type { AwsCredentials, ResourceHost } from "../tools/resource_tools.ts";
@@ -38,7 +39,7 @@ export interface ToolSetupOptions {
   /** For `pai policy test`: decide from the policy alone, not from the user's saved approvals. */
   ignoreSavedApprovals?: boolean;
   /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
-  labels?: ToolManagerOptions["labels"];
+  labels?: Omit<NonNullable<ToolManagerOptions["labels"]>, "of">;
 }
 
 /** Approvals: "session" ones live as long as this run; "always" ones are saved in the database. */
@@ -129,8 +130,9 @@ async function resourceHost(db: Database, configDir: string, workspace: string):
 
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
-  const { db, session, mode } = options;
+  const { db, session, mode, policy } = options;
   const home = Deno.env.get("HOME") ?? "/";
+  const resources = await resourceHost(db, paiPaths().configDir, options.workspace);
   return new ToolManager({
     mode,
     workspace: options.workspace,
@@ -152,7 +154,9 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     limits: TOOL_LIMITS,
     toolsDir: TOOLS_DIR,
     policy: options.policy,
-    labels: options.labels,
-    resources: await resourceHost(db, paiPaths().configDir, options.workspace),
+    // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
+    labels: options.labels &&
+      { ...options.labels, of: (path) => labelOfPath(path, policy, (p) => labelFromResources(resources.list(), p)) },
+    resources,
   });
 }

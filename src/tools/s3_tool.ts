@@ -3,34 +3,23 @@ import { z } from "zod";
 import type { ToolManifest } from "./manifest.ts";
 import { hostPort } from "./net_tools.ts";
 
-type S3Args = {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  op: "list" | "get" | "put" | "delete";
-  key?: string;
-  prefix?: string;
-  body?: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-};
+const S3_SCHEMA = z.strictObject({
+  endpoint: z.string().regex(/^https?:\/\//),
+  region: z.string().min(1),
+  bucket: z.string().min(3),
+  op: z.enum(["list", "get", "put", "delete"]),
+  key: z.string().optional(),
+  prefix: z.string().optional(),
+  body: z.string().optional(),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().optional(),
+});
 
-export const S3_OBJECT: ToolManifest<S3Args> = {
+export const S3_OBJECT: ToolManifest<z.infer<typeof S3_SCHEMA>> = {
   name: "s3_object",
   description: "List, get, put or delete objects in one S3 bucket (through an s3 resource).",
-  schema: z.strictObject({
-    endpoint: z.string().regex(/^https?:\/\//),
-    region: z.string().min(1),
-    bucket: z.string().min(3),
-    op: z.enum(["list", "get", "put", "delete"]),
-    key: z.string().optional(),
-    prefix: z.string().optional(),
-    body: z.string().optional(),
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().optional(),
-  }),
+  schema: S3_SCHEMA,
   program: "s3_object.ts",
   internal: true,
   readOnly: (a) => a.op === "list" || a.op === "get",
