@@ -77,6 +77,32 @@ Deno.test("agent: fs_write, fs_edit, fs_read, fs_list and fs_search work on real
   }
 });
 
+Deno.test("agent: fs_write creates a file in an existing folder and replaces an existing file, with a grant of that file only", async () => {
+  const t = await setup();
+  try {
+    Deno.mkdirSync(`${t.w.ws}/notes`);
+    Deno.writeTextFileSync(`${t.w.ws}/old.md`, "old\n");
+    const { run, json } = await runMode(t.s, t.w, [
+      call("fs_write", { path: "notes/new.md", content: "new\n" }),
+      call("fs_write", { path: "old.md", content: "replaced\n" }),
+      { text: "Done." },
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(json.steps.map((x) => [x.ok, x.result.includes("permission_denied")]), [[true, false], [
+      true,
+      false,
+    ]]);
+    assert.deepEqual(json.steps.map((x) => (x.permissions as { write: string[] }).write), [
+      [`${t.w.ws}/notes/new.md`],
+      [`${t.w.ws}/old.md`],
+    ]);
+    assert.equal(Deno.readTextFileSync(`${t.w.ws}/notes/new.md`), "new\n");
+    assert.equal(Deno.readTextFileSync(`${t.w.ws}/old.md`), "replaced\n");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("agent: sql_query reads and writes a real SQLite database; only one statement per call", async () => {
   const t = await setup();
   try {
