@@ -2,9 +2,10 @@
 import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
-import { openState } from "../modes/session_setup.ts";
+import { openState, sdkCache } from "../modes/session_setup.ts";
 import { probeModels } from "../providers/local_probe.ts";
 import { type ProviderName, resolveProvider, type SystemRole } from "../providers/registry.ts";
+import { ensureBundle } from "../providers/sdk_loader.ts";
 import { createSession } from "../store/sessions.ts";
 import { stderr, stdout } from "../ui/output.ts";
 
@@ -66,6 +67,9 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
     stdout.write(
       `Started session ${session.id}: ${provider}, model "${model}" at ${resolved.baseUrl} (${resolved.locality}).\n`,
     );
+    // Set-up time is the time to bundle the SDK, so that the first prompt starts as fast as the others.
+    const cache = sdkCache((n) => Deno.env.get(n), (line) => stderr.write(`Note: ${line}\n`));
+    if (cache) await ensureBundle(resolved.spec.protocol, cache);
   } finally {
     db.close();
   }

@@ -1,23 +1,36 @@
 import assert from "node:assert/strict";
-import { join, paiPaths } from "./paths.ts";
+import { denoCacheDir, join, paiPaths } from "./paths.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
-Deno.test("paiPaths() puts config and state under PAI_HOME when it is set", () => {
+Deno.test("paiPaths() puts config and state under PAI_HOME when it is set, but not the shared cache", () => {
   assert.deepEqual(paiPaths(env({ PAI_HOME: "/tmp/p", HOME: "/home/u" })), {
     configDir: "/tmp/p",
     dataDir: "/tmp/p",
+    cacheDir: "/home/u/.cache/pai",
   });
 });
 
 Deno.test("paiPaths() follows the XDG variables, then HOME", () => {
-  assert.deepEqual(paiPaths(env({ HOME: "/home/u", XDG_DATA_HOME: "/d" })), {
+  assert.deepEqual(paiPaths(env({ HOME: "/home/u", XDG_DATA_HOME: "/d", XDG_CACHE_HOME: "/c" })), {
     configDir: "/home/u/.config/pai",
     dataDir: "/d/pai",
+    cacheDir: "/c/pai",
   });
+});
+
+Deno.test("paiPaths() takes the cache folder from PAI_CACHE_DIR first", () => {
+  assert.equal(paiPaths(env({ PAI_CACHE_DIR: "/shared", XDG_CACHE_HOME: "/c", HOME: "/h" })).cacheDir, "/shared");
 });
 
 Deno.test("join() joins with single slashes and keeps a leading one", () => {
   assert.equal(join("/tmp/p/", "pai.db"), "/tmp/p/pai.db");
   assert.equal(join("rel", "", "a"), "rel/a");
+});
+
+Deno.test("denoCacheDir() is DENO_DIR when set, else Deno's default for the OS", () => {
+  assert.equal(denoCacheDir(env({ DENO_DIR: "/d", HOME: "/h" }), "linux"), "/d");
+  assert.equal(denoCacheDir(env({ HOME: "/h" }), "linux"), "/h/.cache/deno");
+  assert.equal(denoCacheDir(env({ HOME: "/h", XDG_CACHE_HOME: "/c" }), "linux"), "/c/deno");
+  assert.equal(denoCacheDir(env({ HOME: "/Users/u" }), "darwin"), "/Users/u/Library/Caches/deno");
 });

@@ -9,6 +9,7 @@ import { paiPaths } from "../core/paths.ts";
 import { probeModels } from "../providers/local_probe.ts";
 import { createProvider, type Provider } from "../providers/provider.ts";
 import { type ProviderName, resolveProvider } from "../providers/registry.ts";
+import type { SdkCache } from "../providers/sdk_loader.ts";
 import { loadPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy.ts";
 import { type Config, loadConfig } from "../store/config.ts";
@@ -66,6 +67,14 @@ export async function policyHere(db: Database, env: (name: string) => string | u
   return { policy, workspace };
 }
 
+/** Where the SDK bundles live; `PAI_NO_SDK_BUNDLE=1` imports the SDKs from npm instead (slower, same code). */
+export function sdkCache(
+  env: (name: string) => string | undefined,
+  notice?: (text: string) => void,
+): SdkCache | undefined {
+  return env("PAI_NO_SDK_BUNDLE") ? undefined : { dir: paiPaths(env).cacheDir, notice };
+}
+
 /** Opens PAI's state, the policy and the current session's provider. */
 export async function openSession(options: OpenSessionOptions = {}): Promise<SessionContext> {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
@@ -90,6 +99,7 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
     const provider = await createProvider(resolved, {
       maxRetries: config.maxRetries,
       timeoutMs: config.timeoutSeconds * 1000,
+      sdkCache: sdkCache(env, options.notice),
     });
     return { config, db, session, provider, policy, workspace };
   } catch (error) {

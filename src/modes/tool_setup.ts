@@ -1,6 +1,6 @@
 /** Builds the tool manager for one run: workspace, protected paths, approvals and audit records. */
 import { appendAudit } from "../audit/log.ts";
-import { paiPaths } from "../core/paths.ts";
+import { denoCacheDir, paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
@@ -136,7 +136,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
   return new ToolManager({
     mode,
     workspace: options.workspace,
-    protectedPaths: await protectedPaths(home, paiPaths()),
+    protectedPaths: await protectedPaths(home, paiPaths(), denoCacheDir()),
     pregrants: options.pregrants,
     approvals: options.ignoreSavedApprovals ? NO_APPROVALS : new DatabaseApprovalBook(db),
     prompter: options.prompter,

@@ -1,9 +1,10 @@
 /** The Anthropic Messages adapter. */
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, StreamEvent, ToolCall, Usage } from "../core/types.ts";
 import { quotaAwareFetch } from "./http.ts";
 import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
+import { loadSdk } from "./sdk_loader.ts";
 import { SdkProvider } from "./sdk_provider.ts";
 
 type RawEvent = Anthropic.Messages.RawMessageStreamEvent;
@@ -54,8 +55,9 @@ function parseInput(text: string): Record<string, unknown> {
 /** A provider speaking Anthropic's Messages protocol (the system prompt is its own field there). */
 export class AnthropicProvider extends SdkProvider<Anthropic> {
   /** Builds the client; never lets the SDK read credentials from the environment by itself. */
-  static create(resolved: ResolvedProvider, options: ClientOptions): Promise<AnthropicProvider> {
-    const client = new Anthropic({
+  static async create(resolved: ResolvedProvider, options: ClientOptions): Promise<AnthropicProvider> {
+    const AnthropicClient = await loadSdk("anthropic", options.sdkCache);
+    const client = new AnthropicClient({
       apiKey: resolved.apiKey ?? null,
       authToken: null,
       baseURL: resolved.baseUrl,
@@ -63,7 +65,7 @@ export class AnthropicProvider extends SdkProvider<Anthropic> {
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,
     });
-    return Promise.resolve(new AnthropicProvider(resolved, client, options.maxRetries));
+    return new AnthropicProvider(resolved, client, options.maxRetries);
   }
 
   protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {

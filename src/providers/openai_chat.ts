@@ -2,11 +2,12 @@
  * The OpenAI chat-completions adapter: OpenAI itself, Ollama's `/v1`,
  * LM Studio, vLLM, llama.cpp server and any compatible endpoint.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ChatMessage, StreamEvent, ToolCall, Usage } from "../core/types.ts";
 import { quotaAwareFetch } from "./http.ts";
 import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
+import { loadSdk } from "./sdk_loader.ts";
 import { SdkProvider } from "./sdk_provider.ts";
 import { placeSystemPrompt } from "./system_prompt.ts";
 
@@ -40,8 +41,9 @@ export function toWire(m: ChatMessage): WireMessage {
 /** A provider speaking OpenAI's chat-completions protocol. */
 export class OpenAIChatProvider extends SdkProvider<OpenAI> {
   /** Builds the client; never lets the SDK read keys or ids from the environment by itself. */
-  static create(resolved: ResolvedProvider, options: ClientOptions): Promise<OpenAIChatProvider> {
-    const client = new OpenAI({
+  static async create(resolved: ResolvedProvider, options: ClientOptions): Promise<OpenAIChatProvider> {
+    const OpenAIClient = await loadSdk("openai", options.sdkCache);
+    const client = new OpenAIClient({
       // Local servers need no key, but the SDK insists on one; it is sent to them only.
       apiKey: resolved.apiKey ?? "no-key",
       baseURL: resolved.baseUrl,
@@ -52,7 +54,7 @@ export class OpenAIChatProvider extends SdkProvider<OpenAI> {
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,
     });
-    return Promise.resolve(new OpenAIChatProvider(resolved, client, options.maxRetries));
+    return new OpenAIChatProvider(resolved, client, options.maxRetries);
   }
 
   protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {

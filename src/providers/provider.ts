@@ -1,6 +1,7 @@
 /** The one interface every wire-protocol adapter implements. */
 import type { ChatMessage, StreamEvent, ToolDefinition } from "../core/types.ts";
 import type { ResolvedProvider } from "./registry.ts";
+import type { SdkCache } from "./sdk_loader.ts";
 
 /** One request to a model. */
 export interface ChatRequest {
@@ -30,6 +31,8 @@ export interface ClientOptions {
   maxRetries: number;
   /** Per-request time limit in milliseconds. */
   timeoutMs: number;
+  /** Where the SDK's fast-loading bundle is kept; without it the SDK is imported from npm. */
+  sdkCache?: SdkCache;
 }
 
 /** Builds the adapter for a resolved provider, importing its SDK only now (they are slow to load). */

@@ -43,6 +43,8 @@ export interface Attempt {
   stdin?: string;
   replies?: (a: Arena) => ScriptedReply[];
   setup?: (a: Arena) => void;
+  /** Undoes what the attempt could have done outside its arena, had it not been stopped. */
+  teardown?: (a: Arena) => void;
   /** Sentinels the model may legitimately see (e.g. a local model reading a private file). */
   modelMaySee?: (keyof typeof SENTINELS)[];
   /** How many first tool steps are legitimate and may succeed (default 0: every step must be refused). */
@@ -113,6 +115,9 @@ export async function runAttempt(attempt: Attempt): Promise<Outcome> {
     }
     return { run, leakedBytes, leaks };
   } finally {
+    try {
+      attempt.teardown?.(arena);
+    } catch { /* nothing to undo */ }
     await redirector.shutdown();
     await collector.close();
     await server.close();

@@ -13,7 +13,8 @@ export const MAIN = join(ROOT, "src", "main.ts");
 /** The flags of the `pai` task, so tests run PAI with the permissions users give it. */
 export const PAI_FLAGS: string[] = denoJson.tasks.pai.split(/\s+/).slice(2, -1);
 
-const denoDir = await (async () => {
+/** Deno's module cache, shared by every `pai` a test runs (their npm packages are there). */
+export const DENO_DIR: string = await (async () => {
   if (Deno.env.get("DENO_DIR")) return Deno.env.get("DENO_DIR")!;
   const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped", stderr: "null" })
     .output();
@@ -29,6 +30,13 @@ export function closedPort(): number {
 }
 
 const NOBODY = closedPort();
+
+/**
+ * One cache folder for every `pai` this test process runs: the cache holds only SDK bundles (no user data),
+ * and building them afresh for each test would cost ~0.5 s a test. Tests of the cache itself set their own.
+ */
+const SHARED_CACHE = Deno.makeTempDirSync({ prefix: "pai_test_cache_" });
+globalThis.addEventListener("unload", () => Deno.removeSync(SHARED_CACHE, { recursive: true }));
 
 /** A place for one test's PAI state; remove it with `cleanup()`. */
 export interface PaiHome {
@@ -62,7 +70,8 @@ export function paiEnv(home: PaiHome, extra: Record<string, string> = {}): Recor
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     HOME: home.dir,
     PAI_HOME: home.dir,
-    DENO_DIR: denoDir,
+    DENO_DIR,
+    PAI_CACHE_DIR: SHARED_CACHE,
     NO_COLOR: "1",
     USER: "pai-tester",
     // Nothing listens there: no local Ollama or LM Studio unless a test points to one.

@@ -1,0 +1,154 @@
+/**
+ * Loads the provider SDKs fast. From npm, `openai` is ~230 modules that Deno
+ * resolves and instantiates one by one (~95 ms on the build machine); the same
+ * code bundled into one minified file loads in ~45 ms. So the first time PAI
+ * needs an SDK version it bundles it with `deno bundle` (~0.4 s, once) into its
+ * cache folder, and imports that file from then on. Where it cannot (a compiled
+ * binary, no permission to run Deno or to write the cache, a failed bundle), it
+ * imports the package from npm as before: slower, never different.
+ *
+ * A bundle is code that PAI runs, so its folder is protected like PAI's own
+ * state: no tool is ever granted it (`src/policy/protected_paths.ts`).
+ */
+import { join } from "../core/paths.ts";
+
+/** The SDKs, by wire protocol. */
+const SDKS = {
+  openai: { pkg: "openai", fromNpm: () => import("openai") },
+  anthropic: {
+    pkg: "@anthropic-ai/sdk",
+    fromNpm: () => import("@anthropic-ai/sdk"),
+  },
+};
+
+/** A wire protocol with an SDK. */
+export type SdkProtocol = keyof typeof SDKS;
+
+/** The SDK's client class: its default export. */
+export type SdkClass<P extends SdkProtocol> = Awaited<ReturnType<(typeof SDKS)[P]["fromNpm"]>>["default"];
+
+/** Where bundles are kept, and who is told when one cannot be built or was broken. */
+export interface SdkCache {
+  dir: string;
+  notice?: (line: string) => void;
+}
+
+/** Writes the bundle of `entry` to `output`, or throws saying why not. */
+export type Bundler = (entry: string, output: string) => Promise<void>;
+
+/** Part of each bundle's name: bump it when the way bundles are built changes, so old ones are not used. */
+const FORMAT = "b1";
+const BUNDLE_TIMEOUT_MS = 60_000;
+/** A failed build is not tried again for this long (or until its marker file is deleted). */
+const RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** The SDK's client class, from its bundle when there is (or can be) one, else from npm. */
+export async function loadSdk<P extends SdkProtocol>(
+  protocol: P,
+  cache: SdkCache | undefined,
+  bundler: Bundler = denoBundle,
+): Promise<SdkClass<P>> {
+  const path = cache && await ensureBundle(protocol, cache, bundler);
+  if (path) {
+    try {
+      const bundle = await import(fileUrl(path));
+      if (typeof bundle.default === "function") return bundle.default as SdkClass<P>;
+    } catch { /* broken: removed below */ }
+    await Deno.remove(path).catch(() => {});
+    cache.notice?.(
+      `The bundled copy of ${SDKS[protocol].pkg} at "${path}" was broken: removed; it is rebuilt next time`,
+    );
+  }
+  return (await SDKS[protocol].fromNpm()).default as SdkClass<P>;
+}
+
+/** The path of the SDK's bundle, built now if it is missing; `undefined` where there cannot be one. */
+export async function ensureBundle(
+  protocol: SdkProtocol,
+  cache: SdkCache,
+  bundler: Bundler = denoBundle,
+): Promise<string | undefined> {
+  // A compiled PAI carries its modules inside and has no `deno bundle` to call.
+  if (Deno.build.standalone) return undefined;
+  const { pkg } = SDKS[protocol];
+  const dir = join(cache.dir, "sdk");
+  // An optimisation must never make Deno ask the user for a permission.
+  const may = (descriptor: Deno.PermissionDescriptor) => Deno.permissions.querySync(descriptor).state === "granted";
+  if (!may({ name: "read", path: dir })) return undefined;
+  const version = await installedVersion(pkg);
+  if (!version) return undefined;
+  const path = join(dir, `${pkg.replace("/", "+")}@${version}.${FORMAT}.js`);
+  if (await modifiedAt(path) !== undefined) return path;
+  const failed = `${path}.failed`;
+  if ((await modifiedAt(failed) ?? 0) > Date.now() - RETRY_AFTER_MS) return undefined;
+  if (!may({ name: "write", path: dir }) || !may({ name: "run", command: Deno.execPath() })) return undefined;
+  let work: string;
+  try {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    work = await Deno.makeTempDir({ dir, prefix: ".build-" });
+  } catch {
+    return undefined; // no writable cache here: npm it is, quietly
+  }
+  try {
+    const entry = join(work, "entry.js");
+    await Deno.writeTextFile(entry, `export { default } from "${pkg}";\n`);
+    const output = join(work, "bundle.js");
+    await bundler(entry, output);
+    // Built aside, then renamed: a reader never sees half a file, and two builders at once both end well.
+    await Deno.rename(output, path);
+    return path;
+  } catch (error) {
+    const why = firstLine(error instanceof Error ? error.message : String(error));
+    await Deno.writeTextFile(failed, `${why}\n`, { mode: 0o600 }).catch(() => {});
+    cache.notice?.(
+      `Could not bundle ${pkg} for a faster start (${why}); loading it from npm instead. Delete "${failed}" to try again`,
+    );
+    return undefined;
+  } finally {
+    await Deno.remove(work, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The version of the package this PAI resolves `pkg` to (its lock decides), read from its package.json. */
+async function installedVersion(pkg: string): Promise<string | undefined> {
+  try {
+    const manifest = JSON.parse(await Deno.readTextFile(new URL("./package.json", import.meta.resolve(pkg))));
+    return manifest.name === pkg && /^[\w.+-]+$/.test(manifest.version) ? manifest.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `deno bundle` with PAI's own config and lock, so the bundle holds exactly the locked SDK. */
+async function denoBundle(entry: string, output: string): Promise<void> {
+  const config = decodeURIComponent(new URL("../../deno.json", import.meta.url).pathname);
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", "--minify", "--config", config, "--output", output, entry],
+    // The user's environment as it is (Deno needs its cache, proxy and certificate settings), in plain text.
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    signal: AbortSignal.timeout(BUNDLE_TIMEOUT_MS),
+  }).output();
+  if (!result.success) {
+    const said = new TextDecoder().decode(result.stderr).trim();
+    throw new Error(`deno bundle exited with ${result.code}${said ? `: ${firstLine(said)}` : ""}`);
+  }
+}
+
+async function modifiedAt(path: string): Promise<number | undefined> {
+  try {
+    return (await Deno.stat(path)).mtime?.getTime() ?? 0;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileUrl(path: string): string {
+  return `file://${path.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].trim();
+}
