@@ -1,14 +1,21 @@
 /**
  * PAI's entry point: the command tree and the one error boundary. Each
- * command's module is loaded only when it runs, so `pai --help` stays fast.
+ * command's module is loaded only when it runs, and out of Deno's sight
+ * (`core/lazy_import.ts`), so `pai --help` stays fast.
  */
 import { buildApplication, buildCommand, buildRouteMap, run, text_en } from "@stricli/core";
 import denoJson from "../deno.json" with { type: "json" };
 import { EXIT, PaiError } from "./core/errors.ts";
+import { lazyImport } from "./core/lazy_import.ts";
 import { redactSecrets } from "./core/redact.ts";
 import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
 import { stderr, stdout } from "./ui/output.ts";
 import { neutralizeControls } from "./ui/sanitize.ts";
+
+/** A command's module, imported when the command runs (`core/lazy_import.ts` says why not by `import("…")`). */
+function command<M>(name: string): Promise<M> {
+  return lazyImport<M>(`./cli/${name}.ts`, import.meta.url);
+}
 
 const jsonFlag = { kind: "boolean", default: false, brief: "Print one JSON object instead of text" } as const;
 const streamFlag = {
@@ -49,7 +56,7 @@ function positiveInteger(input: string): number {
 }
 
 const init = buildCommand({
-  loader: async () => (await import("./cli/init.ts")).init,
+  loader: async () => (await command<typeof import("./cli/init.ts")>("init")).init,
   parameters: {
     positional: {
       kind: "tuple",
@@ -97,7 +104,7 @@ const init = buildCommand({
 });
 
 const prompt = buildCommand({
-  loader: async () => (await import("./cli/prompt.ts")).prompt,
+  loader: async () => (await command<typeof import("./cli/prompt.ts")>("prompt")).prompt,
   parameters: {
     positional: { kind: "array", parameter: { brief: "The prompt", placeholder: "text", parse: String } },
     flags: {
@@ -120,7 +127,7 @@ const prompt = buildCommand({
 });
 
 const chat = buildCommand({
-  loader: async () => (await import("./cli/chat.ts")).chat,
+  loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
   parameters: { flags: { stream: streamFlag, ...grantFlags } },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
@@ -130,7 +137,7 @@ const chat = buildCommand({
 });
 
 const agent = buildCommand({
-  loader: async () => (await import("./cli/agent.ts")).agent,
+  loader: async () => (await command<typeof import("./cli/agent.ts")>("agent")).agent,
   parameters: {
     positional: { kind: "array", parameter: { brief: "The goal", placeholder: "goal", parse: String } },
     flags: {
@@ -150,13 +157,13 @@ const agent = buildCommand({
 });
 
 const toolsList = buildCommand({
-  loader: async () => (await import("./cli/tools.ts")).list,
+  loader: async () => (await command<typeof import("./cli/tools.ts")>("tools")).list,
   parameters: { flags: { json: jsonFlag } },
   docs: { brief: "List the tools and the permissions a call needs" },
 });
 
 const toolsShow = buildCommand({
-  loader: async () => (await import("./cli/tools.ts")).show,
+  loader: async () => (await command<typeof import("./cli/tools.ts")>("tools")).show,
   parameters: {
     flags: { json: jsonFlag },
     positional: { kind: "tuple", parameters: [{ brief: "Tool name", placeholder: "name", parse: String }] },
@@ -191,7 +198,7 @@ const resourceFlags = {
 const resourceRoutes = buildRouteMap({
   routes: {
     add: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).add,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).add,
       parameters: {
         flags: {
           kind: {
@@ -214,7 +221,7 @@ const resourceRoutes = buildRouteMap({
       },
     }),
     update: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).update,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).update,
       parameters: {
         flags: {
           ...resourceFlags,
@@ -226,22 +233,22 @@ const resourceRoutes = buildRouteMap({
       docs: { brief: "Change a resource's definition (checked again as when it was added)" },
     }),
     list: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).list,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).list,
       parameters: { flags: { json: jsonFlag } },
       docs: { brief: "List the registered resources" },
     }),
     show: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).show,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).show,
       parameters: { flags: { json: jsonFlag }, positional: { kind: "tuple", parameters: [resourceName] } },
       docs: { brief: "Show a resource: a note's text, or the definition and a short preview" },
     }),
     rm: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).rm,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).rm,
       parameters: { positional: { kind: "tuple", parameters: [resourceName] } },
       docs: { brief: "Forget a resource (a note's text is deleted; other data is untouched)" },
     }),
     get: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).get,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).get,
       parameters: {
         positional: {
           kind: "tuple",
@@ -256,7 +263,7 @@ const resourceRoutes = buildRouteMap({
       docs: { brief: "Print a resource's content (through the sandbox, with a grant of that resource only)" },
     }),
     put: buildCommand({
-      loader: async () => (await import("./cli/resource.ts")).put,
+      loader: async () => (await command<typeof import("./cli/resource.ts")>("resource")).put,
       parameters: {
         positional: {
           kind: "tuple",
@@ -278,22 +285,22 @@ const policyJson = { json: jsonFlag };
 const policyRoutes = buildRouteMap({
   routes: {
     init: buildCommand({
-      loader: async () => (await import("./cli/policy.ts")).init,
+      loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).init,
       parameters: {},
       docs: { brief: "Write a commented starter policy.json with the defaults (never over an existing one)" },
     }),
     show: buildCommand({
-      loader: async () => (await import("./cli/policy.ts")).show,
+      loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).show,
       parameters: { flags: policyJson },
       docs: { brief: "Show the policy in force here and where each part came from" },
     }),
     check: buildCommand({
-      loader: async () => (await import("./cli/policy.ts")).check,
+      loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).check,
       parameters: { flags: policyJson },
       docs: { brief: "Validate the policy files (errors name the file, line and column)" },
     }),
     explain: buildCommand({
-      loader: async () => (await import("./cli/policy.ts")).explain,
+      loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).explain,
       parameters: {
         flags: {
           mode: { kind: "enum", values: ["chat", "prompt", "agent", "assistant"], default: "agent", brief: "Mode" },
@@ -316,12 +323,12 @@ const policyRoutes = buildRouteMap({
       },
     }),
     test: buildCommand({
-      loader: async () => (await import("./cli/policy.ts")).test,
+      loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).test,
       parameters: {},
       docs: { brief: "Run the example cases written in the policy files" },
     }),
     trust: buildCommand({
-      loader: async () => (await import("./cli/policy.ts")).trust,
+      loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).trust,
       parameters: {
         flags: { revoke: { kind: "boolean", default: false, brief: "Stop trusting the folder" } },
         positional: {
@@ -336,19 +343,19 @@ const policyRoutes = buildRouteMap({
 });
 
 const status = buildCommand({
-  loader: async () => (await import("./cli/status.ts")).status,
+  loader: async () => (await command<typeof import("./cli/status.ts")>("status")).status,
   parameters: { flags: { json: jsonFlag } },
   docs: { brief: "Show the session: provider, model, mode, messages and tokens used" },
 });
 
 const reset = buildCommand({
-  loader: async () => (await import("./cli/reset.ts")).reset,
+  loader: async () => (await command<typeof import("./cli/reset.ts")>("reset")).reset,
   parameters: {},
   docs: { brief: "Clear the session's conversation history (the audit log keeps its records)" },
 });
 
 const providers = buildCommand({
-  loader: async () => (await import("./cli/providers.ts")).providers,
+  loader: async () => (await command<typeof import("./cli/providers.ts")>("providers")).providers,
   parameters: { flags: { json: jsonFlag } },
   docs: { brief: "List the providers, what each needs and whether it is ready" },
 });

@@ -7,6 +7,7 @@ import type { ResourceRequest } from "../tools/resource_tools.ts";
 import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_manager.ts";
 import { stderr } from "../ui/output.ts";
 import { neutralizeControls } from "../ui/sanitize.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 /** Shows the tool, its arguments (shortened, neutralised: they come from the model) and the exact permissions. */
 export function approvalQuestion(request: ApprovalRequest): string {
@@ -29,7 +30,7 @@ async function choose<T extends string>(
   choices: { name: string; value: T }[],
   fallback: T,
 ): Promise<T> {
-  const { select } = await import("@inquirer/prompts");
+  const { select } = await lazyImport<typeof import("@inquirer/prompts")>("@inquirer/prompts");
   const { default: process } = await import("node:process");
   try {
     return await select<T>({ message, choices, default: fallback }, { output: process.stderr });

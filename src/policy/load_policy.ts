@@ -7,6 +7,7 @@
 import { readJsonFile } from "../store/json_file.ts";
 import { absolutePattern } from "./glob.ts";
 import { applyLayer, DEFAULT_POLICY, type Policy, type PolicyFile } from "./policy.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 /** Options for {@linkcode loadPolicy}. */
 export interface LoadPolicyOptions {
@@ -41,7 +42,10 @@ export async function readPolicyFile(path: string): Promise<PolicyFile | undefin
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
   }
-  const { POLICY_SCHEMA } = await import("./policy_schema.ts");
+  const { POLICY_SCHEMA } = await lazyImport<typeof import("./policy_schema.ts")>(
+    "./policy_schema.ts",
+    import.meta.url,
+  );
   return readJsonFile(path, POLICY_SCHEMA, { comments: true }) as PolicyFile | undefined;
 }
 

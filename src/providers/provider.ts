@@ -2,6 +2,7 @@
 import type { ChatMessage, StreamEvent, ToolDefinition } from "../core/types.ts";
 import type { ResolvedProvider } from "./registry.ts";
 import type { SdkCache } from "./sdk_loader.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 /** One request to a model. */
 export interface ChatRequest {
@@ -39,11 +40,17 @@ export interface ClientOptions {
 export async function createProvider(resolved: ResolvedProvider, options: ClientOptions): Promise<Provider> {
   switch (resolved.spec.protocol) {
     case "openai": {
-      const { OpenAIChatProvider } = await import("./openai_chat.ts");
+      const { OpenAIChatProvider } = await lazyImport<typeof import("./openai_chat.ts")>(
+        "./openai_chat.ts",
+        import.meta.url,
+      );
       return await OpenAIChatProvider.create(resolved, options);
     }
     case "anthropic": {
-      const { AnthropicProvider } = await import("./anthropic_messages.ts");
+      const { AnthropicProvider } = await lazyImport<typeof import("./anthropic_messages.ts")>(
+        "./anthropic_messages.ts",
+        import.meta.url,
+      );
       return await AnthropicProvider.create(resolved, options);
     }
   }

@@ -10,14 +10,15 @@
  * A bundle is code that PAI runs, so its folder is protected like PAI's own
  * state: no tool is ever granted it (`src/policy/protected_paths.ts`).
  */
+import { lazyImport } from "../core/lazy_import.ts";
 import { join } from "../core/paths.ts";
 
 /** The SDKs, by wire protocol. */
 const SDKS = {
-  openai: { pkg: "openai", fromNpm: () => import("openai") },
+  openai: { pkg: "openai", fromNpm: () => lazyImport<typeof import("openai")>("openai") },
   anthropic: {
     pkg: "@anthropic-ai/sdk",
-    fromNpm: () => import("@anthropic-ai/sdk"),
+    fromNpm: () => lazyImport<typeof import("@anthropic-ai/sdk")>("@anthropic-ai/sdk"),
   },
 };
 

@@ -7,6 +7,7 @@
 import type { Label, Resource } from "../core/types.ts";
 import { writeFileAtomic } from "../store/atomic_file.ts";
 import { readJsonFile } from "../store/json_file.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 export { type Resource, RESOURCE_KINDS, type ResourceKind } from "../core/types.ts";
 
@@ -23,7 +24,10 @@ export async function loadResources(configDir: string): Promise<Resource[]> {
   } catch {
     return [];
   }
-  const { RESOURCES_SCHEMA } = await import("./resources_schema.ts");
+  const { RESOURCES_SCHEMA } = await lazyImport<typeof import("./resources_schema.ts")>(
+    "./resources_schema.ts",
+    import.meta.url,
+  );
   return (readJsonFile(path, RESOURCES_SCHEMA)?.resources ?? []) as Resource[];
 }
 

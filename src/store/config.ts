@@ -1,6 +1,7 @@
 /** PAI's optional `config.json`, with the defaults that apply when it is absent. */
 import { join } from "../core/paths.ts";
 import { readJsonFile } from "./json_file.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 /** The settings PAI runs with. */
 export interface Config {
@@ -36,6 +37,9 @@ export async function loadConfig(configDir: string): Promise<Config> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { ...DEFAULT_CONFIG };
   }
-  const { CONFIG_SCHEMA } = await import("./config_schema.ts");
+  const { CONFIG_SCHEMA } = await lazyImport<typeof import("./config_schema.ts")>(
+    "./config_schema.ts",
+    import.meta.url,
+  );
   return { ...DEFAULT_CONFIG, ...readJsonFile(path, CONFIG_SCHEMA) };
 }

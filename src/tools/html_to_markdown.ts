@@ -2,6 +2,7 @@
  * HTML → readable Markdown, in PAI rather than in the tool (so the tool stays
  * dependency-free). The libraries are loaded only when a page arrives.
  */
+import { lazyImport } from "../core/lazy_import.ts";
 
 interface PageDocument {
   title?: string;
@@ -11,10 +12,10 @@ interface PageDocument {
 /** The page's title and main content as Markdown (the whole body when no article is found). */
 export async function htmlToMarkdown(html: string): Promise<{ title: string; markdown: string }> {
   const [{ parseHTML }, { Readability }, { default: TurndownService }] = await Promise.all([
-    import("linkedom"),
-    import("@mozilla/readability"),
-    // @ts-types="npm:@types/turndown@5.0.6"
-    import("turndown"),
+    lazyImport<typeof import("linkedom")>("linkedom"),
+    lazyImport<typeof import("@mozilla/readability")>("@mozilla/readability"),
+    // turndown is CommonJS (`export =`): the import's namespace holds it as `default`.
+    lazyImport<{ default: typeof import("turndown") }>("turndown"),
   ]);
   // linkedom's types assume the DOM lib, which Deno's does not include: name what is used.
   const { document } = parseHTML(html) as unknown as { document: PageDocument };

@@ -23,6 +23,7 @@ import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox
 import { capForModel } from "./cap.ts";
 import definitions from "./definitions.json" with { type: "json" };
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 /** How long a user's approval lasts. */
 export type ApprovalScope = "once" | "session" | "always";
@@ -153,7 +154,7 @@ export class ToolManager {
     internal = false,
   ): Promise<{ tool: AnyToolManifest; args: unknown } | { error: [string, string] }> {
     // The manifests (and zod) load only when the model actually calls a tool.
-    const { findTool } = await import("./registry.ts");
+    const { findTool } = await lazyImport<typeof import("./registry.ts")>("./registry.ts", import.meta.url);
     const tool = internal || this.#offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
     if (!tool) {
       const names = this.#offered.map((t) => t.name).join(", ");
