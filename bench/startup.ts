@@ -2,7 +2,9 @@
  * Start-up and one-shot benchmarks, each compared with its baseline in the
  * same run: `pai --help` and `pai status` against a bare `deno run`, and
  * `pai prompt` against a minimal openai-SDK client, both hitting the same
- * loopback fake server. Prints medians and ratios; `deno task bench`.
+ * loopback fake server (PAI with its SDK bundle, as users run it, and with the
+ * SDK imported from npm, as the client does). Prints medians and ratios;
+ * `deno task bench`.
  */
 import { fileURLToPath } from "node:url";
 import { FakeModelServer } from "../tests/fakes/fake_model_server.ts";
@@ -20,13 +22,24 @@ async function timeOnce(args: string[], env: Record<string, string>): Promise<nu
   return ms;
 }
 
-/** Median of RUNS timings, after one warm-up run (so the module cache is hot for every case). */
-async function median(args: string[], env: Record<string, string>): Promise<number> {
-  await timeOnce(args, env);
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(await timeOnce(args, env));
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+/** One measured command: its arguments and environment. */
+interface Case {
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * Medians of RUNS timings per case, after one warm-up run of each (so the module cache is hot for all). The cases
+ * are interleaved, one run of each per round, so that a change in the machine's load falls on all of them alike
+ * and the ratios between them hold.
+ */
+async function medians(cases: Case[]): Promise<number[]> {
+  for (const c of cases) await timeOnce(c.args, c.env);
+  const times: number[][] = cases.map(() => []);
+  for (let round = 0; round < RUNS; round++) {
+    for (const [i, c] of cases.entries()) times[i].push(await timeOnce(c.args, c.env));
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
 }
 
 const server = FakeModelServer.start({ models: ["m"] });
@@ -34,25 +47,30 @@ const home = makePaiHome();
 try {
   const env = paiEnv(home, { OPENAI_API_KEY: "sk-bench-0000000000000000", OPENAI_BASE_URL: `${server.url}/v1` });
   const pai = (...args: string[]) => ["run", ...PAI_FLAGS, "--cached-only", MAIN, ...args];
+  // init also builds the openai SDK's bundle in the cache, as it does for a user.
   await timeOnce(pai("init", "openai", "--model", "m"), env);
 
-  const bare = await median(["run", here("empty.ts")], env);
-  const help = await median(pai("--help"), env);
-  const status = await median(pai("status"), env);
-  const sdk = await median([
+  const client = [
     "run",
     "--allow-net",
     "--allow-env",
     "--allow-read",
     here("minimal_openai_client.ts"),
     `${server.url}/v1`,
-  ], env);
-  const prompt = await median(pai("prompt", "hello"), env);
+  ];
+  const [bare, help, status, sdk, prompt, promptNpm] = await medians([
+    { args: ["run", here("empty.ts")], env },
+    { args: pai("--help"), env },
+    { args: pai("status"), env },
+    { args: client, env },
+    { args: pai("prompt", "hello"), env },
+    { args: pai("prompt", "hello"), env: { ...env, PAI_NO_SDK_BUNDLE: "1" } },
+  ]);
 
   const row = (name: string, ms: number, base: number, target: string) =>
     `| ${name} | ${ms.toFixed(1)} ms | ${(ms / base).toFixed(2)}× | ${target} |`;
   console.log(
-    `Medians of ${RUNS} runs each (after a warm-up), ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+    `Medians of ${RUNS} interleaved runs each (after a warm-up), ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
   );
   console.log("| case | median | vs baseline | target |");
   console.log("|---|---|---|---|");
@@ -63,6 +81,7 @@ try {
   console.log(
     row("`pai prompt` (one-shot, streamed)", prompt, sdk, `≤ 1× SDK client: ${prompt <= sdk ? "met" : "MISSED"}`),
   );
+  console.log(row("`pai prompt`, SDK from npm (`PAI_NO_SDK_BUNDLE=1`)", promptNpm, sdk, "— (without the bundle)"));
 } finally {
   await server.close();
   home.cleanup();
