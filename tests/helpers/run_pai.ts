@@ -64,10 +64,20 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * How this machine trusts TLS certificates, as a user's shell has it: Deno needs it for its own fetches from the npm
+ * registry (`deno task install`, and esbuild the first time an SDK is bundled). Certificate paths only, no secrets.
+ */
+export const TLS_TRUST: Record<string, string> = Object.fromEntries(
+  ["DENO_CERT", "DENO_TLS_CA_STORE", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"]
+    .flatMap((name) => Deno.env.get(name) ? [[name, Deno.env.get(name)!]] : []),
+);
+
 /** The environment a test's `pai` gets: only what it needs, plus the test's own variables. */
 export function paiEnv(home: PaiHome, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    ...TLS_TRUST,
     HOME: home.dir,
     PAI_HOME: home.dir,
     DENO_DIR,
