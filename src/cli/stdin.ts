@@ -9,7 +9,9 @@ export async function readPipedStdin(): Promise<string> {
   if (Deno.stdin.isTerminal()) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of Deno.stdin.readable) {
+  const buffer = new Uint8Array(64 * 1024);
+  for (let n = await Deno.stdin.read(buffer); n !== null; n = await Deno.stdin.read(buffer)) {
+    const chunk = buffer.slice(0, n);
     size += chunk.length;
     if (size > MAX_STDIN_BYTES) {
       throw new PaiError(`Cannot attach stdin: it is larger than ${MAX_STDIN_BYTES / 1024 / 1024} MiB`, {
