@@ -5,7 +5,7 @@ import { quotaAwareFetch } from "./http.ts";
 import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
 import { loadSdk } from "./sdk_loader.ts";
-import { SdkProvider } from "./sdk_provider.ts";
+import { SdkProvider, withoutEnvHeaders } from "./sdk_provider.ts";
 
 type RawEvent = Anthropic.Messages.RawMessageStreamEvent;
 type WireMessage = Anthropic.Messages.MessageParam;
@@ -54,12 +54,16 @@ function parseInput(text: string): Record<string, unknown> {
 
 /** A provider speaking Anthropic's Messages protocol (the system prompt is its own field there). */
 export class AnthropicProvider extends SdkProvider<Anthropic> {
-  /** Builds the client; never lets the SDK read credentials from the environment by itself. */
+  /** Builds the client; never lets the SDK take credentials, headers or a log level from the environment. */
   static async create(resolved: ResolvedProvider, options: ClientOptions): Promise<AnthropicProvider> {
     const AnthropicClient = await loadSdk("anthropic", options.sdkCache);
     const client = new AnthropicClient({
       apiKey: resolved.apiKey ?? null,
       authToken: null,
+      webhookKey: null,
+      // As for OpenAI: ANTHROPIC_CUSTOM_HEADERS would go to any endpoint, ANTHROPIC_LOG=debug prints request bodies.
+      defaultHeaders: withoutEnvHeaders("ANTHROPIC_CUSTOM_HEADERS"),
+      logLevel: "off",
       baseURL: resolved.baseUrl,
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,

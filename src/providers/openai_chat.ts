@@ -8,7 +8,7 @@ import { quotaAwareFetch } from "./http.ts";
 import type { ChatRequest, ClientOptions } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
 import { loadSdk } from "./sdk_loader.ts";
-import { SdkProvider } from "./sdk_provider.ts";
+import { SdkProvider, withoutEnvHeaders } from "./sdk_provider.ts";
 import { placeSystemPrompt } from "./system_prompt.ts";
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
@@ -40,16 +40,21 @@ export function toWire(m: ChatMessage): WireMessage {
 
 /** A provider speaking OpenAI's chat-completions protocol. */
 export class OpenAIChatProvider extends SdkProvider<OpenAI> {
-  /** Builds the client; never lets the SDK read keys or ids from the environment by itself. */
+  /** Builds the client; never lets the SDK take keys, ids, headers or a log level from the environment. */
   static async create(resolved: ResolvedProvider, options: ClientOptions): Promise<OpenAIChatProvider> {
     const OpenAIClient = await loadSdk("openai", options.sdkCache);
     const client = new OpenAIClient({
       // Local servers need no key, but the SDK insists on one; it is sent to them only.
       apiKey: resolved.apiKey ?? "no-key",
       baseURL: resolved.baseUrl,
-      // OPENAI_ORG_ID / OPENAI_PROJECT_ID must not reach a non-OpenAI endpoint.
+      // OPENAI_ORG_ID, OPENAI_PROJECT_ID, OPENAI_ADMIN_KEY and OPENAI_CUSTOM_HEADERS must not reach any endpoint
+      // the user did not give them to, and OPENAI_LOG=debug would print requests into PAI's output.
       organization: null,
       project: null,
+      adminAPIKey: null,
+      webhookSecret: null,
+      defaultHeaders: withoutEnvHeaders("OPENAI_CUSTOM_HEADERS"),
+      logLevel: "off",
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,

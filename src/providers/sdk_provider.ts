@@ -4,6 +4,23 @@ import { providerError } from "./errors.ts";
 import type { ChatRequest, Provider } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
 
+/**
+ * The headers an SDK adds to every request from a variable of its own (`OPENAI_CUSTOM_HEADERS`…), each set to
+ * `null`, which is how the SDKs drop a default header. Without this they would reach whatever endpoint the session
+ * names (a local server, a third party behind `openai-compatible`), which the user never chose.
+ */
+export function withoutEnvHeaders(
+  variable: string,
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): Record<string, null> {
+  const dropped: Record<string, null> = {};
+  for (const line of (env(variable) ?? "").split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) dropped[line.slice(0, colon).trim()] = null;
+  }
+  return dropped;
+}
+
 /** Base of the adapters: subclasses say how to stream and how to page through model ids. */
 export abstract class SdkProvider<Client> implements Provider {
   readonly resolved: ResolvedProvider;
