@@ -30,7 +30,11 @@ Deno.test("postgres: the model reads and changes a registered database; the data
       call("resource_read", { name: "wrong" }),
       { text: "ok" },
     ]);
-    assert.deepEqual(agent.json.steps.map((x) => x.ok), [true, true, true, false, false]);
+    assert.deepEqual(
+      agent.json.steps.map((x) => x.ok),
+      [true, true, true, false, false],
+      JSON.stringify(agent.json.steps),
+    );
     assert.match(agent.json.steps[0].result, /"table_name":"clients"/);
     assert.match(agent.json.steps[2].result, /"rows":\[\{"name":"acme"\},\{"name":"globex"\}\]/);
     assert.match(agent.json.steps[3].result, /invalid_input.*column \\"nope\\" does not exist.*SQLSTATE 42703/);
