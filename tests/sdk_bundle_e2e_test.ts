@@ -32,7 +32,11 @@ async function setup(provider: (typeof PROVIDERS)[number], cacheDir?: string) {
     server.enqueue({ text: `answer to ${text}` });
     return await runPai(["prompt", "--no-tools", text], { home, env: { ...env, ...extra } });
   };
-  return { server, home, cache, env, init, ask };
+  const close = async () => {
+    await server.close();
+    home.cleanup();
+  };
+  return { server, home, cache, env, init, ask, close };
 }
 
 const bundles = (cache: string) => {
@@ -72,8 +76,7 @@ for (const provider of PROVIDERS) {
       assert.deepEqual(bundles(s.cache), [file]);
       assert.ok(Deno.statSync(`${s.cache}/sdk/${file}`).size > 100_000, "rebuilt whole");
     } finally {
-      await s.server.close();
-      s.home.cleanup();
+      await s.close();
     }
   });
 }
@@ -93,8 +96,7 @@ Deno.test("PAI_NO_SDK_BUNDLE=1 and an unusable cache folder both give the same a
     assert.equal(blocked.stdout, "answer to blocked\n");
     assert.equal(blocked.stderr, "", "an unusable cache is not the user's problem");
   } finally {
-    await s.server.close();
-    s.home.cleanup();
+    await s.close();
   }
 });
 
@@ -108,8 +110,7 @@ Deno.test("without --allow-run PAI neither asks for it nor bundles: it loads the
     assert.equal(out.stdout, "still here\n");
     assert.deepEqual(bundles(s.cache), []);
   } finally {
-    await s.server.close();
-    s.home.cleanup();
+    await s.close();
   }
 });
 
