@@ -37,6 +37,21 @@ Deno.test("ensureBundle() builds the bundle once, named by package and locked ve
     assert.equal(Deno.statSync(`${cache.dir}/sdk`).mode! & 0o777, 0o700);
   }));
 
+Deno.test("ensureBundle() run twice at once builds aside in each and ends with one whole bundle", () =>
+  withCache(async (cache) => {
+    const final = `${cache.dir}/sdk/openai@${OPENAI_VERSION}.b1.js`;
+    const slow: Bundler = async (_entry, output) => {
+      await Deno.writeTextFile(output, "export default class ");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.throws(() => Deno.statSync(final), Deno.errors.NotFound, "half a bundle is never where readers look");
+      await Deno.writeTextFile(output, "Client {}\n", { append: true });
+    };
+    const [a, b] = await Promise.all([ensureBundle("openai", cache, slow), ensureBundle("openai", cache, slow)]);
+    assert.equal(a, b);
+    assert.equal(Deno.readTextFileSync(a!), "export default class Client {}\n");
+    assert.deepEqual([...Deno.readDirSync(`${cache.dir}/sdk`)].map((e) => e.name), [`openai@${OPENAI_VERSION}.b1.js`]);
+  }));
+
 Deno.test("ensureBundle() names a scoped package's bundle without a slash", () =>
   withCache(async (cache) => {
     const path = await ensureBundle("anthropic", cache, fakeBundler());
