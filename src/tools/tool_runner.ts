@@ -1,0 +1,320 @@
+/**
+ * The call pipeline of a run's tools: validate → resolve real paths → decide →
+ * ask the user if needed → run sandboxed → post-process → cap. Every failure
+ * becomes an error result for the model (so it can adapt), never a crash.
+ * `ToolManager` loads this module on a run's first tool call, so a turn that
+ * calls no tool never loads the sandbox runner or the path resolution.
+ */
+import type { Grant, Resource, ToolCall, ToolDefinition } from "../core/types.ts";
+import { decide, type DecisionInput, describePermissions, grantFor, type Permissions } from "../policy/decide.ts";
+import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
+import { mayReceive } from "../policy/labels.ts";
+import { higherLabel, type Label } from "../policy/policy.ts";
+import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
+import { lazyImport } from "../core/lazy_import.ts";
+import { capForModel } from "./cap.ts";
+import type { AnyToolManifest } from "./manifest.ts";
+import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
+import type { ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
+import { sqlShape } from "./sql_shape.ts";
+import {
+  type CallPlan,
+  type DecidedCall,
+  NETWORK_TOOLS,
+  type ToolExecution,
+  type ToolManagerOptions,
+} from "./tool_manager.ts";
+
+/** What a runner shares with its manager: the run's options, the tools offered, and the run's taint. */
+export interface RunState {
+  options: ToolManagerOptions;
+  offered: readonly ToolDefinition[];
+  tainted(): string | undefined;
+  taint(reason: string): void;
+}
+
+/** Runs the calls of one run, for its `ToolManager`. */
+export class ToolRunner {
+  #state: RunState;
+
+  constructor(state: RunState) {
+    this.#state = state;
+  }
+
+  /** The manifest and validated arguments of a call (`internal`: a resource tool's expansion, offered or not). */
+  async #validated(
+    call: ToolCall,
+    internal = false,
+  ): Promise<{ tool: AnyToolManifest; args: unknown } | { error: [string, string] }> {
+    // The manifests (and zod) load only when the model actually calls a tool.
+    const { findTool } = await lazyImport<typeof import("./registry.ts")>("./registry.ts", import.meta.url);
+    const tool = internal || this.#state.offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
+    if (!tool) {
+      const names = this.#state.offered.map((t) => t.name).join(", ");
+      return { error: ["invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`] };
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(call.arguments || "{}");
+    } catch {
+      return { error: ["invalid_input", `The arguments of ${call.name} are not valid JSON`] };
+    }
+    const parsed = tool.schema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ");
+      return { error: ["invalid_input", `Invalid arguments for ${call.name}: ${issues}`] };
+    }
+    return { tool, args: parsed.data };
+  }
+
+  /**
+   * Everything before running: validate the arguments, resolve real paths and
+   * decide. Pure of side effects, so `pai policy explain` shows exactly what a
+   * call would get.
+   */
+  async plan(call: ToolCall, extra?: Permissions): Promise<CallPlan> {
+    const o = this.#state.options;
+    const found = await this.#validated(call, extra !== undefined);
+    if ("error" in found) return found;
+    const { tool, args } = found;
+    if ("expand" in tool) {
+      return {
+        error: ["invalid_input", `${tool.name} expands to fs_read, fs_list, fs_write or sql_query: explain those`],
+      };
+    }
+    let needs: ResolvedNeeds;
+    try {
+      needs = await resolveNeeds(tool.needs(args), o.workspace);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return { error: ["permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`] };
+    }
+    const input: DecisionInput = {
+      tool: tool.name,
+      mode: o.mode,
+      readOnly: tool.readOnly(args),
+      needs,
+      workspace: o.workspace,
+      protectedPaths: o.protectedPaths,
+      granted: merge(merge(o.pregrants, o.approvals.granted(tool.name)), extra ?? { read: [], write: [], net: [] }),
+      limits: o.limits,
+      rules: o.policy.rules,
+      safe: o.policy.safe,
+      facts: tool.facts?.(args),
+      tainted: this.#state.tainted(),
+    };
+    return { tool, args, needs, input, decision: decide(input) };
+  }
+
+  /** Runs one call; never throws for anything the model or the tool did. */
+  async execute(call: ToolCall): Promise<ToolExecution> {
+    const o = this.#state.options;
+    await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
+    if (call.name.startsWith("resource_")) return await this.#executeResource(call);
+    const viaResource = sqlOnResource(call);
+    if (viaResource) return await this.#executeResource(viaResource, call);
+    const plan = await this.plan(call);
+    if ("error" in plan) return this.#failed(call, ...plan.error);
+    return await this.#runPlanned(call, plan);
+  }
+
+  /** A resource tool: answered by PAI, or run as the ordinary call it expands to, with the resource pre-granted. */
+  async #executeResource(call: ToolCall, asked = call): Promise<ToolExecution> {
+    const o = this.#state.options;
+    const found = await this.#validated(call, call !== asked);
+    if ("error" in found) return this.#failed(asked, ...found.error);
+    const tool = found.tool as ResourceToolManifest<unknown>;
+    if (!o.resources) return this.#failed(asked, "invalid_input", "No resources are registered");
+    const expansion = tool.expand(found.args, { host: o.resources, mode: o.mode });
+    const what = `${tool.name} ${JSON.stringify(found.args).slice(0, 200)} in ${o.mode} mode`;
+    if ("refuse" in expansion) {
+      await o.record({
+        kind: "policy_decision",
+        tool: tool.name,
+        payload: `resource: refused ${what}: ${expansion.refuse}`,
+      });
+      return this.#failed(asked, "permission_denied", expansion.refuse);
+    }
+    await o.record({ kind: "policy_decision", tool: tool.name, payload: `resource: ${what}` });
+    if ("request" in expansion) return await this.#requestResource(asked, expansion.request);
+    if ("answer" in expansion) {
+      const outcome = expansion.label && o.labels && !mayReceive(o.labels.ceiling, expansion.label)
+        ? withheld(expansion.label, o.labels)
+        : { ok: true as const, result: expansion.answer };
+      if (expansion.label === "private" || expansion.label === "secret") {
+        this.#state.taint(`data labelled ${expansion.label}`);
+      }
+      return await this.#finish(asked, tool.name, outcome);
+    }
+    const plan = await this.plan(expansion.call, expansion.grant);
+    if ("error" in plan) return this.#failed(asked, ...plan.error);
+    return await this.#runPlanned(asked, plan);
+  }
+
+  /** Asks the user to register what the model asked for; registered only when approved and valid. */
+  async #requestResource(call: ToolCall, request: ResourceRequest): Promise<ToolExecution> {
+    const o = this.#state.options;
+    if (!o.prompter) {
+      return this.#failed(
+        call,
+        "permission_denied",
+        `Not granted: the user could not be asked (no terminal); they can register it with ` +
+          `pai resource add ${request.name} --kind ${request.kind} --uri ${request.uri}`,
+      );
+    }
+    const answer = await o.prompter.askResource(request);
+    await o.record({
+      kind: "policy_decision",
+      tool: "resource_request",
+      payload: `resource: request ${request.kind} ${request.uri} as "${request.name}": ${answer}`,
+    });
+    if (answer === "deny") return this.#failed(call, "permission_denied", "The user denied the request");
+    let resource: Resource;
+    try {
+      resource = await o.resources!.check(request);
+    } catch (error) {
+      return this.#failed(
+        call,
+        "invalid_input",
+        `Cannot register it: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+    o.resources!.register(resource);
+    return await this.#finish(call, "resource_request", {
+      ok: true,
+      result: { registered: resource.name, kind: resource.kind },
+    });
+  }
+
+  /** Carries out a decided call: grant (asking if needed), run, post-process, finish. */
+  async #runPlanned(call: ToolCall, plan: DecidedCall): Promise<ToolExecution> {
+    const o = this.#state.options;
+    const { tool, args, needs, input, decision } = plan;
+    let grant: Grant;
+    switch (decision.kind) {
+      case "deny":
+        await o.record({ kind: "policy_decision", tool: tool.name, payload: `deny: ${decision.reason}` });
+        return this.#failed(call, "permission_denied", `Denied: ${decision.reason}`);
+      case "ask": {
+        const answer = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing: decision.missing }) : "deny";
+        await o.record({
+          kind: "policy_decision",
+          tool: tool.name,
+          payload: `ask ${describePermissions(decision.missing)}: ${o.prompter ? answer : "deny (no terminal to ask)"}`,
+        });
+        if (answer === "deny") {
+          const how = o.prompter
+            ? "The user denied it."
+            : `The user could not be asked (no terminal); they can grant it with ${grantFlagsHint(decision.missing)}.`;
+          return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
+        }
+        if (answer !== "once") await o.approvals.remember(tool.name, decision.missing, answer);
+        // The user's answer is the decision: what was asked for, exactly, and nothing more.
+        grant = { ...grantFor(input), reason: `approved by the user (${answer})` };
+        break;
+      }
+      case "allow":
+        grant = { ...decision.grant, reason: decision.reason };
+        await o.record({
+          kind: "policy_decision",
+          tool: tool.name,
+          payload: `allow ${describePermissions(grant)}: ${decision.reason}`,
+        });
+        break;
+      default:
+        return decision satisfies never;
+    }
+    if (tool.envNames) grant = { ...grant, envNames: tool.envNames };
+    const program = `${o.toolsDir}/${tool.program}`;
+    let outcome: ToolOutcome = await runToolProcess(program, tool.request(args, (p) => needs.real.get(p) ?? p), grant);
+    if (outcome.ok && tool.present) {
+      try {
+        outcome = { ok: true, result: await tool.present(outcome.result) };
+      } catch (error) {
+        outcome = { ok: false, error: { type: "io_error", message: `Cannot convert the result: ${error}` } };
+      }
+    }
+    if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.#state.taint(`untrusted web content (from ${tool.name})`);
+    if (outcome.ok && o.labels) outcome = this.#checkLabel(tool, needs, outcome);
+    return await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
+  }
+
+  /** Caps, checks for injection markers, wraps as untrusted content and records a result. */
+  async #finish(
+    call: ToolCall,
+    toolName: string,
+    outcome: ToolOutcome,
+    permissions?: Permissions,
+  ): Promise<ToolExecution> {
+    const o = this.#state.options;
+    const tool = { name: toolName };
+    const result = capForModel(JSON.stringify(outcome));
+    const markers = injectionMarkers(result);
+    if (markers.length) {
+      this.#state.taint(`text shaped like instructions (a prompt injection) from ${tool.name}`);
+      await o.record({
+        kind: "policy_decision",
+        tool: tool.name,
+        payload: `injection markers: ${markers.join(" | ")}`,
+      });
+    }
+    const content = asUntrusted(tool.name, result, markers);
+    await o.record({ kind: "tool_result", tool: tool.name, payload: content });
+    return outcome.ok
+      ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions, outcome }
+      : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions, outcome };
+  }
+
+  /** A result from data the provider may not receive is withheld; private data taints the run. */
+  #checkLabel(tool: AnyToolManifest, needs: ResolvedNeeds, outcome: ToolOutcome & { ok: true }): ToolOutcome {
+    const labels = this.#state.options.labels!;
+    const paths = [...needs.read, ...(tool.resultPaths?.(outcome.result) ?? [])];
+    if (!paths.length) return outcome;
+    const label = paths.map((p) => labels.of(p)).reduce(higherLabel);
+    if (label === "private" || label === "secret") this.#state.taint(`data labelled ${label} (from ${tool.name})`);
+    return mayReceive(labels.ceiling, label) ? outcome : withheld(label, labels);
+  }
+
+  async #failed(call: ToolCall, type: string, message: string): Promise<ToolExecution> {
+    const outcome = { ok: false as const, error: { type: type as ToolErrorType, message } };
+    const content = JSON.stringify(outcome);
+    await this.#state.options.record({ kind: "tool_result", tool: call.name, payload: content });
+    return { call, ok: false, content, summary: `${type}: ${message}`, outcome };
+  }
+}
+
+/** `sql_query` with `resource`: the same as resource_read (a read) or resource_update (a change) on it. */
+function sqlOnResource(call: ToolCall): ToolCall | undefined {
+  if (call.name !== "sql_query") return undefined;
+  let args: { resource?: unknown; sql?: unknown; database?: unknown };
+  try {
+    args = JSON.parse(call.arguments || "{}");
+  } catch {
+    return undefined; // the ordinary path reports bad JSON
+  }
+  if (typeof args.resource !== "string" || typeof args.sql !== "string" || args.database !== undefined) {
+    return undefined;
+  }
+  const name = sqlShape(args.sql).readOnly ? "resource_read" : "resource_update";
+  return { ...call, name, arguments: JSON.stringify({ name: args.resource, query: args.sql }) };
+}
+
+/** The result PAI gives instead of data the provider may not receive. */
+function withheld(label: Label, labels: NonNullable<ToolManagerOptions["labels"]>): ToolOutcome {
+  const message = `PAI withheld this result: it comes from data labelled ${label}, and ${labels.provider} may ` +
+    `receive at most "${labels.ceiling}"; use a local model for it`;
+  return { ok: false, error: { type: "permission_denied", message } };
+}
+
+function merge(a: Permissions, b: Permissions): Permissions {
+  return { read: [...a.read, ...b.read], write: [...a.write, ...b.write], net: [...a.net, ...b.net] };
+}
+
+/** The pre-grant flags that would allow these permissions, for the user. */
+function grantFlagsHint(p: Permissions): string {
+  return [
+    p.read.length ? `--allow-read=${p.read.join(",")}` : "",
+    p.write.length ? `--allow-write=${p.write.join(",")}` : "",
+    p.net.length ? `--allow-net=${p.net.join(",")}` : "",
+  ].filter(Boolean).join(" ");
+}
