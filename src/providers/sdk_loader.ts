@@ -1,7 +1,7 @@
 /**
  * Loads the provider SDKs fast. From npm, `openai` is ~230 modules that Deno
  * resolves and instantiates one by one (~95 ms on the build machine); the same
- * code bundled into one minified file loads in ~45 ms. So the first time PAI
+ * code bundled into one minified file loads in ~33 ms. So the first time PAI
  * needs an SDK version it bundles it with `deno bundle` (~0.4 s, once) into its
  * cache folder, and imports that file from then on. Where it cannot (a compiled
  * binary, no permission to run Deno or to write the cache, a failed bundle), it
@@ -76,7 +76,7 @@ export async function ensureBundle(
   // An optimisation must never make Deno ask the user for a permission.
   const may = (descriptor: Deno.PermissionDescriptor) => Deno.permissions.querySync(descriptor).state === "granted";
   if (!may({ name: "read", path: dir })) return undefined;
-  const version = await installedVersion(pkg);
+  const version = await installedVersion(pkg, may);
   if (!version) return undefined;
   const path = join(dir, `${pkg.replace("/", "+")}@${version}.${FORMAT}.js`);
   if (await modifiedAt(path) !== undefined) return path;
@@ -111,9 +111,14 @@ export async function ensureBundle(
 }
 
 /** The version of the package this PAI resolves `pkg` to (its lock decides), read from its package.json. */
-async function installedVersion(pkg: string): Promise<string | undefined> {
+async function installedVersion(
+  pkg: string,
+  may: (descriptor: Deno.PermissionDescriptor) => boolean,
+): Promise<string | undefined> {
   try {
-    const manifest = JSON.parse(await Deno.readTextFile(new URL("./package.json", import.meta.resolve(pkg))));
+    const manifestUrl = new URL("./package.json", import.meta.resolve(pkg));
+    if (!may({ name: "read", path: decodeURIComponent(manifestUrl.pathname) })) return undefined;
+    const manifest = JSON.parse(await Deno.readTextFile(manifestUrl));
     return manifest.name === pkg && /^[\w.+-]+$/.test(manifest.version) ? manifest.version : undefined;
   } catch {
     return undefined;
