@@ -118,6 +118,25 @@ Deno.test("--json prints one object; --no-stream asks for a whole answer; piped 
   }
 });
 
+Deno.test("piped stdin longer than one read arrives whole; more than 8 MiB is refused with nothing sent", async () => {
+  const s = await openaiSession();
+  try {
+    const long = Array.from({ length: 30_000 }, (_, i) => `line ${i}`).join("\n"); // ~260 KB: several reads
+    const out = await runPai(["prompt", "--json", "Count"], { home: s.home, env: s.env, stdin: long });
+    assert.equal(out.code, 0, out.stderr);
+    const user = (s.server.chatRequests[0].body!.messages as { role: string; content: string }[]).at(-1)!;
+    assert.equal(user.content, `Count\n\n<stdin>\n${long}\n</stdin>`);
+
+    const huge = "x".repeat(8 * 1024 * 1024 + 1);
+    const refused = await runPai(["prompt", "Count"], { home: s.home, env: s.env, stdin: huge });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Cannot attach stdin: it is larger than 8 MiB/);
+    assert.equal(s.server.chatRequests.length, 1, "nothing more was sent");
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("a provider with no system role gets the system prompt folded into the first user turn", async () => {
   const s = await openaiSession({}, ["--system-role", "fold"]);
   try {
