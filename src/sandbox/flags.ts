@@ -10,6 +10,13 @@
 import { PaiError } from "../core/errors.ts";
 import type { Grant } from "../core/types.ts";
 
+/**
+ * PAI's own lockfile. Tools run with `--no-config`, so without a lock Deno needs the registry's package document
+ * for a tool's npm driver, which a fresh cache lacks; with it and `--frozen --cached-only` the driver resolves from
+ * the cache alone, never from the network, and the lock is never rewritten (DENO_SANDBOX.md, fact 11).
+ */
+export const TOOLS_LOCK = decodeURIComponent(new URL("../../deno.lock", import.meta.url).pathname);
+
 /** Paths no grant may include, whatever the policy says. */
 const HOST_INTERNALS = ["/proc", "/sys", "/dev"];
 
@@ -67,7 +74,9 @@ export function grantFlags(grant: Grant): string[] {
     "--no-prompt", // a tool must never get the chance to show Deno's own permission prompt
     "--no-config",
     "--no-remote",
-    "--no-lock",
+    `--lock=${TOOLS_LOCK}`,
+    "--frozen",
+    "--cached-only",
     "--quiet",
     `--v8-flags=--max-old-space-size=${grant.memoryMb}`,
   ];

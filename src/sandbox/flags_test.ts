@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { testGrant } from "../../tests/helpers/grant.ts";
-import { grantFlags } from "./flags.ts";
+import { grantFlags, TOOLS_LOCK } from "./flags.ts";
 
 const base = testGrant({ timeoutMs: 1000, memoryMb: 64, outputBytes: 1000, reason: "" });
 
@@ -10,7 +10,9 @@ Deno.test("grantFlags() emits exactly the granted permissions, with no prompt an
     "--no-prompt",
     "--no-config",
     "--no-remote",
-    "--no-lock",
+    `--lock=${TOOLS_LOCK}`,
+    "--frozen",
+    "--cached-only",
     "--quiet",
     "--v8-flags=--max-old-space-size=64",
     "--allow-read=/ws/a.md,/ws/b",

@@ -69,4 +69,6 @@ export const MIGRATIONS: readonly string[] = [
      text       TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // 6: trust names the policy file's content: a trusted policy that changed is untrusted until trusted again.
+  `ALTER TABLE trusted_folders ADD COLUMN policy_hash TEXT;`,
 ];
