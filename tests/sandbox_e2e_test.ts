@@ -72,13 +72,20 @@ Deno.test("fact 1: an existing symlink escapes a path grant, so PAI grants real 
     Deno.mkdirSync(`${root}/outside`);
     Deno.writeTextFileSync(`${root}/outside/x`, "outside secret");
     Deno.symlinkSync(`${root}/outside/x`, `${root}/ws/link`);
-    // Deno's behaviour (the fact): the link is readable under a grant of ws alone.
+    // Deno's behaviour (the fact): the link is readable by path under a grant of ws alone.
     const leaky = await runToolProcess(
-      tool("fs_read.ts"),
+      fixture("read_path.ts"),
       { path: `${root}/ws/link` },
       grant({ read: [`${root}/ws`] }),
     );
     assert.equal(leaky.ok, true, "if this fails, Deno now checks link targets: revisit DENO_SANDBOX.md");
+    // PAI's fs_read checks the file it opened: Deno refuses to look at it outside the grant.
+    const checked = await runToolProcess(
+      tool("fs_read.ts"),
+      { path: `${root}/ws/link` },
+      grant({ read: [`${root}/ws`] }),
+    );
+    assert.equal(!checked.ok && checked.error.type, "permission_denied", JSON.stringify(checked));
     // PAI's folder tools never follow links inside a granted folder.
     const listed = await runToolProcess(
       tool("fs_search.ts"),
@@ -86,6 +93,64 @@ Deno.test("fact 1: an existing symlink escapes a path grant, so PAI grants real 
       grant({ read: [`${root}/ws`] }),
     );
     assert.deepEqual(listed, { ok: true, result: { root: `${root}/ws`, matches: [], truncated: false } });
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("fact 12: a path swapped for a link after the check is followed by path; PAI's tools check what they open", async () => {
+  const root = await tempRoot();
+  try {
+    Deno.mkdirSync(`${root}/ws/docs`, { recursive: true });
+    Deno.mkdirSync(`${root}/outside`);
+    Deno.writeTextFileSync(`${root}/ws/docs/x`, "decoy");
+    Deno.writeTextFileSync(`${root}/outside/x`, "outside secret");
+    const decided = Deno.statSync(`${root}/ws/docs/x`);
+    const pinned = { [`${root}/ws/docs/x`]: `${decided.dev}:${decided.ino}` };
+    // After the decision, the folder becomes a link to another one.
+    Deno.renameSync(`${root}/ws/docs`, `${root}/ws/docs.old`);
+    Deno.symlinkSync(`${root}/outside`, `${root}/ws/docs`);
+    const g = grant({ read: [`${root}/ws/docs/x`] });
+    const naive = await runToolProcess(fixture("read_path.ts"), { path: `${root}/ws/docs/x` }, g);
+    assert.deepEqual(naive, { ok: true, result: "outside secret" }, "the fact: Deno checks the path string");
+    const r = await runToolProcess(tool("fs_read.ts"), { path: `${root}/ws/docs/x`, pinned }, g);
+    assert.equal(!r.ok && r.error.type, "permission_denied", JSON.stringify(r));
+    assert.ok(!JSON.stringify(r).includes("outside secret"));
+    // Another file renamed into place (same path, no link): the identity differs, so it is refused too.
+    Deno.removeSync(`${root}/ws/docs`);
+    Deno.mkdirSync(`${root}/ws/docs`);
+    Deno.writeTextFileSync(`${root}/ws/docs/x`, "another file");
+    const swapped = await runToolProcess(tool("fs_read.ts"), { path: `${root}/ws/docs/x`, pinned }, g);
+    assert.match(JSON.stringify(swapped), /was replaced after PAI checked it/);
+    // A new file is created only where nothing is: a link planted at the path is not followed.
+    Deno.symlinkSync(`${root}/outside/planted`, `${root}/ws/new.txt`);
+    const w = await runToolProcess(
+      tool("fs_write.ts"),
+      { path: `${root}/ws/new.txt`, content: "x", pinned: { [`${root}/ws/new.txt`]: "absent" } },
+      grant({ write: [`${root}/ws/new.txt`] }),
+    );
+    assert.equal(w.ok, false, JSON.stringify(w));
+    assert.throws(() => Deno.statSync(`${root}/outside/planted`));
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("fact 12: a hard link is a second name that passes every path check; fs_search skips protected ones", async () => {
+  const root = await tempRoot();
+  try {
+    Deno.mkdirSync(`${root}/ws`);
+    Deno.mkdirSync(`${root}/aws`);
+    Deno.writeTextFileSync(`${root}/aws/credentials`, "aws_secret_access_key = hard-linked-secret");
+    Deno.linkSync(`${root}/aws/credentials`, `${root}/ws/notes.txt`);
+    const g = grant({ read: [`${root}/ws`] });
+    const naive = await runToolProcess(fixture("read_path.ts"), { path: `${root}/ws/notes.txt` }, g);
+    assert.equal(naive.ok, true, "the fact: a hard link inside a grant is readable");
+    const info = Deno.statSync(`${root}/aws/credentials`);
+    for (const forbidden of [[`${info.dev}:${info.ino}`], "all" as const]) {
+      const r = await runToolProcess(tool("fs_search.ts"), { pattern: "secret", path: `${root}/ws`, forbidden }, g);
+      assert.deepEqual(r, { ok: true, result: { root: `${root}/ws`, matches: [], truncated: false } });
+    }
   } finally {
     Deno.removeSync(root, { recursive: true });
   }

@@ -39,6 +39,99 @@ export async function serve<Request>(handler: (request: Request) => unknown | Pr
   for (let done = 0; done < bytes.length;) done += await Deno.stdout.write(bytes.subarray(done));
 }
 
+/**
+ * What PAI found at each path when it decided, `dev:ino` or `absent`, sent with every request. A path is only a
+ * string: between PAI's last check and the moment the tool opens it, a folder on the way could become a symlink
+ * (DENO_SANDBOX.md, fact 12), and Deno checks the string. So a tool checks the file it actually opened.
+ */
+export type Pinned = Record<string, string>;
+
+/**
+ * Opens `path`, and checks the opened file is the one PAI decided on; a new file is never created through a link.
+ * Deno wants read access to look at an open file (`stat`), so a write-only grant (fs_write over an existing file)
+ * cannot be checked here: for it, PAI's own check right before the spawn is the last one (SECURITY.md says so).
+ */
+export async function openPinned(
+  path: string,
+  pinned: Pinned | undefined,
+  options: Deno.OpenOptions,
+): Promise<Deno.FsFile> {
+  const expected = pinned?.[path];
+  // O_CREAT|O_EXCL: fails if anything, a symlink included, appeared at the path since PAI decided.
+  if (expected === "absent") return await Deno.open(path, { ...options, create: false, createNew: true });
+  const file = await Deno.open(path, { ...options, create: false, createNew: false });
+  if (expected === undefined || !options.read) return file;
+  let info: Deno.FileInfo;
+  try {
+    // Also refused by Deno itself when the open went through a link to a path outside the read grant.
+    info = await file.stat();
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  if (`${info.dev}:${info.ino}` !== expected) {
+    file.close();
+    throw new ToolError("permission_denied", `"${path}" was replaced after PAI checked it: refusing to use it`);
+  }
+  return file;
+}
+
+/** Checks that `path` is still what PAI decided on (for what is used by path, not through an open file). */
+export async function checkPinned(path: string, pinned: Pinned | undefined): Promise<Deno.FileInfo> {
+  const info = await Deno.lstat(path);
+  const expected = pinned?.[path];
+  if (info.isSymlink || (expected !== undefined && `${info.dev}:${info.ino}` !== expected)) {
+    throw new ToolError("permission_denied", `"${path}" was replaced after PAI checked it: refusing to use it`);
+  }
+  return info;
+}
+
+/** The whole content of an open file. */
+export async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await file.read(chunk);
+    if (n === null) break;
+    chunks.push(chunk.subarray(0, n));
+    size += n;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) at += (out.set(c, at), c.length);
+  return out;
+}
+
+/** Replaces the whole content of an open file. */
+export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  await file.truncate(0);
+  await file.seek(0, Deno.SeekMode.Start);
+  for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+}
+
+/**
+ * Opens a file found inside a granted folder, only if it is what its entry said: a regular file, not a hard link to
+ * a protected file (`forbidden`: identities PAI sends; `all`: any file with other names), and not swapped for a
+ * symlink between listing and opening (the opened file must be the one `lstat` saw). `undefined`: skip it.
+ */
+export async function openInFolder(
+  path: string,
+  forbidden: string[] | "all" | undefined,
+): Promise<Deno.FsFile | undefined> {
+  const seen = await Deno.lstat(path);
+  if (!seen.isFile) return undefined;
+  const id = `${seen.dev}:${seen.ino}`;
+  if ((seen.nlink ?? 1) > 1 && (forbidden === "all" || forbidden?.includes(id))) return undefined;
+  const file = await Deno.open(path, { read: true });
+  const opened = await file.stat();
+  if (`${opened.dev}:${opened.ino}` !== id) {
+    file.close();
+    return undefined;
+  }
+  return file;
+}
+
 /** Converts a simple glob (`*`, `**`, `?`) to a RegExp over "/"-separated relative paths. */
 export function globToRegExp(glob: string): RegExp {
   let source = "";

@@ -1,8 +1,9 @@
-/** fs_edit: replaces one exact, unique occurrence of `old` with `new`. Request: { path, old, new }. */
-import { serve, ToolError } from "./_protocol.ts";
+/** fs_edit: replaces one exact, unique occurrence of `old` with `new`. Request: { path, old, new, pinned }. */
+import { openPinned, type Pinned, readAll, serve, ToolError, writeAll } from "./_protocol.ts";
 
-await serve(async (req: { path: string; old: string; new: string }) => {
-  const text = await Deno.readTextFile(req.path);
+await serve(async (req: { path: string; old: string; new: string; pinned?: Pinned }) => {
+  using file = await openPinned(req.path, req.pinned, { read: true, write: true });
+  const text = new TextDecoder().decode(await readAll(file));
   const first = text.indexOf(req.old);
   if (req.old === "" || first === -1) {
     throw new ToolError("invalid_input", `The text to replace was not found in "${req.path}"`);
@@ -13,6 +14,7 @@ await serve(async (req: { path: string; old: string; new: string }) => {
       `The text to replace occurs more than once in "${req.path}": give more context`,
     );
   }
-  await Deno.writeTextFile(req.path, text.slice(0, first) + req.new + text.slice(first + req.old.length));
+  const edited = text.slice(0, first) + req.new + text.slice(first + req.old.length);
+  await writeAll(file, new TextEncoder().encode(edited));
   return { path: req.path, line: text.slice(0, first).split("\n").length };
 });

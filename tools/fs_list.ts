@@ -1,9 +1,10 @@
 /** fs_list: the entries of a folder. Request: { path, recursive?, glob? }. Symlinks are listed, never followed. */
-import { globToRegExp, serve, walk } from "./_protocol.ts";
+import { checkPinned, globToRegExp, type Pinned, serve, walk } from "./_protocol.ts";
 
 const MAX_ENTRIES = 5000;
 
-await serve(async (req: { path: string; recursive?: boolean; glob?: string }) => {
+await serve(async (req: { path: string; recursive?: boolean; glob?: string; pinned?: Pinned }) => {
+  await checkPinned(req.path, req.pinned);
   const match = req.glob ? globToRegExp(req.glob) : undefined;
   const entries: { path: string; type: string }[] = [];
   let truncated = false;

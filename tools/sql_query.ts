@@ -4,11 +4,15 @@
  * (node:sqlite is the one built-in driver; a tool may import what it cannot work without.)
  */
 import { DatabaseSync } from "node:sqlite";
-import { serve, ToolError } from "./_protocol.ts";
+import { checkPinned, type Pinned, serve, ToolError } from "./_protocol.ts";
 
 const MAX_ROWS = 1000;
 
-await serve((req: { database: string; sql: string; params?: (string | number | null)[]; readOnly: boolean }) => {
+await serve(async (
+  req: { database: string; sql: string; params?: (string | number | null)[]; readOnly: boolean; pinned?: Pinned },
+) => {
+  // SQLite opens by path: the file is checked just before (a swap in between is the limit SECURITY.md names).
+  if (req.pinned?.[req.database] !== "absent") await checkPinned(req.database, req.pinned);
   const db = new DatabaseSync(req.database, { readOnly: req.readOnly, open: true });
   try {
     let statement;

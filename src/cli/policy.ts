@@ -6,7 +6,7 @@ import type { Mode } from "../core/types.ts";
 import { openState, policyHere } from "../modes/session_setup.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
 import { describePermissions } from "../policy/decide.ts";
-import { findProjectPolicy, userPolicyPath } from "../policy/load_policy.ts";
+import { findProjectPolicy, readPolicyFile, userPolicyPath } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy.ts";
 import { describeRule } from "../policy/rules.ts";
 import { grantFlags } from "../sandbox/flags.ts";
@@ -14,7 +14,7 @@ import { writeFileAtomic } from "../store/atomic_file.ts";
 import type { Database } from "../store/db.ts";
 import { distrustFolder, trustFolder } from "../store/trusted_folders.ts";
 import { TOOLS } from "../tools/registry.ts";
-import { stdout } from "../ui/output.ts";
+import { stderr, stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
 
@@ -70,7 +70,7 @@ export interface PolicyFlags {
 async function withPolicy<T>(work: (policy: Policy, workspace: string, db: Database) => Promise<T>): Promise<T> {
   const { db } = await openState();
   try {
-    const { policy, workspace } = await policyHere(db, (n) => Deno.env.get(n));
+    const { policy, workspace } = await policyHere(db, (n) => Deno.env.get(n), (line) => stderr.write(`${line}\n`));
     return await work(policy, workspace, db);
   } finally {
     db.close();
@@ -99,12 +99,21 @@ export function show(this: CommandContext, flags: PolicyFlags): Promise<void> {
       `labels:   remote providers up to "${policy.maxLabel.remote}", local up to "${policy.maxLabel.local}"${
         Object.entries(policy.byName).map(([n, l]) => `; ${n} up to "${l}"`).join("")
       }`,
+      ...policy.caps.map((cap) =>
+        `  capped by ${cap.source}: ${
+          [
+            ...Object.entries(cap.maxLabel).map(([where, l]) => `${where} providers up to "${l}"`),
+            ...Object.entries(cap.byName).map(([n, l]) => `${n} up to "${l}"`),
+          ].join("; ")
+        }`
+      ),
       `rules:    ${policy.rules.length ? "" : "none"}`,
       ...policy.rules.map((r) => `  ${describeRule(r)}`),
       `files:    ${policy.files.length ? "" : "none"}`,
       ...policy.files.map((f) => `  ${f.paths.join(" ")} → ${f.label} (${f.source})`),
       `tests:    ${policy.tests.length}`,
       ...policy.ignored.map((i) => `ignored:  ${i}`),
+      ...policy.notices.map((n) => `warning:  ${n}`),
     ];
     stdout.write(`${lines.join("\n")}\n`);
     return Promise.resolve();
@@ -233,12 +242,16 @@ export async function trust(this: CommandContext, flags: TrustFlags, dir?: strin
       stdout.write(was ? `${path} is no longer trusted.\n` : `${path} was not trusted.\n`);
       return;
     }
+    // Trust names this content: a later change (by a tool, a pull, anyone) is untrusted until trusted again.
     const project = findProjectPolicy(path);
-    trustFolder(db, path);
+    const read = project?.root === path ? await readPolicyFile(project.path) : undefined;
+    trustFolder(db, { path, policyHash: read?.hash ?? null });
     stdout.write(
-      `Trusted ${path}: its .pai/policy.json may now widen your policy${
-        project?.root === path ? "" : " (it has none yet)"
-      }.\n`,
+      read
+        ? `Trusted ${project!.path} as it is now (sha256 ${read.hash.slice(0, 12)}…): it may widen your policy. ` +
+          `If it changes, it only tightens again until you trust it again.\n`
+        : `Trusted ${path}, which has no .pai/policy.json yet: a policy created there later only tightens yours ` +
+          `until you trust it again.\n`,
     );
   } finally {
     db.close();

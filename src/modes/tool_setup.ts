@@ -4,7 +4,7 @@ import { denoCacheDir, paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
-import { protectedPaths } from "../policy/protected_paths.ts";
+import { protectedPaths, secretFolders } from "../policy/protected_paths.ts";
 import { checkDefinition } from "../resources/definition.ts";
 import { labelOfPath } from "../policy/labels.ts";
 import { labelFromResources, loadResources, type Resource, saveResources } from "../resources/registry.ts";
@@ -23,6 +23,20 @@ import {
 
 /** The folder of the tool programs, beside `src/`. */
 export const TOOLS_DIR = decodeURIComponent(new URL("../../tools", import.meta.url).pathname);
+
+const pathOf = (url: URL) => decodeURIComponent(url.pathname).replace(/\/$/, "");
+
+/**
+ * PAI's own program, protected like its config: the folder of its main module and of its sources (`src/`), its
+ * tools, and the config and lock that decide how it runs. An agent that could rewrite them would change PAI,
+ * sandbox included, for the next run.
+ */
+function programPaths(): string[] {
+  const sources = pathOf(new URL("..", import.meta.url));
+  const main = Deno.mainModule.startsWith("file:") ? pathOf(new URL(".", Deno.mainModule)) : sources;
+  const root = pathOf(new URL("../..", import.meta.url));
+  return [...new Set([main, sources, TOOLS_DIR, `${root}/deno.json`, `${root}/deno.lock`])];
+}
 
 /** Options for {@linkcode createToolManager}. */
 export interface ToolSetupOptions {
@@ -136,7 +150,8 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
   return new ToolManager({
     mode,
     workspace: options.workspace,
-    protectedPaths: await protectedPaths(home, paiPaths(), denoCacheDir()),
+    protectedPaths: await protectedPaths(home, paiPaths(), { denoDir: denoCacheDir(), program: programPaths() }),
+    secretFolders: secretFolders(home, paiPaths()),
     pregrants: options.pregrants,
     approvals: options.ignoreSavedApprovals ? NO_APPROVALS : new DatabaseApprovalBook(db),
     prompter: options.prompter,

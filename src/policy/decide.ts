@@ -22,6 +22,13 @@ export interface DecisionInput {
   /** Whether this call only reads (chat and prompt modes allow nothing else). */
   readOnly: boolean;
   needs: Permissions;
+  /**
+   * The final real path of every write (a new file in new folders: the file itself, while `needs.write` grants
+   * its top-most new folder). Names are checked here: a grant's folder says nothing about what is written in it.
+   */
+  writeTargets: readonly string[];
+  /** Existing files the call reaches that have more than one name (hard links), and what each is. */
+  hardLinks?: readonly HardLink[];
   /** The workspace's real path (the current directory). */
   workspace: string;
   /** Real paths no grant may touch: secrets folders, PAI's own files. */
@@ -43,10 +50,17 @@ export interface DecisionInput {
   tainted?: string;
 }
 
-/** The policy's answer. */
+/** A file with more than one name: the same file (device and inode) as a protected one, or not. */
+export interface HardLink {
+  path: string;
+  /** The protected file it is, when it is one; `unknown` when the protected folders could not all be checked. */
+  sameAs?: string | "unknown";
+}
+
+/** The policy's answer. `onceOnly` (why): the user may approve this one call, never for longer. */
 export type Decision =
   | { kind: "allow"; grant: Grant; reason: string }
-  | { kind: "ask"; missing: Permissions; reason: string }
+  | { kind: "ask"; missing: Permissions; reason: string; onceOnly?: string }
   | { kind: "deny"; reason: string };
 
 /** Whether `path` is `root` or inside it. */
@@ -56,7 +70,25 @@ export function isInside(path: string, root: string): boolean {
 
 /** `.env`, `.env.local`… : secrets by convention, never granted whatever the rule. */
 export function isEnvFile(path: string): boolean {
-  return /(^|\/)\.env(\.[^/]*)?$/.test(path);
+  return /(^|\/)\.env(\.[^/]*)?$/i.test(path);
+}
+
+/**
+ * Whether a folder named `name` is on the path (or is the path). Case-insensitively: on macOS and Windows
+ * `.GIT` and `.git` are one folder.
+ */
+export function hasFolder(path: string, name: string): boolean {
+  return path.split("/").some((segment) => segment.toLowerCase() === name);
+}
+
+/** Why writing `path` would change what runs outside the sandbox later, if it would. */
+function runsLater(path: string): string | undefined {
+  // Git runs commands named in .git/config (core.fsmonitor, core.hooksPath…) and hooks, at any depth:
+  // nested repositories and submodules too. Codex's workspace-write sandbox keeps .git read-only for this.
+  if (hasFolder(path, ".git")) {
+    return `"${path}" is inside a .git folder, whose config and hooks git runs outside the sandbox`;
+  }
+  return undefined;
 }
 
 function netCovered(need: string, granted: readonly string[]): boolean {
@@ -74,10 +106,32 @@ export function decide(input: DecisionInput): Decision {
       reason: `${input.mode} mode allows only read-only tool calls; run "pai agent" to let the model change things`,
     };
   }
-  for (const path of [...needs.read, ...needs.write]) {
+  const writes = [...needs.write, ...input.writeTargets];
+  for (const path of [...needs.read, ...writes]) {
     const guarded = input.protectedPaths.find((p) => isInside(path, p));
     if (guarded) return { kind: "deny", reason: `"${path}" is inside "${guarded}", which PAI never lets a tool touch` };
     if (isEnvFile(path)) return { kind: "deny", reason: `"${path}" is a .env file, which PAI never lets a tool touch` };
+  }
+  const policyFile = writes.find((p) => hasFolder(p, ".pai"));
+  if (policyFile) {
+    return {
+      kind: "deny",
+      reason: `"${policyFile}" is inside a .pai folder, which holds a project's PAI policy: no tool may change it`,
+    };
+  }
+  for (const link of input.hardLinks ?? []) {
+    if (link.sameAs === "unknown") {
+      return { kind: "deny", reason: `"${link.path}" has other names (hard links) that PAI could not all check` };
+    }
+    if (link.sameAs) {
+      return { kind: "deny", reason: `"${link.path}" is the same file as "${link.sameAs}" (a hard link)` };
+    }
+    if (input.writeTargets.includes(link.path)) {
+      return {
+        kind: "deny",
+        reason: `"${link.path}" has other names (hard links): writing it would change a file the grant does not name`,
+      };
+    }
   }
   const outside = needs.write.filter((p) => !isInside(p, workspace));
   if (input.safe && outside.length) {
@@ -92,6 +146,9 @@ export function decide(input: DecisionInput): Decision {
   });
   if (match?.action === "deny") return { kind: "deny", reason: `denied by ${describeRule(match.rule)}` };
   const all: Permissions = { read: [...needs.read], write: [...needs.write], net: [...needs.net] };
+  const later = writes.map(runsLater).find(Boolean);
+  // Never part of a default, pre-granted, saved or rule-allowed grant: the user approves each such call.
+  if (later) return { kind: "ask", missing: all, reason: later, onceOnly: later };
   if (match?.action === "ask") return { kind: "ask", missing: all, reason: `${describeRule(match.rule)} asks` };
   if (input.safe) return { kind: "ask", missing: all, reason: "safe mode: every tool call asks" };
   if (input.tainted && (needs.net.length || outside.length)) {

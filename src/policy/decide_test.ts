@@ -6,6 +6,7 @@ const input = (over: Partial<DecisionInput>): DecisionInput => ({
   mode: "agent",
   readOnly: true,
   needs: { read: [], write: [], net: [] },
+  writeTargets: over.needs?.write ?? [],
   workspace: "/ws",
   protectedPaths: ["/home/u/.ssh", "/home/u/.config/pai"],
   granted: { read: [], write: [], net: [] },
@@ -58,4 +59,66 @@ Deno.test("decide() matches net grants as Deno does: a bare host covers every po
   assert.equal(decide(input({ needs, granted: { read: [], write: [], net: ["localhost"] } })).kind, "allow");
   assert.equal(decide(input({ needs, granted: { read: [], write: [], net: ["localhost:9090"] } })).kind, "ask");
   assert.equal(decide(input({ needs, granted: { read: [], write: [], net: ["127.0.0.1:8080"] } })).kind, "ask");
+});
+
+const write = (target: string, grant = target, over: Partial<DecisionInput> = {}) =>
+  decide(input({
+    tool: "fs_write",
+    readOnly: false,
+    needs: { read: [], write: [grant], net: [] },
+    writeTargets: [target],
+    ...over,
+  }));
+
+Deno.test("decide() checks the final path of a write, not the new folder that grants it", () => {
+  // fs_write newdir/.env: the grant is the new folder "newdir", the file written is .env.
+  for (const target of ["/ws/newdir/.env", "/ws/newdir2/sub/.env.production", "/ws/n/.ENV"]) {
+    const d = write(target, "/ws/newdir");
+    assert.equal(d.kind, "deny", target);
+    assert.match(d.kind === "deny" ? d.reason : "", /\.env file/);
+  }
+});
+
+Deno.test("decide() never lets a write create, change or delete a .pai folder's files, whatever is granted", () => {
+  const granted = { read: [], write: ["/ws", "/"], net: [] };
+  for (const target of ["/ws/.pai/policy.json", "/.pai/policy.json", "/ws/sub/.pai/policy.json", "/ws/x/.PAI/p"]) {
+    const d = write(target, target, { granted, rules: [{ tool: "*", action: "allow", source: "u", index: 1 }] });
+    assert.equal(d.kind, "deny", target);
+    assert.match(d.kind === "deny" ? d.reason : "", /\.pai folder/);
+  }
+  // Reading a project policy is fine.
+  assert.equal(decide(input({ needs: { read: ["/ws/.pai/policy.json"], write: [], net: [] } })).kind, "allow");
+});
+
+Deno.test("decide() asks for each write under .git, once only, even when the workspace, a grant or a rule allows it", () => {
+  const cases = ["/ws/.git/config", "/ws/.git/hooks/pre-commit", "/ws/vendor/lib/.git/config", "/ws/.git"];
+  for (const target of cases) {
+    for (
+      const over of [{}, { granted: { read: [], write: ["/ws"], net: [] } }, {
+        rules: [{ tool: "fs_write", action: "allow" as const, source: "u", index: 1 }],
+      }]
+    ) {
+      const d = write(target, target, over);
+      assert.equal(d.kind, "ask", target);
+      assert.match(d.kind === "ask" ? d.onceOnly ?? "" : "", /\.git folder/);
+    }
+  }
+  // A deny rule still denies; a file merely named like git's is an ordinary write.
+  assert.equal(
+    write("/ws/.git/config", "/ws/.git/config", {
+      rules: [{ tool: "fs_write", action: "deny", source: "u", index: 1 }],
+    }).kind,
+    "deny",
+  );
+  assert.equal(write("/ws/.gitignore").kind, "allow");
+  assert.equal(write("/ws/docs/git/notes.md").kind, "allow");
+});
+
+Deno.test("decide() denies a hard link to a protected file, and writes to any file with other names", () => {
+  const read = (hardLinks: DecisionInput["hardLinks"]) =>
+    decide(input({ needs: { read: ["/ws/notes.txt"], write: [], net: [] }, hardLinks }));
+  assert.match(JSON.stringify(read([{ path: "/ws/notes.txt", sameAs: "/home/u/.aws/credentials" }])), /hard link/);
+  assert.equal(read([{ path: "/ws/notes.txt", sameAs: "unknown" }]).kind, "deny");
+  assert.equal(read([{ path: "/ws/notes.txt" }]).kind, "allow");
+  assert.equal(write("/ws/notes.txt", "/ws/notes.txt", { hardLinks: [{ path: "/ws/notes.txt" }] }).kind, "deny");
 });

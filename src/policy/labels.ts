@@ -3,16 +3,7 @@
  * and the most sensitive label each provider may receive.
  */
 import { matchesPath } from "./glob.ts";
-import { higherLabel, type Label, LABELS, type Locality, type Policy } from "./policy.ts";
-
-/** The most sensitive label `provider` may receive under the policy. */
-export function providerCeiling(
-  policy: Pick<Policy, "maxLabel" | "byName">,
-  provider: string,
-  locality: Locality,
-): Label {
-  return policy.byName[provider] ?? policy.maxLabel[locality];
-}
+import { higherLabel, type Label, LABELS, type Policy } from "./policy.ts";
 
 /** Whether data with `label` may go to a provider whose ceiling is `ceiling`. */
 export function mayReceive(ceiling: Label, label: Label): boolean {

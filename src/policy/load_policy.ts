@@ -4,10 +4,12 @@
  * an ancestor). Both may use comments (JSONC). A broken file stops PAI with
  * its path, line and column; it is never replaced by defaults.
  */
-import { readJsonFile } from "../store/json_file.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
+import { parseJsonText } from "../store/json_file.ts";
 import { absolutePattern } from "./glob.ts";
-import { applyLayer, DEFAULT_POLICY, type Policy, type PolicyFile } from "./policy.ts";
+import { applyLayer, DEFAULT_POLICY, type LayerTrust, type Policy, type PolicyFile } from "./policy.ts";
 import { lazyImport } from "../core/lazy_import.ts";
+import type { TrustedFolder } from "../store/trusted_folders.ts";
 
 /** Options for {@linkcode loadPolicy}. */
 export interface LoadPolicyOptions {
@@ -15,8 +17,8 @@ export interface LoadPolicyOptions {
   /** The workspace's real path. */
   workspace: string;
   home: string;
-  /** Real paths of the project folders the user trusts. */
-  trusted: readonly string[];
+  /** The project folders the user trusts, each with the content it trusted. */
+  trusted: readonly TrustedFolder[];
 }
 
 /** The user's policy file path. */
@@ -35,18 +37,39 @@ export function findProjectPolicy(workspace: string): { path: string; root: stri
   }
 }
 
+/** One policy file as read: its text (hashed and parsed from the same bytes) and contents. */
+export interface PolicyText {
+  text: string;
+  /** SHA-256 of the file's bytes, in hex: what `pai policy trust` names. */
+  hash: string;
+  file: PolicyFile;
+}
+
 /** Reads one policy file (zod loads only now); `undefined` when it does not exist. */
-export async function readPolicyFile(path: string): Promise<PolicyFile | undefined> {
+export async function readPolicyFile(path: string): Promise<PolicyText | undefined> {
+  let bytes: Uint8Array;
   try {
-    Deno.statSync(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new PaiError(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`, {
+      exitCode: EXIT.CONFIG,
+    });
   }
   const { POLICY_SCHEMA } = await lazyImport<typeof import("./policy_schema.ts")>(
     "./policy_schema.ts",
     import.meta.url,
   );
-  return readJsonFile(path, POLICY_SCHEMA, { comments: true }) as PolicyFile | undefined;
+  // Hashed and parsed from the same bytes: the content trusted is the content applied.
+  const text = new TextDecoder().decode(bytes);
+  const file = parseJsonText(path, text, POLICY_SCHEMA, { comments: true }) as PolicyFile;
+  return { text, hash: await sha256Hex(bytes), file };
+}
+
+/** The SHA-256 of some bytes, in hex (WebCrypto: `node:crypto` costs start-up). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Path patterns made absolute: `~` is home, relative ones are relative to `base`. */
@@ -59,18 +82,50 @@ function anchored(file: PolicyFile, base: string, home: string): PolicyFile {
   };
 }
 
+/**
+ * Whether a project layer may widen: only when its folder is trusted with exactly this content. Trust given to
+ * other content (the file changed, or was created after the folder was trusted) is no trust: the layer only
+ * tightens, and the user is told on every command that loads it.
+ */
+function projectTrust(
+  project: { path: string; root: string },
+  hash: string,
+  trusted: readonly TrustedFolder[],
+): { trust: LayerTrust; notice?: string } {
+  const entry = trusted.find((t) => t.path === project.root);
+  if (!entry) return { trust: "untrusted" };
+  if (entry.policyHash === hash) return { trust: "trusted" };
+  const what = entry.policyHash === null ? "was created after you trusted" : "changed since you trusted";
+  return {
+    trust: "untrusted",
+    notice: `"${project.path}" ${what} "${project.root}": it can only tighten your policy until you check it and run ` +
+      `"pai policy trust ${project.root}" again`,
+  };
+}
+
 /** The policy in force in `workspace`. */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
   let policy: Policy = structuredClone(DEFAULT_POLICY) as Policy;
   const userPath = userPolicyPath(options.configDir);
   const user = await readPolicyFile(userPath);
-  if (user) policy = applyLayer(policy, anchored(user, options.workspace, options.home), userPath, true);
+  if (user) {
+    policy = applyLayer(policy, {
+      file: anchored(user.file, options.workspace, options.home),
+      source: userPath,
+      trust: "trusted",
+    });
+  }
   const project = findProjectPolicy(options.workspace);
   if (project && project.path !== userPath) {
-    const file = await readPolicyFile(project.path);
-    if (file) {
-      const trusted = options.trusted.includes(project.root);
-      policy = applyLayer(policy, anchored(file, project.root, options.home), project.path, trusted);
+    const read = await readPolicyFile(project.path);
+    if (read) {
+      const { trust, notice } = projectTrust(project, read.hash, options.trusted);
+      policy = applyLayer(policy, {
+        file: anchored(read.file, project.root, options.home),
+        source: project.path,
+        trust,
+      });
+      if (notice) policy.notices.push(notice);
     }
   }
   return policy;

@@ -1,20 +1,25 @@
 /**
- * The folders no tool may touch whatever is granted: secrets, PAI's own config and state, and the code PAI runs
- * from caches (its SDK bundles, Deno's module cache): a tool that could write there could change PAI itself.
+ * The folders no tool may touch whatever is granted: secrets, PAI's own config and state, and the code PAI runs:
+ * its own program (the folder of its main module, its tool programs, its config and lock), its SDK bundles and
+ * Deno's module cache. A tool that could write any of those could change PAI itself, sandbox included.
  */
 import type { PaiPaths } from "../core/paths.ts";
 
 const SECRET_FOLDERS = [".ssh", ".aws", ".gnupg", ".config/gcloud", ".kube", ".docker", ".netrc"];
 
+/** The folders whose files hold secrets (a hard link to one of their files is that secret). */
+export function secretFolders(home: string, pai: PaiPaths): string[] {
+  return [...SECRET_FOLDERS.map((f) => `${home}/${f}`), pai.configDir, pai.dataDir];
+}
+
 /** Real paths of the protected folders (`realPath` resolves those that exist). */
-export async function protectedPaths(home: string, pai: PaiPaths, denoDir: string): Promise<string[]> {
-  const candidates = [
-    ...SECRET_FOLDERS.map((f) => `${home}/${f}`),
-    pai.configDir,
-    pai.dataDir,
-    pai.cacheDir,
-    denoDir,
-  ];
+export async function protectedPaths(
+  home: string,
+  pai: PaiPaths,
+  /** Deno's module cache, and PAI's own program (folders and files). */
+  options: { denoDir: string; program: readonly string[] },
+): Promise<string[]> {
+  const candidates = [...secretFolders(home, pai), pai.cacheDir, options.denoDir, ...options.program];
   const out = new Set<string>();
   for (const path of candidates) {
     out.add(path);

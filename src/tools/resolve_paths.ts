@@ -14,6 +14,8 @@ export interface ResolvedNeeds {
   read: string[];
   /** Real paths to grant write on (for a new file in new folders: its top-most new folder). */
   write: string[];
+  /** The final real path of each write: what is actually written, whatever folder the grant names. */
+  writeTargets: string[];
   net: string[];
   /** Each raw path → its real path (what the tool is given). */
   real: Map<string, string>;
@@ -65,12 +67,14 @@ export async function resolveNeeds(needs: Needs, workspace: string): Promise<Res
   const read: string[] = [];
   for (const raw of needs.read) read.push((await resolve(raw)).real);
   const write: string[] = [];
+  const writeTargets: string[] = [];
   for (const raw of needs.write) {
     const found = await resolve(raw);
+    writeTargets.push(found.real);
     // A new file in a new folder: the top-most new folder covers everything the tool must create.
     write.push(found.firstMissing && found.firstMissing !== found.real ? found.firstMissing : found.real);
   }
-  return { read: unique(read), write: unique(write), net: unique(needs.net), real };
+  return { read: unique(read), write: unique(write), writeTargets: unique(writeTargets), net: unique(needs.net), real };
 }
 
 function unique(items: string[]): string[] {

@@ -30,6 +30,8 @@ export interface ApprovalRequest {
   /** The validated arguments, for a summary. */
   args: unknown;
   missing: Permissions;
+  /** Why only "once" may be offered (a write under .git): the prompter offers no longer scope. */
+  onceOnly?: string;
 }
 
 /** Asks the user; absent when there is no terminal (then the answer is deny). */
@@ -51,6 +53,8 @@ export interface ToolManagerOptions {
   mode: Mode;
   workspace: string;
   protectedPaths: readonly string[];
+  /** The folders whose files are secrets: a hard link to one of them is refused (HardLinkIndex). */
+  secretFolders: readonly string[];
   /** The session's pre-grants (`--allow-read` …), real paths. */
   pregrants: Permissions;
   approvals: ApprovalBook;
@@ -77,6 +81,8 @@ export interface DecidedCall {
   needs: ResolvedNeeds;
   input: DecisionInput;
   decision: Decision;
+  /** What each path the call reaches was when decided (`dev:ino` or `absent`): checked again right before it runs. */
+  pinned: Map<string, string>;
 }
 
 /** The outcome of one call, for the model and for the user. */

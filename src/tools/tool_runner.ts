@@ -15,6 +15,7 @@ import { lazyImport } from "../core/lazy_import.ts";
 import { capForModel } from "./cap.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
+import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
 import type { ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
 import { sqlShape } from "./sql_shape.ts";
 import {
@@ -36,9 +37,11 @@ export interface RunState {
 /** Runs the calls of one run, for its `ToolManager`. */
 export class ToolRunner {
   #state: RunState;
+  #hardLinks: HardLinkIndex;
 
   constructor(state: RunState) {
     this.#state = state;
+    this.#hardLinks = new HardLinkIndex(state.options.secretFolders);
   }
 
   /** The manifest and validated arguments of a call (`internal`: a resource tool's expansion, offered or not). */
@@ -89,11 +92,14 @@ export class ToolRunner {
       const why = error instanceof Error ? error.message : String(error);
       return { error: ["permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`] };
     }
+    const reached = [...needs.read, ...needs.writeTargets];
     const input: DecisionInput = {
       tool: tool.name,
       mode: o.mode,
       readOnly: tool.readOnly(args),
       needs,
+      writeTargets: needs.writeTargets,
+      hardLinks: await this.#hardLinks.check(reached),
       workspace: o.workspace,
       protectedPaths: o.protectedPaths,
       granted: merge(merge(o.pregrants, o.approvals.granted(tool.name)), extra ?? { read: [], write: [], net: [] }),
@@ -103,7 +109,7 @@ export class ToolRunner {
       facts: tool.facts?.(args),
       tainted: this.#state.tainted(),
     };
-    return { tool, args, needs, input, decision: decide(input) };
+    return { tool, args, needs, input, decision: decide(input), pinned: await fingerprint(reached) };
   }
 
   /** Runs one call; never throws for anything the model or the tool did. */
@@ -196,7 +202,10 @@ export class ToolRunner {
         await o.record({ kind: "policy_decision", tool: tool.name, payload: `deny: ${decision.reason}` });
         return this.#failed(call, "permission_denied", `Denied: ${decision.reason}`);
       case "ask": {
-        const answer = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing: decision.missing }) : "deny";
+        const { onceOnly } = decision;
+        const answer = o.prompter
+          ? await o.prompter.ask({ tool: tool.name, args, missing: decision.missing, onceOnly })
+          : "deny";
         await o.record({
           kind: "policy_decision",
           tool: tool.name,
@@ -205,12 +214,15 @@ export class ToolRunner {
         if (answer === "deny") {
           const how = o.prompter
             ? "The user denied it."
+            : onceOnly
+            ? "Only a user at a terminal can approve such a call, one call at a time; no flag or saved approval grants it."
             : `The user could not be asked (no terminal); they can grant it with ${grantFlagsHint(decision.missing)}.`;
           return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
         }
-        if (answer !== "once") await o.approvals.remember(tool.name, decision.missing, answer);
+        // A once-only call is never remembered, whatever the prompter answered.
+        if (answer !== "once" && !onceOnly) await o.approvals.remember(tool.name, decision.missing, answer);
         // The user's answer is the decision: what was asked for, exactly, and nothing more.
-        grant = { ...grantFor(input), reason: `approved by the user (${answer})` };
+        grant = { ...grantFor(input), reason: `approved by the user (${onceOnly ? "once" : answer})` };
         break;
       }
       case "allow":
@@ -225,8 +237,19 @@ export class ToolRunner {
         return decision satisfies never;
     }
     if (tool.envNames) grant = { ...grant, envNames: tool.envNames };
+    const moved = await this.#movedSince(plan);
+    if (moved) {
+      await o.record({ kind: "policy_decision", tool: tool.name, payload: `deny: ${moved}` });
+      return this.#failed(call, "permission_denied", `Denied: ${moved}`);
+    }
     const program = `${o.toolsDir}/${tool.program}`;
-    let outcome: ToolOutcome = await runToolProcess(program, tool.request(args, (p) => needs.real.get(p) ?? p), grant);
+    const request = {
+      ...tool.request(args, (p) => needs.real.get(p) ?? p) as Record<string, unknown>,
+      // The tool checks what it opens against these, so a swap after this very moment is refused too.
+      pinned: Object.fromEntries(plan.pinned),
+      ...(tool.resultPaths ? { forbidden: await this.#hardLinks.forbidden() } : {}),
+    };
+    let outcome: ToolOutcome = await runToolProcess(program, request, grant);
     if (outcome.ok && tool.present) {
       try {
         outcome = { ok: true, result: await tool.present(outcome.result) };
@@ -237,6 +260,27 @@ export class ToolRunner {
     if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.#state.taint(`untrusted web content (from ${tool.name})`);
     if (outcome.ok && o.labels) outcome = this.#checkLabel(tool, needs, outcome);
     return await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
+  }
+
+  /**
+   * Why the call must not run after all: its paths, resolved again right before the spawn, no longer name what
+   * was decided (a folder swapped for a symlink while the user was answering, another file renamed into place).
+   */
+  async #movedSince(plan: DecidedCall): Promise<string | undefined> {
+    let again: ResolvedNeeds;
+    try {
+      again = await resolveNeeds(plan.tool.needs(plan.args), this.#state.options.workspace);
+    } catch (error) {
+      return `its paths can no longer be resolved (${error instanceof Error ? error.message : error})`;
+    }
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const before = plan.needs;
+    if (!same(before.read, again.read) || !same(before.writeTargets, again.writeTargets)) {
+      const now = [...again.read, ...again.writeTargets].join(", ");
+      return `its paths changed between PAI's decision and the call (they now resolve to "${now}"): not run`;
+    }
+    const path = changedPath(plan.pinned, await fingerprint([...again.read, ...again.writeTargets]));
+    return path ? `"${path}" was replaced by another file between PAI's decision and the call: not run` : undefined;
   }
 
   /** Caps, checks for injection markers, wraps as untrusted content and records a result. */
