@@ -10,7 +10,7 @@ import { lazyImport } from "./core/lazy_import.ts";
 import { redactSecrets } from "./core/redact.ts";
 import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
 import { stderr, stdout } from "./ui/output.ts";
-import { neutralizeControls } from "./ui/sanitize.ts";
+import { inline, line } from "./ui/sanitize.ts";
 
 /** A command's module, imported when the command runs (`core/lazy_import.ts` says why not by `import("…")`). */
 function command<M>(name: string): Promise<M> {
@@ -378,18 +378,34 @@ const root = buildRouteMap({
   },
 });
 
-/** Formats what a command threw: one line (two with a hint) for PAI's errors, never a stack for them. */
+/**
+ * Formats what a command threw: one line (two with a hint) for PAI's errors, never a stack for them. Messages and
+ * hints often quote arguments, file names and what a server said, so each is neutralised to one line: only the
+ * line breaks written here start a line. Secrets are redacted first, while they still look like themselves.
+ */
 function formatError(error: unknown): string {
   if (error instanceof PaiError) {
-    const text = `pai: ${error.message}${error.hint ? `\n${error.hint}` : ""}`;
-    return neutralizeControls(redactSecrets(text));
+    const lines = [line`pai: ${redactSecrets(error.message)}`];
+    if (error.hint) lines.push(inline(redactSecrets(error.hint)));
+    return lines.join("\n");
   }
-  const detail = error instanceof Error
-    ? (Deno.env.get("PAI_DEBUG") ? error.stack ?? error.message : error.message)
-    : String(error);
-  return neutralizeControls(
-    redactSecrets(`pai: internal error: ${detail}\nPlease report this (set PAI_DEBUG=1 for details)`),
-  );
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [line`pai: internal error: ${redactSecrets(message)}`];
+  if (Deno.env.get("PAI_DEBUG") && error instanceof Error && error.stack) lines.push(...stackFrames(error.stack));
+  lines.push("Please report this (set PAI_DEBUG=1 for details)");
+  return lines.join("\n");
+}
+
+/** The "at …" lines of a stack (its first lines repeat the message, already shown), each neutralised. */
+function stackFrames(stack: string): string[] {
+  return stack.split("\n").filter((l) => /^\s+at /.test(l)).map((l) => inline(redactSecrets(l)));
+}
+
+/** Stricli's own messages quote what the user typed (an unknown command, a flag value a parser refused). */
+function formatParseError(error: unknown): string {
+  return line`pai: ${
+    redactSecrets(error instanceof Error ? error.message : String(error))
+  }\nRun "pai --help" for usage`;
 }
 
 const app = buildApplication(root, {
@@ -402,8 +418,10 @@ const app = buildApplication(root, {
       ...text_en,
       exceptionWhileRunningCommand: formatError,
       commandErrorResult: formatError,
-      exceptionWhileParsingArguments: (error: unknown) =>
-        `pai: ${error instanceof Error ? error.message : String(error)}\nRun "pai --help" for usage`,
+      exceptionWhileParsingArguments: formatParseError,
+      noCommandRegisteredForInput: ({ input, corrections }: { input: string; corrections: readonly string[] }) =>
+        line`pai: No command registered for "${input}"` +
+        (corrections.length ? line`; did you mean ${corrections.join(" or ")}?` : ""),
     }),
   },
   determineExitCode: (error) => error instanceof PaiError ? error.exitCode : EXIT.FAILURE,

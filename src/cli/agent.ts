@@ -4,6 +4,7 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { AGENT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
+import { line } from "../ui/sanitize.ts";
 import { printedTurn } from "./turn_output.ts";
 import { failIfCutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
@@ -24,7 +25,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       hint: 'Example: pai agent "Tidy notes/todo.md"',
     });
   }
-  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
+  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, AGENT, flags);
     const result = await printedTurn(turn, await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal), {

@@ -6,22 +6,27 @@ import { describePermissions } from "../policy/decide.ts";
 import type { ResourceRequest } from "../tools/resource_tools.ts";
 import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_manager.ts";
 import { stderr } from "../ui/output.ts";
-import { neutralizeControls } from "../ui/sanitize.ts";
+import { line } from "../ui/sanitize.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 
-/** Shows the tool, its arguments (shortened, neutralised: they come from the model) and the exact permissions. */
+/**
+ * Shows the tool, its arguments (shortened) and the exact permissions, each value neutralised: the model chose the
+ * arguments, and the paths in the permissions come from them, so any of them could otherwise erase this question and
+ * draw another. Only the line breaks written here start a line.
+ */
 export function approvalQuestion(request: ApprovalRequest): string {
   const args = JSON.stringify(request.args);
-  const shown = neutralizeControls(args.length > 300 ? `${args.slice(0, 300)}…` : args);
-  return `${request.tool} ${shown}\n  needs ${describePermissions(request.missing)}\n  Allow?`;
+  const shown = args.length > 300 ? `${args.slice(0, 300)}…` : args;
+  const question = line`${request.tool} ${shown}\n  needs ${describePermissions(request.missing)}\n`;
+  return request.onceOnly
+    ? `${question}${line`  ${request.onceOnly}: it can be allowed once only\n  Allow?`}`
+    : `${question}  Allow?`;
 }
 
-/** The question for a `resource_request`: what, where, and the model's reason (neutralised: it comes from the model). */
+/** The question for a `resource_request`: what, where, and the model's reason (each neutralised: the model chose them). */
 export function resourceQuestion(request: ResourceRequest): string {
-  return neutralizeControls(
-    `The model asks for access to a ${request.kind}: ${request.uri}\n  as resource "${request.name}", ` +
-      `labelled ${request.label}\n  Its reason: ${request.reason}\n  Register it?`,
-  );
+  return line`The model asks for access to a ${request.kind}: ${request.uri}\n  as resource "${request.name}", ` +
+    line`labelled ${request.label}\n  Its reason: ${request.reason}\n  Register it?`;
 }
 
 /** One question with choices on the terminal; Ctrl+C or a closed terminal gives `fallback`. */
@@ -45,8 +50,11 @@ export const terminalPrompter: Prompter = {
   ask: (request) =>
     choose<ApprovalScope | "deny">(approvalQuestion(request), [
       { name: "Allow once", value: "once" },
-      { name: "Allow for this session", value: "session" },
-      { name: "Always allow (saved)", value: "always" },
+      // A write under .git is approved call by call: never for the session, never saved.
+      ...(request.onceOnly ? [] : [
+        { name: "Allow for this session", value: "session" as const },
+        { name: "Always allow (saved)", value: "always" as const },
+      ]),
       { name: "Deny", value: "deny" },
     ], "deny"),
   askResource: (request) =>

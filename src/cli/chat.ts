@@ -4,7 +4,7 @@ import { PaiError } from "../core/errors.ts";
 import { CHAT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { dim, stderr, stdout } from "../ui/output.ts";
-import { neutralizeControls } from "../ui/sanitize.ts";
+import { line } from "../ui/sanitize.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import { type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
@@ -23,20 +23,20 @@ const ENDINGS = new Set(["exit", "quit", "/exit", "/quit"]);
  */
 export async function chat(this: CommandContext, flags: ChatFlags): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
-  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
+  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, CHAT, flags);
     if (interactive) {
       stderr.write(dim(
         stderr,
-        `Chatting with ${ctx.session.provider} (${ctx.session.model}). End with exit, quit, Ctrl+D or Ctrl+C.\n`,
+        line`Chatting with ${ctx.session.provider} (${ctx.session.model}). End with exit, quit, Ctrl+D or Ctrl+C.\n`,
       ));
     }
     const lines = interactive ? terminalLines(dim(stdout, "you› ")) : readLines(Deno.stdin.readable);
     // --resource files go with the first message.
     let attach = flags.resource ?? [];
-    for await (const line of lines) {
-      const text = line.trim();
+    for await (const typed of lines) {
+      const text = typed.trim();
       if (!text) continue;
       if (ENDINGS.has(text.toLowerCase())) break;
       try {
@@ -47,7 +47,7 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
         attach = [];
       } catch (error) {
         if (!interactive || !(error instanceof PaiError)) throw error;
-        stderr.write(`${neutralizeControls(error.message)}\n`);
+        stderr.write(line`${error.message}\n`);
       }
     }
   } finally {

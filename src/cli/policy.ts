@@ -17,6 +17,7 @@ import { TOOLS } from "../tools/registry.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
+import { line } from "../ui/sanitize.ts";
 
 /** The commented starter file `pai policy init` writes: the built-in defaults, spelled out. */
 export const STARTER_POLICY = `// PAI policy (JSON with comments). The built-in defaults are written out below;
@@ -70,7 +71,7 @@ export interface PolicyFlags {
 async function withPolicy<T>(work: (policy: Policy, workspace: string, db: Database) => Promise<T>): Promise<T> {
   const { db } = await openState();
   try {
-    const { policy, workspace } = await policyHere(db, (n) => Deno.env.get(n), (line) => stderr.write(`${line}\n`));
+    const { policy, workspace } = await policyHere(db, (n) => Deno.env.get(n), (text) => stderr.write(line`${text}\n`));
     return await work(policy, workspace, db);
   } finally {
     db.close();
@@ -115,7 +116,8 @@ export function show(this: CommandContext, flags: PolicyFlags): Promise<void> {
       ...policy.ignored.map((i) => `ignored:  ${i}`),
       ...policy.notices.map((n) => `warning:  ${n}`),
     ];
-    stdout.write(`${lines.join("\n")}\n`);
+    // Policy files are untrusted text (a cloned project's above all): each line is neutralised.
+    stdout.write(lines.map((l) => line`${l}\n`).join(""));
     return Promise.resolve();
   });
 }
@@ -144,10 +146,10 @@ export function check(this: CommandContext, flags: PolicyFlags): Promise<void> {
     if (flags.json) stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       stdout.write(
-        `Policy OK: ${policy.sources.length ? policy.sources.join(", ") : "built-in defaults"}; ` +
+        line`Policy OK: ${policy.sources.length ? policy.sources.join(", ") : "built-in defaults"}; ` +
           `${summary.rules} rules, ${summary.tests} tests.\n`,
       );
-      for (const i of policy.ignored) stdout.write(`ignored: ${i}\n`);
+      for (const i of policy.ignored) stdout.write(line`ignored: ${i}\n`);
     }
     return Promise.resolve();
   });
@@ -182,9 +184,9 @@ export function explain(this: CommandContext, flags: ExplainFlags, tool: string,
       stdout.write(`${JSON.stringify(out)}\n`);
       return;
     }
-    stdout.write(`${decision.kind}: ${decision.reason}\n`);
-    if (decision.kind === "allow") stdout.write(`flags: ${out.flags!.join(" ")}\n`);
-    if (decision.kind === "ask") stdout.write(`asks for: ${describePermissions(decision.missing)}\n`);
+    stdout.write(line`${decision.kind}: ${decision.reason}\n`);
+    if (decision.kind === "allow") stdout.write(line`flags: ${out.flags!.join(" ")}\n`);
+    if (decision.kind === "ask") stdout.write(line`asks for: ${describePermissions(decision.missing)}\n`);
   });
 }
 
@@ -239,7 +241,7 @@ export async function trust(this: CommandContext, flags: TrustFlags, dir?: strin
   try {
     if (flags.revoke) {
       const was = distrustFolder(db, path);
-      stdout.write(was ? `${path} is no longer trusted.\n` : `${path} was not trusted.\n`);
+      stdout.write(was ? line`${path} is no longer trusted.\n` : line`${path} was not trusted.\n`);
       return;
     }
     // Trust names this content: a later change (by a tool, a pull, anyone) is untrusted until trusted again.
@@ -248,9 +250,9 @@ export async function trust(this: CommandContext, flags: TrustFlags, dir?: strin
     trustFolder(db, { path, policyHash: read?.hash ?? null });
     stdout.write(
       read
-        ? `Trusted ${project!.path} as it is now (sha256 ${read.hash.slice(0, 12)}…): it may widen your policy. ` +
+        ? line`Trusted ${project!.path} as it is now (sha256 ${read.hash.slice(0, 12)}…): it may widen your policy. ` +
           `If it changes, it only tightens again until you trust it again.\n`
-        : `Trusted ${path}, which has no .pai/policy.json yet: a policy created there later only tightens yours ` +
+        : line`Trusted ${path}, which has no .pai/policy.json yet: a policy created there later only tightens yours ` +
           `until you trust it again.\n`,
     );
   } finally {

@@ -4,6 +4,7 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { PROMPT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
+import { line } from "../ui/sanitize.ts";
 import { readPipedStdin } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import { dryRunJson, failIfCutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
@@ -25,7 +26,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       hint: 'Example: pai prompt "Summarise this" < notes.md',
     });
   }
-  const ctx = await openSession({ notice: (line) => stderr.write(`${line}\n`), safe: flags.safe });
+  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, PROMPT, flags);
     const result = await printedTurn(turn, await withResources({ ...turn, ...ctx }, flags.resource ?? [], text), {

@@ -14,7 +14,7 @@ import { loadResources, type Resource, saveResources } from "../resources/regist
 import { deleteNote, setNote } from "../store/notes.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
-import { neutralizeControls } from "../ui/sanitize.ts";
+import { inline, line, neutralizeControls } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
 import { readPipedStdin } from "./stdin.ts";
 
@@ -52,9 +52,10 @@ export async function add(this: CommandContext, flags: AddFlags, name: string): 
   const resource = await checkDefinition(name, flags as DefinitionInput, { cwd: Deno.cwd(), env });
   if (resource.kind === "note") await withDb((db) => setNote(db, name, flags.text!));
   saveResources(configDir, [...resources, resource]);
-  stdout.write(`Registered ${name}: ${describe(resource)}.\n`);
+  stdout.write(line`Registered ${name}: ${describe(resource)}.\n`);
 }
 
+/** One line about a resource, from its definition (names, URIs and variables are neutralised where it is printed). */
 function describe(r: Resource): string {
   const where = r.kind === "note" ? "note" : r.kind === "postgres" ? `postgres from $${r.env}` : `${r.kind} ${r.uri}`;
   return `${where}${r.env && r.kind === "url" ? ` (token from $${r.env})` : ""}, labelled ${r.label}${
@@ -81,7 +82,7 @@ export async function update(this: CommandContext, flags: UpdateFlags, name: str
   const resource = await checkDefinition(name, input, { cwd: Deno.cwd(), env });
   if (old.kind === "note" && flags.text !== undefined) await withDb((db) => setNote(db, name, flags.text!));
   saveResources(configDir, resources.map((r) => r.name === name ? resource : r));
-  stdout.write(`Updated ${name}: ${describe(resource)}.\n`);
+  stdout.write(line`Updated ${name}: ${describe(resource)}.\n`);
 }
 
 /** Lists the resources. */
@@ -104,7 +105,9 @@ export async function rm(this: CommandContext, _flags: Record<never, never>, nam
   const r = find(resources, name);
   if (r.kind === "note") await withDb((db) => deleteNote(db, name));
   saveResources(configDir, resources.filter((x) => x.name !== name));
-  stdout.write(r.kind === "note" ? `Deleted the note ${name}.\n` : `Forgot ${name} (the data itself is untouched).\n`);
+  stdout.write(
+    r.kind === "note" ? line`Deleted the note ${name}.\n` : line`Forgot ${name} (the data itself is untouched).\n`,
+  );
 }
 
 async function withDb<T>(work: (db: Awaited<ReturnType<typeof openState>>["db"]) => T): Promise<T> {
@@ -173,7 +176,7 @@ function asText(result: unknown): string {
   return `${JSON.stringify(r.rows ?? result, null, 2)}\n`;
 }
 
-/** Prints text as it is (neutralised), ending on a new line. */
+/** Prints a resource's text as it is, a block whose lines are its own (neutralised), ending on a new line. */
 function printText(text: string): void {
   const safe = neutralizeControls(text);
   stdout.write(safe.endsWith("\n") || safe === "" ? safe : `${safe}\n`);
@@ -221,7 +224,7 @@ export async function put(
     });
   }
   await asUser("resource_update", args);
-  stdout.write(`Wrote ${new TextEncoder().encode(data).length} bytes to ${name}${path ? `/${path}` : ""}.\n`);
+  stdout.write(line`Wrote ${new TextEncoder().encode(data).length} bytes to ${path ? `${name}/${path}` : name}.\n`);
 }
 
 /** The definition and a short preview when the data is reachable. */
@@ -233,12 +236,14 @@ export async function show(this: CommandContext, flags: { json: boolean }, name:
     const lines = text.split("\n");
     preview = lines.slice(0, 20).join("\n") + (lines.length > 21 ? "\n…" : "");
   } catch (error) {
-    preview = `(not reachable: ${error instanceof Error ? error.message : error})`;
+    preview = `(not reachable: ${inline(error instanceof Error ? error.message : error)})`;
   }
   if (flags.json) {
     stdout.write(`${JSON.stringify({ ...r, preview })}\n`);
     return;
   }
-  stdout.write(`${r.name}: ${describe(r)}${r.description ? `\n${r.description}` : ""}\n\n`);
+  stdout.write(
+    r.description ? line`${r.name}: ${describe(r)}\n${r.description}\n\n` : line`${r.name}: ${describe(r)}\n\n`,
+  );
   printText(preview);
 }

@@ -9,6 +9,7 @@ import { findTool, TOOLS as ALL_TOOLS } from "../tools/registry.ts";
 import type { AnyToolManifest } from "../tools/manifest.ts";
 import { AGENT_ONLY_TOOLS } from "../tools/tool_manager.ts";
 import { stdout } from "../ui/output.ts";
+import { line, neutralizeControls } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
 
 /** The tools a user (and the model) sees; internal ones are reached through resources. */
@@ -62,10 +63,11 @@ export async function show(this: CommandContext, flags: ToolsFlags, name: string
     stdout.write(`${JSON.stringify(info)}\n`);
     return;
   }
+  // Saved approvals name the paths the user once approved, which a model chose; a tool added at run time (MCP)
+  // brings its own name, description and schema.
   stdout.write(
-    `${tool.name}: ${tool.description}\n\nmodes:        ${info.modes}\na call needs: ${tool.permissionsDoc}\n` +
-      `saved:        ${describePermissions(saved)}\n\narguments (JSON Schema):\n${
-        JSON.stringify(info.arguments, null, 2)
-      }\n`,
+    line`${tool.name}: ${tool.description}\n\nmodes:        ${info.modes}\na call needs: ${tool.permissionsDoc}\n` +
+      line`saved:        ${describePermissions(saved)}\n\narguments (JSON Schema):\n` +
+      neutralizeControls(`${JSON.stringify(info.arguments, null, 2)}\n`),
   );
 }

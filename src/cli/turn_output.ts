@@ -4,7 +4,7 @@ import { runTurn, type TurnContext, type TurnResult } from "../modes/engine.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
 import { AnswerPrinter } from "../ui/answer_printer.ts";
 import { dim, type Output, stderr } from "../ui/output.ts";
-import { neutralizeControls } from "../ui/sanitize.ts";
+import { line } from "../ui/sanitize.ts";
 import { withInterrupt } from "./interrupt.ts";
 
 /** Options for {@linkcode printedTurn}. */
@@ -18,16 +18,22 @@ export interface PrintedTurnOptions {
   dryRun?: boolean;
 }
 
-/** One line for a tool call: the tool and its arguments, shortened and neutralised (they come from the model). */
+/**
+ * One line for a tool call: the tool and its arguments, shortened and neutralised (the model chose both; the raw
+ * arguments may hold a newline or an escape sequence, even outside a JSON string).
+ */
 export function stepLine(name: string, args: string): string {
   const shown = args.length > 160 ? `${args.slice(0, 160)}…` : args;
-  return neutralizeControls(`⚙ ${name} ${shown}`);
+  return line`⚙ ${name} ${shown}`;
 }
 
-/** The outcome line of a step: the permissions it ran with, then what came of it. */
+/** The outcome line of a step: the permissions it ran with, then what came of it (paths and messages neutralised). */
 export function outcomeLine(execution: ToolExecution): string {
-  const ran = execution.permissions ? `${describePermissions(execution.permissions)}: ` : "";
-  return neutralizeControls(`  ${execution.ok ? "✓" : "✗"} ${ran}${execution.summary.slice(0, 300)}`);
+  const mark = execution.ok ? "✓" : "✗";
+  const summary = execution.summary.slice(0, 300);
+  return execution.permissions
+    ? line`  ${mark} ${describePermissions(execution.permissions)}: ${summary}`
+    : line`  ${mark} ${summary}`;
 }
 
 /** Runs a turn; Ctrl+C stops the answer, which is kept and marked interrupted. */
@@ -49,7 +55,7 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
         onToolEnd: (execution) => stderr.write(`${dim(stderr, outcomeLine(execution))}\n`),
         onNotice: (text) => {
           printer?.pause();
-          stderr.write(`${text}\n`);
+          stderr.write(line`${text}\n`);
         },
         dryRun: options.dryRun,
       });
