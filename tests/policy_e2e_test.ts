@@ -186,12 +186,12 @@ Deno.test("pai policy test fails with exit 1 when a case does not hold", async (
 });
 
 Deno.test("safe mode: remote providers refused; locally, no network tools and every call asks", async () => {
-  const s = await openaiSession();
+  // A session on an endpoint the user marked remote (a session cannot be pointed elsewhere after init, so the
+  // real OpenAI URL is not used): safe mode must refuse before anything is sent.
+  const s = await openaiSession({}, ["--locality", "remote"]);
   const w = await makeWorkspace();
   try {
-    // The real OpenAI URL: safe mode must refuse before anything is sent.
-    const env = { ...s.env, OPENAI_BASE_URL: "https://api.openai.com/v1" };
-    const remote = await runPai(["prompt", "--safe", "hi"], { home: s.home, env, cwd: w.ws });
+    const remote = await runPai(["prompt", "--safe", "hi"], { home: s.home, env: s.env, cwd: w.ws });
     assert.equal(remote.code, 7);
     assert.match(remote.stderr, /Safe mode allows local providers only/);
     assert.equal(s.server.chatRequests.length, 0);

@@ -120,6 +120,13 @@ export function sessionUsage(db: Database, sessionId: string): Usage {
   return { inputTokens: Number(row?.i ?? 0), outputTokens: Number(row?.o ?? 0) };
 }
 
+/** The payload of a session's first `session` row (`pai init` records where it started there), if any. */
+export function sessionStartPayload(db: Database, sessionId: string): string | undefined {
+  const row = db.prepare("SELECT payload FROM audit_log WHERE session_id = ? AND kind = 'session' ORDER BY id LIMIT 1")
+    .get(sessionId);
+  return typeof row?.payload === "string" ? row.payload : undefined;
+}
+
 /**
  * Re-walks the chain; returns the id of the first row whose hash does not
  * match, or `undefined` when the whole log is intact.

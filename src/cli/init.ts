@@ -2,12 +2,15 @@
 import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
+import { startPayload } from "../modes/endpoint_pin.ts";
 import { openState, sdkCache } from "../modes/session_setup.ts";
+import { endpointOf } from "../providers/endpoint.ts";
 import { probeModels } from "../providers/local_probe.ts";
 import { type ProviderName, resolveProvider, type SystemRole } from "../providers/registry.ts";
 import { ensureBundle } from "../providers/sdk_loader.ts";
 import { createSession } from "../store/sessions.ts";
 import { stderr, stdout } from "../ui/output.ts";
+import { line } from "../ui/sanitize.ts";
 
 /** Flags of `pai init`. */
 export interface InitFlags {
@@ -45,6 +48,17 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
       locality: flags.locality,
     };
     const resolved = resolveProvider(choice, { env: (n) => Deno.env.get(n), localHosts: config.localHosts });
+    // --base-url is stored as given: a user:password@ in it would be a secret at rest (a URL from a variable
+    // is read each run, and only its credential-free form is pinned). The URL is not echoed: it holds the secret.
+    const given = new URL(resolved.baseUrl);
+    if (resolved.baseUrlSource === "--base-url" && (given.username || given.password)) {
+      throw new PaiError("--base-url holds credentials (user:password@): PAI never stores credentials", {
+        exitCode: EXIT.USAGE,
+        hint: "Give the URL without them; a key goes in a variable named by --api-key-env",
+      });
+    }
+    // Where the session's data goes, fixed now: a later run that resolves elsewhere is refused (modes/endpoint_pin.ts).
+    const pinned = endpointOf(resolved);
     const offered = await probeModels(resolved);
     if (offered && offered.length > 0 && !offered.includes(model)) {
       const listed = offered.slice(0, LISTED_MODELS).join(", ") + (offered.length > LISTED_MODELS ? ", …" : "");
@@ -54,21 +68,21 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
       });
     }
     if (!offered) {
-      stderr.write(`Note: could not list the models at ${resolved.baseUrl}; "${model}" was not checked.\n`);
+      stderr.write(line`Note: could not list the models at ${pinned.baseUrl}; "${model}" was not checked.\n`);
     }
-    const session = createSession(db, choice);
+    const session = createSession(db, { ...choice, pinned });
     await appendAudit(db, {
       kind: "session",
       sessionId: session.id,
       provider,
       model,
-      payload: `session started at ${resolved.baseUrl}`,
+      payload: startPayload(pinned),
     });
     stdout.write(
-      `Started session ${session.id}: ${provider}, model "${model}" at ${resolved.baseUrl} (${resolved.locality}).\n`,
+      line`Started session ${session.id}: ${provider}, model "${model}" at ${pinned.baseUrl} (${pinned.locality}).\n`,
     );
     // Set-up time is the time to bundle the SDK, so that the first prompt starts as fast as the others.
-    const cache = sdkCache((n) => Deno.env.get(n), (line) => stderr.write(`Note: ${line}\n`));
+    const cache = sdkCache((n) => Deno.env.get(n), (text) => stderr.write(line`Note: ${text}\n`));
     if (cache) await ensureBundle(resolved.spec.protocol, cache);
   } finally {
     db.close();

@@ -1,20 +1,29 @@
 /** `pai status`: the current session at a glance. */
 import type { CommandContext } from "@stricli/core";
-import { sessionUsage } from "../audit/log.ts";
+import { sessionStartPayload, sessionUsage } from "../audit/log.ts";
 import { PaiError } from "../core/errors.ts";
+import { checkEndpoint, driftError, type EndpointCheck } from "../modes/endpoint_pin.ts";
 import { openState } from "../modes/session_setup.ts";
-import { type ProviderName, resolveProvider } from "../providers/registry.ts";
+import { describeEndpoint, type Endpoint, endpointOf } from "../providers/endpoint.ts";
+import { type ProviderName, type ResolvedProvider, resolveProvider } from "../providers/registry.ts";
 import { countMessages } from "../store/messages.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
+import { line } from "../ui/sanitize.ts";
 
 /** Flags of `pai status`. */
 export interface StatusFlags {
   json: boolean;
 }
 
-/** Prints provider, model, mode, message count and tokens used. */
+/**
+ * Prints provider, model, the pinned endpoint and this environment's, mode, message count and tokens used.
+ * With --json, `pinned` (`null` for a session from before pinning), `environment` (`{ baseUrl, locality }` or
+ * `{ problem }`) and `drift` (`true` when runs are refused, `null` when the environment does not resolve) are
+ * stable; `baseUrl`/`locality` stay this environment's, as before. A drift exits 0: status sends nothing and
+ * exists to show the problem (scripts read `drift`).
+ */
 export async function status(this: CommandContext, flags: StatusFlags): Promise<void> {
   const { config, db } = await openState();
   try {
@@ -24,35 +33,66 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
       else stdout.write('No session. Start one with "pai init PROVIDER --model MODEL" (see "pai providers").\n');
       return;
     }
-    let endpoint: { baseUrl: string; locality: string } | { problem: string };
+    let resolved: ResolvedProvider | undefined;
+    let environment: Endpoint | { problem: string };
     try {
-      const resolved = resolveProvider(
+      resolved = resolveProvider(
         { ...session, provider: session.provider as ProviderName },
         { env: (n) => Deno.env.get(n), localHosts: config.localHosts },
       );
-      endpoint = { baseUrl: resolved.baseUrl, locality: resolved.locality };
+      environment = endpointOf(resolved);
     } catch (error) {
       if (!(error instanceof PaiError)) throw error;
-      endpoint = { problem: error.message };
+      environment = { problem: error.message };
     }
+    // Read only: status never pins an old session (its next prompt does, or refuses).
+    const check: EndpointCheck | undefined = "problem" in environment ? undefined : checkEndpoint(
+      session,
+      environment,
+      session.pinned ? undefined : sessionStartPayload(db, session.id),
+    );
     const usage = sessionUsage(db, session.id);
     const messages = countMessages(db, session.id);
     if (flags.json) {
-      stdout.write(`${JSON.stringify({ session: { ...session, ...endpoint, messages, usage } })}\n`);
+      const drift = check ? check.kind === "drift" : null;
+      stdout.write(
+        `${JSON.stringify({ session: { ...session, ...environment, environment, drift, messages, usage } })}\n`,
+      );
       return;
     }
     printTable(stdout, [
       ["session", `${session.id} (started ${session.createdAt})`],
       ["provider", session.provider],
-      "problem" in endpoint
-        ? ["endpoint", `not ready: ${endpoint.problem}`]
-        : ["endpoint", `${endpoint.baseUrl} (${endpoint.locality})`],
+      ["endpoint", endpointLine(session.pinned, check)],
+      ...environmentRows(environment, check),
       ["model", session.model],
       ["mode", session.mode],
       ["messages", String(messages)],
       ["tokens", `${usage.inputTokens} in, ${usage.outputTokens} out`],
     ]);
+    if (check?.kind === "drift" && resolved) {
+      const refusal = driftError({ session, resolved }, check);
+      stdout.write(
+        line`\nThis environment points elsewhere: prompts are refused and nothing is sent.\n${refusal.hint}\n`,
+      );
+    }
   } finally {
     db.close();
   }
+}
+
+function endpointLine(pinned: Endpoint | null, check: EndpointCheck | undefined): string {
+  if (pinned) return `${describeEndpoint(pinned)}, pinned to the session`;
+  if (check?.kind === "unpinned") {
+    return `${describeEndpoint(check.now)}, not pinned yet (an older session): the next prompt pins it`;
+  }
+  if (check?.kind === "drift") return `"${check.expected.baseUrl}", recorded when the session started`;
+  return "not pinned yet (an older session)";
+}
+
+/** A row for this environment's endpoint only when it is not the session's (or does not resolve). */
+function environmentRows(environment: Endpoint | { problem: string }, check: EndpointCheck | undefined): string[][] {
+  if ("problem" in environment) return [["environment", `not ready: ${environment.problem}`]];
+  if (check?.kind !== "drift") return [];
+  return [["environment", `${describeEndpoint(check.now)}: differs from the session's endpoint`]];
 }

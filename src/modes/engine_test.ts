@@ -33,6 +33,7 @@ function setup(provider: Provider): { ctx: TurnContext; db: Database; dir: strin
     apiKeyEnv: null,
     systemRole: "system",
     locality: "auto",
+    pinned: { baseUrl: "http://127.0.0.1:11434/v1", locality: "local" },
   });
   return { ctx: { db, provider, session, config: { ...DEFAULT_CONFIG }, profile: CHAT }, db, dir };
 }

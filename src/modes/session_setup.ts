@@ -6,6 +6,7 @@
 import { appendAudit } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
+import { endpointOf } from "../providers/endpoint.ts";
 import { probeModels } from "../providers/local_probe.ts";
 import { createProvider, type Provider } from "../providers/provider.ts";
 import { type ProviderName, resolveProvider } from "../providers/registry.ts";
@@ -16,6 +17,7 @@ import { type Config, loadConfig } from "../store/config.ts";
 import { trustedFolders } from "../store/trusted_folders.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { createSession, currentSession, type Session } from "../store/sessions.ts";
+import { holdToEndpoint, startPayload } from "./endpoint_pin.ts";
 
 /** The model used when PAI falls back to OpenAI with no session. */
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
@@ -53,10 +55,15 @@ export async function openState(env: (name: string) => string | undefined = (n) 
   return { config, db: openDatabase(paths.dataDir) };
 }
 
-/** The policy in force in the current directory (a broken policy file stops here). */
-export async function policyHere(db: Database, env: (name: string) => string | undefined): Promise<
-  { policy: Policy; workspace: string }
-> {
+/**
+ * The policy in force in the current directory (a broken policy file stops here). What the user must know about
+ * it (a trusted project policy that changed) goes to `notice`, on every command that loads it.
+ */
+export async function policyHere(
+  db: Database,
+  env: (name: string) => string | undefined,
+  notice?: (text: string) => void,
+): Promise<{ policy: Policy; workspace: string }> {
   const workspace = await Deno.realPath(Deno.cwd());
   const policy = await loadPolicy({
     configDir: paiPaths(env).configDir,
@@ -64,6 +71,7 @@ export async function policyHere(db: Database, env: (name: string) => string | u
     home: env("HOME") ?? "/",
     trusted: trustedFolders(db),
   });
+  for (const text of policy.notices) notice?.(`Warning: ${text}`);
   return { policy, workspace };
 }
 
@@ -80,16 +88,18 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   const { config, db } = await openState(env);
   try {
-    const { policy, workspace } = await policyHere(db, env);
+    const { policy, workspace } = await policyHere(db, env, options.notice);
     if (options.safe) policy.safe = true;
-    const session = currentSession(db) ?? await startDefaultSession(db, config, env, options.notice);
+    const stored = currentSession(db) ?? await startDefaultSession(db, config, env, options.notice);
     const resolved = resolveProvider(
-      { ...session, provider: session.provider as ProviderName },
+      { ...stored, provider: stored.provider as ProviderName },
       { env, localHosts: config.localHosts },
     );
+    // Before anything can be sent (no provider built yet): this run must go where the session was started.
+    const session = await holdToEndpoint(db, { session: stored, resolved }, { notice: options.notice });
     if (policy.safe && resolved.locality === "remote") {
       throw new PaiError(
-        `Safe mode allows local providers only; ${resolved.spec.name} at ${resolved.baseUrl} is remote`,
+        `Safe mode allows local providers only; ${resolved.spec.name} at ${endpointOf(resolved).baseUrl} is remote`,
         {
           exitCode: EXIT.POLICY,
           hint: 'Use a local model: "pai init ollama --model MODEL", or leave safe mode',
@@ -131,19 +141,24 @@ async function startDefaultSession(
         'Run "pai init ollama --model llama3.2" for a local model, or set OPENAI_API_KEY and run "pai init openai --model gpt-4o-mini"',
     });
   }
+  const resolved = choice.provider === "ollama"
+    ? ollama
+    : resolveProvider({ ...choice, locality: "auto" }, { env, localHosts: config.localHosts });
+  const pinned = endpointOf(resolved);
   const session = createSession(db, {
     ...choice,
     baseUrl: null,
     apiKeyEnv: null,
     systemRole: "system",
     locality: "auto",
+    pinned,
   });
   await appendAudit(db, {
     kind: "session",
     sessionId: session.id,
     provider: session.provider,
     model: session.model,
-    payload: "default session started",
+    payload: `default ${startPayload(pinned)}`,
   });
   notice?.(`No session yet: using ${choice.provider} with model "${choice.model}". Run "pai init" to choose.`);
   return session;

@@ -71,4 +71,8 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 6: trust names the policy file's content: a trusted policy that changed is untrusted until trusted again.
   `ALTER TABLE trusted_folders ADD COLUMN policy_hash TEXT;`,
+  // 7: the endpoint a session was started with (credential-free base URL, resolved locality): a later
+  // environment that points elsewhere is refused. NULL for older sessions: pinned on their next run.
+  `ALTER TABLE sessions ADD COLUMN pinned_base_url TEXT;
+   ALTER TABLE sessions ADD COLUMN pinned_locality TEXT CHECK (pinned_locality IN ('local', 'remote'));`,
 ];

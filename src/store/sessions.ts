@@ -5,6 +5,14 @@ import type { Database } from "./db.ts";
 /** How a provider receives the system prompt (see `providers/system_prompt.ts`). */
 export type SystemRole = "system" | "fold";
 
+/** Where a session's data goes, fixed when it starts (see `providers/endpoint.ts`). */
+export interface PinnedEndpoint {
+  /** The base URL actually used, without credentials. */
+  baseUrl: string;
+  /** The resolved locality, not the user's flag. */
+  locality: "local" | "remote";
+}
+
 /** A session as stored: which provider and model it talks to. */
 export interface Session {
   id: string;
@@ -17,13 +25,17 @@ export interface Session {
   systemRole: SystemRole;
   /** `auto`: local when the host is loopback or a declared local host; or the user's word. */
   locality: "auto" | "local" | "remote";
+  /** The endpoint it was started with; `null` for a session from before PAI pinned endpoints. */
+  pinned: PinnedEndpoint | null;
   mode: Mode;
   createdAt: string;
   updatedAt: string;
 }
 
 /** What `pai init` (or the default provider) chooses. */
-export type NewSession = Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole" | "locality">;
+export type NewSession =
+  & Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole" | "locality">
+  & { pinned: PinnedEndpoint };
 
 interface SessionRow {
   id: string;
@@ -33,6 +45,8 @@ interface SessionRow {
   api_key_env: string | null;
   system_role: SystemRole;
   locality: "auto" | "local" | "remote";
+  pinned_base_url: string | null;
+  pinned_locality: "local" | "remote" | null;
   mode: Mode;
   created_at: string;
   updated_at: string;
@@ -47,6 +61,9 @@ function toSession(row: SessionRow): Session {
     apiKeyEnv: row.api_key_env,
     systemRole: row.system_role,
     locality: row.locality,
+    pinned: row.pinned_base_url !== null && row.pinned_locality !== null
+      ? { baseUrl: row.pinned_base_url, locality: row.pinned_locality }
+      : null,
     mode: row.mode,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -58,8 +75,9 @@ export function createSession(db: Database, fields: NewSession, now = new Date()
   const id = crypto.randomUUID();
   const at = now.toISOString();
   db.prepare(
-    `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, locality, mode, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
+    `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, locality,
+                           pinned_base_url, pinned_locality, mode, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
   ).run(
     id,
     fields.provider,
@@ -68,6 +86,8 @@ export function createSession(db: Database, fields: NewSession, now = new Date()
     fields.apiKeyEnv,
     fields.systemRole,
     fields.locality,
+    fields.pinned.baseUrl,
+    fields.pinned.locality,
     at,
     at,
   );
@@ -92,4 +112,11 @@ export function currentSession(db: Database): Session | undefined {
 /** Records the mode a session was last used in. */
 export function touchSession(db: Database, id: string, mode: Mode, now = new Date()): void {
   db.prepare("UPDATE sessions SET mode = ?, updated_at = ? WHERE id = ?").run(mode, now.toISOString(), id);
+}
+
+/** Pins a session from before PAI pinned endpoints; a session already pinned keeps its endpoint. */
+export function pinSession(db: Database, id: string, endpoint: PinnedEndpoint): void {
+  db.prepare(
+    "UPDATE sessions SET pinned_base_url = ?, pinned_locality = ? WHERE id = ? AND pinned_base_url IS NULL",
+  ).run(endpoint.baseUrl, endpoint.locality, id);
 }
