@@ -20,7 +20,16 @@ function classify(error: unknown): { type: string; message: string } {
   }
   if (error instanceof Deno.errors.NotFound) return { type: "not_found", message };
   if (error instanceof TypeError && /fetch|request|connect|dns/i.test(message)) {
-    return { type: "network_error", message };
+    // Deno checks --deny-net after DNS and reports it as the cause of a bare "fetch failed": say what it was.
+    const cause = error.cause instanceof Error ? error.cause.message : "";
+    const denied = cause.match(/Requires net access to "[^"]+"/)?.[0];
+    if (denied) {
+      return {
+        type: "permission_denied",
+        message: `${denied}: the name resolved to an address the grant does not cover`,
+      };
+    }
+    return { type: "network_error", message: cause ? `${message}: ${cause}` : message };
   }
   if (error instanceof SyntaxError) return { type: "invalid_input", message };
   return { type: "io_error", message };

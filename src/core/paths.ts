@@ -51,3 +51,11 @@ export function denoCacheDir(
   if (os === "windows") return join(env("LOCALAPPDATA") ?? join(home, "AppData", "Local"), "deno");
   return join(env("XDG_CACHE_HOME") || join(home, ".cache"), "deno");
 }
+
+/**
+ * `/proc`, `/sys`, `/dev`: host internals. Never granted, never even looked at (Deno wants `--allow-all` just to
+ * stat there), and refused by the decision before anything else.
+ */
+export function isHostInternal(path: string): boolean {
+  return /^\/(proc|sys|dev)(\/|$)/.test(path);
+}

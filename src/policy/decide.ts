@@ -4,6 +4,7 @@
  * are resolved before, and everything the decision needs is passed in.
  * The full policy file (rules, scanners, egress) extends this in its issue.
  */
+import { isHostInternal } from "../core/paths.ts";
 import type { Grant, Mode } from "../core/types.ts";
 import type { SourcedRule } from "./policy.ts";
 import { describeRule, matchRule } from "./rules.ts";
@@ -108,6 +109,9 @@ export function decide(input: DecisionInput): Decision {
   }
   const writes = [...needs.write, ...input.writeTargets];
   for (const path of [...needs.read, ...writes]) {
+    if (isHostInternal(path)) {
+      return { kind: "deny", reason: `"${path}" is inside /proc, /sys or /dev, which PAI never lets a tool touch` };
+    }
     const guarded = input.protectedPaths.find((p) => isInside(path, p));
     if (guarded) return { kind: "deny", reason: `"${path}" is inside "${guarded}", which PAI never lets a tool touch` };
     if (isEnvFile(path)) return { kind: "deny", reason: `"${path}" is a .env file, which PAI never lets a tool touch` };

@@ -8,6 +8,7 @@
  * for variable names (the tool's environment is cleared, so they read unset).
  */
 import { PaiError } from "../core/errors.ts";
+import { isHostInternal } from "../core/paths.ts";
 import type { Grant } from "../core/types.ts";
 
 /**
@@ -16,9 +17,6 @@ import type { Grant } from "../core/types.ts";
  * the cache alone, never from the network, and the lock is never rewritten (DENO_SANDBOX.md, fact 11).
  */
 export const TOOLS_LOCK = decodeURIComponent(new URL("../../deno.lock", import.meta.url).pathname);
-
-/** Paths no grant may include, whatever the policy says. */
-const HOST_INTERNALS = ["/proc", "/sys", "/dev"];
 
 /**
  * Private, loopback and link-local IPv4 ranges. A hostname grant reaches
@@ -39,7 +37,7 @@ export const PRIVATE_RANGES = [
 export function unsafePathReason(path: string): string | undefined {
   if (path.includes(",")) return "it contains a comma, which Deno would read as two separate grants";
   if (!path.startsWith("/")) return "it is not an absolute path";
-  if (HOST_INTERNALS.some((p) => path === p || path.startsWith(`${p}/`))) return "it is inside /proc, /sys or /dev";
+  if (isHostInternal(path)) return "it is inside /proc, /sys or /dev";
   return undefined;
 }
 

@@ -5,16 +5,17 @@
  * link is a second name for one file, which every path check passes: it is compared by identity with the
  * files of the protected folders instead.
  */
+import { isHostInternal } from "../core/paths.ts";
 import type { HardLink } from "../policy/decide.ts";
 
-/** `dev:ino` of what `path` is now (symlinks followed), or `absent`. */
+/** `dev:ino` of what `path` is now (symlinks followed), `absent`, or `unknown` (cannot be looked at). */
 export async function identityOf(path: string): Promise<string> {
+  if (isHostInternal(path)) return "unknown";
   try {
     const info = await Deno.stat(path);
     return `${info.dev}:${info.ino}`;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "absent";
-    throw error;
+    return error instanceof Deno.errors.NotFound ? "absent" : "unknown";
   }
 }
 
@@ -53,9 +54,10 @@ export class HardLinkIndex {
     for (const path of paths) {
       let info: Deno.FileInfo;
       try {
+        if (isHostInternal(path)) continue;
         info = await Deno.stat(path);
       } catch {
-        continue; // absent: nothing to compare
+        continue; // absent or not to be looked at: nothing to compare
       }
       if (!info.isFile || (info.nlink ?? 1) < 2) continue;
       const index = await (this.#index ??= this.#walk());

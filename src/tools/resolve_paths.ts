@@ -6,6 +6,7 @@
  * Resolution walks segment by segment, so `..` after a symlink goes where the
  * filesystem says, not where the text suggests.
  */
+import { isHostInternal } from "../core/paths.ts";
 import type { Needs } from "./manifest.ts";
 
 /** The needs of a call with real paths: what to grant, and what to send the tool. */
@@ -27,12 +28,9 @@ export function absolute(raw: string, workspace: string, home = Deno.env.get("HO
   return raw.startsWith("/") ? raw : `${workspace}/${raw}`;
 }
 
-/** Host internals: never resolved (Deno wants --allow-all even to look there) and never granted. */
-const HOST_INTERNALS = /^\/(proc|sys|dev)(\/|$)/;
-
 /** The real path of `path` and, when it does not exist, the first missing folder on the way to it. */
 export async function realPathOf(path: string): Promise<{ real: string; firstMissing?: string }> {
-  if (HOST_INTERNALS.test(path)) return { real: path };
+  if (isHostInternal(path)) return { real: path };
   const segments = path.split("/").filter((s) => s !== "" && s !== ".");
   let current = "/";
   for (let i = 0; i < segments.length; i++) {
