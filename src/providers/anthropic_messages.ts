@@ -69,7 +69,7 @@ export class AnthropicProvider extends SdkProvider<Anthropic> {
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,
     });
-    return new AnthropicProvider(resolved, client, options.maxRetries);
+    return new AnthropicProvider(resolved, client, options);
   }
 
   protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {

@@ -59,7 +59,7 @@ export class OpenAIChatProvider extends SdkProvider<OpenAI> {
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,
     });
-    return new OpenAIChatProvider(resolved, client, options.maxRetries);
+    return new OpenAIChatProvider(resolved, client, options);
   }
 
   protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {

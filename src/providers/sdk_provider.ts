@@ -1,5 +1,7 @@
 /** What the SDK-backed adapters share: the client, and turning SDK errors into `PaiError`s. */
+import { EXIT, PaiError } from "../core/errors.ts";
 import type { StreamEvent } from "../core/types.ts";
+import { endpointUrl } from "./endpoint.ts";
 import { providerError } from "./errors.ts";
 import type { ChatRequest, Provider } from "./provider.ts";
 import type { ResolvedProvider } from "./registry.ts";
@@ -26,11 +28,13 @@ export abstract class SdkProvider<Client> implements Provider {
   readonly resolved: ResolvedProvider;
   protected readonly client: Client;
   readonly #maxRetries: number;
+  readonly #timeoutMs: number;
 
-  protected constructor(resolved: ResolvedProvider, client: Client, maxRetries: number) {
+  protected constructor(resolved: ResolvedProvider, client: Client, limits: { maxRetries: number; timeoutMs: number }) {
     this.resolved = resolved;
     this.client = client;
-    this.#maxRetries = maxRetries;
+    this.#maxRetries = limits.maxRetries;
+    this.#timeoutMs = limits.timeoutMs;
   }
 
   /** The events of one request, straight from the SDK (errors are mapped by `stream`). */
@@ -39,12 +43,24 @@ export abstract class SdkProvider<Client> implements Provider {
   /** The endpoint's models, as the SDK pages through them. */
   protected abstract modelIds(signal: AbortSignal): AsyncIterable<{ id: string }>;
 
+  /**
+   * The answer's events. The SDKs' own timeout ends at the first byte of a stream, so a server that streams
+   * without end would hold PAI (and the user's data flow) forever: the whole answer is bounded by `timeoutSeconds`.
+   */
   async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+    const limit = AbortSignal.timeout(this.#timeoutMs);
     try {
-      yield* this.events(request, signal);
+      yield* this.events(request, AbortSignal.any([signal, limit]));
     } catch (error) {
       if (signal.aborted) return; // Ctrl+C: the stream just ends; the turn keeps what arrived
-      throw providerError(error, this.resolved, this.#maxRetries);
+      if (!limit.aborted) throw providerError(error, this.resolved, this.#maxRetries);
+    }
+    if (limit.aborted && !signal.aborted) {
+      throw new PaiError(
+        `The answer from ${this.resolved.spec.name} at ${endpointUrl(this.resolved.baseUrl)} did not finish within ` +
+          `${this.#timeoutMs / 1000} s (timeout): it was stopped`,
+        { exitCode: EXIT.PROVIDER, hint: 'Raise "timeoutSeconds" in config.json for models that answer slowly' },
+      );
     }
   }
 
