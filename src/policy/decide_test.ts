@@ -122,3 +122,14 @@ Deno.test("decide() denies a hard link to a protected file, and writes to any fi
   assert.equal(read([{ path: "/ws/notes.txt" }]).kind, "allow");
   assert.equal(write("/ws/notes.txt", "/ws/notes.txt", { hardLinks: [{ path: "/ws/notes.txt" }] }).kind, "deny");
 });
+
+Deno.test("decide() judges writes into a .pai or .git folder by where it really is (a symlink, a gitdir: file)", () => {
+  const namedFolders = { pai: ["/ws/conf"], git: ["/srv/repos/ws-git"] };
+  assert.match(JSON.stringify(write("/ws/conf/policy.json", "/ws/conf/policy.json", { namedFolders })), /\.pai folder/);
+  const git = write("/srv/repos/ws-git/hooks/pre-commit", "/srv/repos/ws-git/hooks", {
+    namedFolders,
+    granted: { read: [], write: ["/srv"], net: [] },
+  });
+  assert.equal(git.kind, "ask");
+  assert.ok(git.kind === "ask" && git.onceOnly);
+});

@@ -53,6 +53,8 @@ export interface ToolManagerOptions {
   mode: Mode;
   workspace: string;
   protectedPaths: readonly string[];
+  /** `.pai` and `.git` folders whose real paths do not say so (see `namedFolders`). */
+  namedFolders?: DecisionInput["namedFolders"];
   /** The folders whose files are secrets: a hard link to one of them is refused (HardLinkIndex). */
   secretFolders: readonly string[];
   /** The session's pre-grants (`--allow-read` …), real paths. */

@@ -102,6 +102,7 @@ export class ToolRunner {
       hardLinks: await this.#hardLinks.check(reached),
       workspace: o.workspace,
       protectedPaths: o.protectedPaths,
+      namedFolders: o.namedFolders,
       granted: merge(merge(o.pregrants, o.approvals.granted(tool.name)), extra ?? { read: [], write: [], net: [] }),
       limits: o.limits,
       rules: o.policy.rules,
