@@ -67,7 +67,9 @@ export async function openPinned(
 ): Promise<Deno.FsFile> {
   const expected = pinned?.[path];
   // O_CREAT|O_EXCL: fails if anything, a symlink included, appeared at the path since PAI decided.
-  if (expected === "absent") return await Deno.open(path, { ...options, create: false, createNew: true });
+  if (expected === "absent" && options.write) {
+    return await Deno.open(path, { ...options, create: false, createNew: true });
+  }
   const file = await Deno.open(path, { ...options, create: false, createNew: false });
   if (expected === undefined || !options.read) return file;
   let info: Deno.FileInfo;
@@ -158,7 +160,7 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 /** `.env`, `.env.local`…: secrets by convention, never listed or read by a folder tool. */
-const ENV_FILE = /^\.env(\..*)?$/;
+const ENV_FILE = /^\.env(\..*)?$/i;
 
 /**
  * Walks a folder without ever following a symlink: Deno checks a link's

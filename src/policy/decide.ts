@@ -34,8 +34,13 @@ export interface DecisionInput {
   workspace: string;
   /** Real paths no grant may touch: secrets folders, PAI's own files. */
   protectedPaths: readonly string[];
-  /** `.pai` and `.git` folders whose real paths do not say so (symlinks, `gitdir:` files). */
-  namedFolders?: { pai: readonly string[]; git: readonly string[] };
+  /** `.pai` folders whose real paths do not say so (a symlinked `.pai` at or above the workspace). */
+  policyFolders?: readonly string[];
+  /**
+   * Folders git takes for a repository (`HEAD`, `objects/`, `refs/`) that the writes land in or would complete:
+   * a `.git` reached through a symlink or a `gitdir:` file, a bare repository, one the model is building.
+   */
+  gitDirectories?: readonly string[];
   /** What the user already granted: pre-grant flags, approvals for this run, saved approvals. */
   granted: Permissions;
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
@@ -84,12 +89,17 @@ export function hasFolder(path: string, name: string): boolean {
   return path.split("/").some((segment) => segment.toLowerCase() === name);
 }
 
-/** Why writing `path` would change what runs outside the sandbox later, if it would. */
-function runsLater(path: string, gitFolders: readonly string[]): string | undefined {
-  // Git runs commands named in .git/config (core.fsmonitor, core.hooksPath…) and hooks, at any depth:
-  // nested repositories and submodules too. Codex's workspace-write sandbox keeps .git read-only for this.
-  if (hasFolder(path, ".git") || gitFolders.some((folder) => isInside(path, folder))) {
-    return `"${path}" is inside a .git folder, whose config and hooks git runs outside the sandbox`;
+/**
+ * Why the writes would change what runs outside the sandbox later, if they would. Git runs commands named in a
+ * repository's config (core.fsmonitor, core.hooksPath…) and its hooks, at any depth: nested repositories,
+ * submodules, bare ones. Codex's workspace-write sandbox keeps .git read-only for this.
+ */
+function runsLater(writes: readonly string[], gitDirectories: readonly string[]): string | undefined {
+  const named = writes.find((p) => hasFolder(p, ".git"));
+  if (named) return `"${named}" is inside a .git folder, whose config and hooks git runs outside the sandbox`;
+  if (gitDirectories.length) {
+    return `"${gitDirectories[0]}" is a git repository folder (HEAD, objects, refs), whose config and hooks git ` +
+      `runs outside the sandbox`;
   }
   return undefined;
 }
@@ -118,8 +128,8 @@ export function decide(input: DecisionInput): Decision {
     if (guarded) return { kind: "deny", reason: `"${path}" is inside "${guarded}", which PAI never lets a tool touch` };
     if (isEnvFile(path)) return { kind: "deny", reason: `"${path}" is a .env file, which PAI never lets a tool touch` };
   }
-  const named = input.namedFolders ?? { pai: [], git: [] };
-  const policyFile = writes.find((p) => hasFolder(p, ".pai") || named.pai.some((folder) => isInside(p, folder)));
+  const policyFolders = input.policyFolders ?? [];
+  const policyFile = writes.find((p) => hasFolder(p, ".pai") || policyFolders.some((folder) => isInside(p, folder)));
   if (policyFile) {
     return {
       kind: "deny",
@@ -153,7 +163,7 @@ export function decide(input: DecisionInput): Decision {
   });
   if (match?.action === "deny") return { kind: "deny", reason: `denied by ${describeRule(match.rule)}` };
   const all: Permissions = { read: [...needs.read], write: [...needs.write], net: [...needs.net] };
-  const later = writes.map((p) => runsLater(p, named.git)).find(Boolean);
+  const later = runsLater(writes, input.gitDirectories ?? []);
   // Never part of a default, pre-granted, saved or rule-allowed grant: the user approves each such call.
   if (later) return { kind: "ask", missing: all, reason: later, onceOnly: later };
   if (match?.action === "ask") return { kind: "ask", missing: all, reason: `${describeRule(match.rule)} asks` };

@@ -123,13 +123,15 @@ Deno.test("decide() denies a hard link to a protected file, and writes to any fi
   assert.equal(write("/ws/notes.txt", "/ws/notes.txt", { hardLinks: [{ path: "/ws/notes.txt" }] }).kind, "deny");
 });
 
-Deno.test("decide() judges writes into a .pai or .git folder by where it really is (a symlink, a gitdir: file)", () => {
-  const namedFolders = { pai: ["/ws/conf"], git: ["/srv/repos/ws-git"] };
-  assert.match(JSON.stringify(write("/ws/conf/policy.json", "/ws/conf/policy.json", { namedFolders })), /\.pai folder/);
+Deno.test("decide() judges writes by where a symlinked .pai leads, and by the git repositories they land in", () => {
+  assert.match(
+    JSON.stringify(write("/ws/conf/policy.json", "/ws/conf/policy.json", { policyFolders: ["/ws/conf"] })),
+    /\.pai folder/,
+  );
   const git = write("/srv/repos/ws-git/hooks/pre-commit", "/srv/repos/ws-git/hooks", {
-    namedFolders,
+    gitDirectories: ["/srv/repos/ws-git"],
     granted: { read: [], write: ["/srv"], net: [] },
   });
   assert.equal(git.kind, "ask");
-  assert.ok(git.kind === "ask" && git.onceOnly);
+  assert.match(git.kind === "ask" ? git.onceOnly ?? "" : "", /is a git repository folder/);
 });

@@ -30,41 +30,19 @@ export async function protectedPaths(
   return [...out];
 }
 
-/** The folders that hold a project's PAI policy (`.pai`) and git's own files (`.git`), by where they really are. */
-export interface NamedFolders {
-  pai: string[];
-  git: string[];
-}
-
 /**
- * `.pai` and `.git` folders at and above the workspace that a name on the path would not reveal: a `.pai` or `.git`
- * that is a symlink, and the folder a `.git` file names (`gitdir: …`, as worktrees and `--separate-git-dir` use).
- * Writes into them are judged like writes under `.pai` and `.git`.
+ * Where `.pai` folders at and above the workspace really are when they are symlinks (a cloned repository may ship
+ * `.pai` as one): writes there are judged like writes under `.pai`.
  */
-export async function namedFolders(workspace: string): Promise<NamedFolders> {
-  const out: NamedFolders = { pai: [], git: [] };
+export async function policyFolders(workspace: string): Promise<string[]> {
+  const out: string[] = [];
   for (let dir = workspace;; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
-    for (const name of [".pai", ".git"] as const) {
-      const path = `${dir === "/" ? "" : dir}/${name}`;
-      const target = await namedTarget(path);
-      if (target) out[name === ".pai" ? "pai" : "git"].push(target);
+    const path = `${dir === "/" ? "" : dir}/.pai`;
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (info?.isSymlink) {
+      const target = await Deno.realPath(path).catch(() => undefined);
+      if (target) out.push(target);
     }
     if (dir === "/") return out;
   }
-}
-
-/** Where `path` (a `.pai` or `.git`) really leads, when that is not itself. */
-async function namedTarget(path: string): Promise<string | undefined> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.lstat(path);
-  } catch {
-    return undefined;
-  }
-  if (info.isSymlink) return await Deno.realPath(path).catch(() => undefined);
-  if (!info.isFile || !path.endsWith("/.git")) return undefined;
-  const gitdir = (await Deno.readTextFile(path).catch(() => "")).match(/^gitdir:\s*(.+?)\s*$/m)?.[1];
-  if (!gitdir) return undefined;
-  const absolute = gitdir.startsWith("/") ? gitdir : `${path.slice(0, path.lastIndexOf("/"))}/${gitdir}`;
-  return await Deno.realPath(absolute).catch(() => absolute);
 }

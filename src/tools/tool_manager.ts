@@ -53,8 +53,8 @@ export interface ToolManagerOptions {
   mode: Mode;
   workspace: string;
   protectedPaths: readonly string[];
-  /** `.pai` and `.git` folders whose real paths do not say so (see `namedFolders`). */
-  namedFolders?: DecisionInput["namedFolders"];
+  /** `.pai` folders whose real paths do not say so (see `policyFolders`). */
+  policyFolders?: readonly string[];
   /** The folders whose files are secrets: a hard link to one of them is refused (HardLinkIndex). */
   secretFolders: readonly string[];
   /** The session's pre-grants (`--allow-read` …), real paths. */

@@ -16,6 +16,7 @@ import { capForModel } from "./cap.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
+import { gitDirectoriesReached } from "./git_dirs.ts";
 import type { ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
 import { sqlShape } from "./sql_shape.ts";
 import {
@@ -102,7 +103,8 @@ export class ToolRunner {
       hardLinks: await this.#hardLinks.check(reached),
       workspace: o.workspace,
       protectedPaths: o.protectedPaths,
-      namedFolders: o.namedFolders,
+      policyFolders: o.policyFolders,
+      gitDirectories: await gitDirectoriesReached(needs.writeTargets),
       granted: merge(merge(o.pregrants, o.approvals.granted(tool.name)), extra ?? { read: [], write: [], net: [] }),
       limits: o.limits,
       rules: o.policy.rules,
