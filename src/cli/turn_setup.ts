@@ -37,6 +37,7 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
     prompter: availablePrompter(),
     policy: ctx.policy,
     workspace: ctx.workspace,
+    auditText: (payload) => guard.auditText(payload),
   });
   return { ...ctx, profile, tools, guard };
 }

@@ -2,18 +2,10 @@
  * The turn loop, written once for every mode: build the context, record the
  * prompt, stream the answer, record the response and keep the history.
  */
-import { appendAudit } from "../audit/log.ts";
 import { contextMessages } from "../context/history.ts";
 import { redactSecrets } from "../core/redact.ts";
-import {
-  addUsage,
-  type ChatMessage,
-  type Mode,
-  type ToolCall,
-  type ToolDefinition,
-  type Usage,
-} from "../core/types.ts";
-import { type DataGuard, type GuardReport, PlaceholderRestorer } from "../policy/data_guard.ts";
+import { addUsage, type ChatMessage, type ToolCall, type ToolDefinition, type Usage } from "../core/types.ts";
+import type { DataGuard, GuardReport } from "../policy/data_guard.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
 import type { Config } from "../store/config.ts";
 import type { Database } from "../store/db.ts";
@@ -21,6 +13,7 @@ import { appendMessages, listMessages } from "../store/messages.ts";
 import { type Session, touchSession } from "../store/sessions.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
 import type { ModeProfile } from "./profiles.ts";
+import { TurnGuard } from "./turn_guard.ts";
 
 /** The tools a turn may use (the tool manager, or a fake in tests). */
 export interface ToolHost {
@@ -99,7 +92,8 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
   const messages = contextMessages(history, userText);
   if (options.dryRun) return dryRun(ctx, messages);
-  await appendAudit(db, { ...who, kind: "prompt", payload: userText });
+  const guard = new TurnGuard(ctx, who, options.onNotice);
+  await guard.recordPrompt(messages, userText);
 
   const maxRounds = options.maxToolRounds ?? profile.toolRounds;
   const result: TurnResult = {
@@ -116,7 +110,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
     if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
     const request = { ...firstRequest(ctx, messages), stream: options.stream, toolChoice: mayCall ? "auto" : "none" };
-    const answer = await requestOnce(ctx, who, request as ChatRequest, options);
+    const answer = await requestOnce(ctx, guard, request as ChatRequest, options);
     result.text += answer.text;
     result.usage = addUsage(result.usage, answer.usage);
     result.stopReason = answer.stopReason;
@@ -191,10 +185,14 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
   };
 }
 
-/** One request to the model, after the scanners, streamed into a round's result and recorded. */
+/**
+ * One request to the model, after the scanners, streamed into a round's
+ * result and recorded. The answer is recorded as the audit keeps text (the
+ * placeholders the user sees restored are put back, no raw secret).
+ */
 async function requestOnce(
   ctx: TurnContext,
-  who: { sessionId: string; mode: Mode; provider: string; model: string },
+  guard: TurnGuard,
   unprotected: ChatRequest,
   options: TurnOptions,
 ): Promise<RoundResult> {
@@ -204,25 +202,7 @@ async function requestOnce(
     stopReason: "incomplete",
     toolCalls: [],
   };
-  let request = unprotected;
-  let restorer: PlaceholderRestorer | undefined;
-  if (ctx.guard) {
-    const guarded = ctx.guard.protect(unprotected.messages);
-    request = { ...unprotected, messages: guarded.messages };
-    restorer = new PlaceholderRestorer(guarded.report.placeholders);
-    if (guarded.report.findings.length) {
-      const summary = guarded.report.findings.map((f) => `${f.rule} (${f.action}) in a ${f.role} message`);
-      await appendAudit(ctx.db, { ...who, kind: "policy_decision", payload: `scan: ${summary.join(", ")}` });
-      // Personal data or secrets sent as they are (local providers, or "warn"/"allow") are in the context now.
-      const sentInClear = guarded.report.findings.find((f) => f.action === "allow" || f.action === "warn");
-      if (sentInClear) {
-        ctx.tools?.taint?.(`${sentInClear.kind === "secret" ? "a secret" : "personal data"} (${sentInClear.rule})`);
-      }
-      for (const f of guarded.report.findings.filter((f) => f.action === "warn")) {
-        options.onNotice?.(`warning: sending ${f.kind === "secret" ? "a secret" : "personal data"} (${f.rule})`);
-      }
-    }
-  }
+  const { request, restorer } = await guard.protect(unprotected);
   const show = (text: string) => {
     const restored = restorer ? restorer.push(text) : text;
     round.text += restored;
@@ -249,17 +229,15 @@ async function requestOnce(
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await appendAudit(ctx.db, { ...who, kind: "error", payload: redactSecrets(message) });
+    await guard.record("error", redactSecrets(message));
     throw error;
   } finally {
     const rest = restorer?.flush();
     if (rest) (round.text += rest, options.onText?.(rest));
   }
-  await appendAudit(ctx.db, {
-    ...who,
-    kind: "response",
-    usage: round.usage,
-    payload: round.toolCalls.length ? JSON.stringify({ text: round.text, toolCalls: round.toolCalls }) : round.text,
-  });
+  const payload = round.toolCalls.length
+    ? JSON.stringify({ text: round.text, toolCalls: round.toolCalls })
+    : round.text;
+  await guard.record("response", payload, round.usage);
   return round;
 }

@@ -2,8 +2,12 @@
  * Tool results are data, never instructions. Every result goes back to the
  * model inside an untrusted-content envelope; one that carries text shaped
  * like instructions to the model (a prompt injection) also gets a warning,
- * and taints the run (see the flow rule in `decide.ts`).
+ * and taints the run (see the flow rule in `decide.ts`). Text hidden in
+ * invisible Unicode tag characters counts as such whatever it says: it is
+ * written for the model, not for the user (the data guard strips it before
+ * sending; the taint stays).
  */
+import { hiddenText } from "./invisible.ts";
 
 /** Phrases by which injected text tries to take over the model. */
 export const INJECTION_MARKERS: readonly RegExp[] = [
@@ -19,9 +23,14 @@ export const INJECTION_MARKERS: readonly RegExp[] = [
   /\bdo not (?:tell|inform|alert) the user\b/i,
 ];
 
-/** The markers found in `text`, by pattern source (for the audit log). */
+/** The marker recorded for text hidden in tag characters. */
+export const HIDDEN_TEXT_MARKER = "text hidden in invisible Unicode tag characters";
+
+/** The markers found in `text` and in what it hides in tag characters, by pattern source (for the audit log). */
 export function injectionMarkers(text: string): string[] {
-  return INJECTION_MARKERS.filter((m) => m.test(text)).map((m) => m.source);
+  const hidden = hiddenText(text);
+  const markers = INJECTION_MARKERS.filter((m) => m.test(text) || (hidden !== "" && m.test(hidden)));
+  return [...markers.map((m) => m.source), ...(hidden ? [HIDDEN_TEXT_MARKER] : [])];
 }
 
 /** Wraps a tool result as untrusted content, with a warning when it carries injection markers. */

@@ -2,8 +2,11 @@
  * What the scanners look for, in one table: secrets (provider keys, private
  * keys, tokens, passwords in URLs, high-entropy strings) and personal data
  * (e-mail, phone, card numbers with Luhn, IBANs with mod-97, national ids).
+ * The high-precision key formats are also found in disguise: hex- or
+ * base64-encoded, or spaced out (`disguised_secrets.ts`).
  * Each rule has true- and false-positive tests in `scan_rules_test.ts`.
  */
+import { encodedFindings, type Encoding, spacedFindings } from "./disguised_secrets.ts";
 import type { FindingKind } from "./policy.ts";
 
 /** One detector. */
@@ -15,6 +18,15 @@ export interface ScanRule {
   pattern: RegExp;
   /** A check that removes false positives (checksums, context). */
   valid?: (match: string) => boolean;
+  /**
+   * A high-precision rule is also run on hex- and base64-decoded text: in
+   * decoded bytes nothing but a real key matches it.
+   */
+  decoded?: boolean;
+  /** The pattern for decoded text, when it differs (there a private key's header line is enough). */
+  decodedPattern?: RegExp;
+  /** The literal prefixes from which a spaced-out key is looked for (`"s k - p r o j - …"`). */
+  spacedPrefixes?: readonly string[];
 }
 
 /** Luhn checksum, for card numbers. */
@@ -56,46 +68,87 @@ export const SCAN_RULES: readonly ScanRule[] = [
     kind: "secret",
     placeholder: "PRIVATE_KEY",
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/g,
+    decoded: true,
+    decodedPattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g,
   },
-  { id: "anthropic_key", kind: "secret", placeholder: "SECRET", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
+  {
+    id: "anthropic_key",
+    kind: "secret",
+    placeholder: "SECRET",
+    pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g,
+    decoded: true,
+    spacedPrefixes: ["sk-ant-"],
+  },
   {
     id: "openai_key",
     kind: "secret",
     placeholder: "SECRET",
     pattern: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
+    decoded: true,
+    spacedPrefixes: ["sk-"],
   },
-  { id: "aws_access_key", kind: "secret", placeholder: "SECRET", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  {
+    id: "aws_access_key",
+    kind: "secret",
+    placeholder: "SECRET",
+    pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+    decoded: true,
+    spacedPrefixes: ["AKIA", "ASIA"],
+  },
   {
     id: "aws_secret_key",
     kind: "secret",
     placeholder: "SECRET",
     pattern: /\b(?:aws_secret_access_key|aws_secret|secret_access_key)["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b/gi,
+    decoded: true,
   },
   {
     id: "github_token",
     kind: "secret",
     placeholder: "SECRET",
     pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/g,
+    decoded: true,
+    spacedPrefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
   },
-  { id: "google_api_key", kind: "secret", placeholder: "SECRET", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  {
+    id: "google_api_key",
+    kind: "secret",
+    placeholder: "SECRET",
+    pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g,
+    decoded: true,
+    spacedPrefixes: ["AIza"],
+  },
   {
     id: "slack_token",
     kind: "secret",
     placeholder: "SECRET",
     pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
+    decoded: true,
+    spacedPrefixes: ["xox"],
   },
-  { id: "stripe_key", kind: "secret", placeholder: "SECRET", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
+  {
+    id: "stripe_key",
+    kind: "secret",
+    placeholder: "SECRET",
+    pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g,
+    decoded: true,
+    spacedPrefixes: ["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
+  },
   {
     id: "jwt",
     kind: "secret",
     placeholder: "SECRET",
     pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    decoded: true,
+    spacedPrefixes: ["eyJ"],
   },
   {
     id: "password_in_url",
     kind: "secret",
     placeholder: "SECRET",
     pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:[^\s@/'"]+@[^\s/'"]+/gi,
+    // Base64 of a connection string is how Kubernetes secrets hold one.
+    decoded: true,
   },
   {
     id: "password_assignment",
@@ -163,19 +216,35 @@ export interface Finding {
   start: number;
   end: number;
   value: string;
+  /** Set when the value was disguised: then `value` is the whole encoded or spaced text. */
+  encoding?: Encoding;
 }
 
-/** Every finding in `text`, earlier and longer first, never overlapping (secrets take precedence by order). */
+/** The high-precision rules (the key formats), which are also looked for in disguise. */
+const PRECISE_RULES = SCAN_RULES.filter((r) => r.decoded);
+const OTHER_RULES = SCAN_RULES.filter((r) => !r.decoded);
+
+function addMatches(text: string, rule: ScanRule, found: Finding[]): void {
+  for (const m of text.matchAll(rule.pattern)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (rule.valid && !rule.valid(m[0])) continue;
+    if (found.some((f) => start < f.end && end > f.start)) continue;
+    found.push({ rule, start, end, value: m[0] });
+  }
+}
+
+/**
+ * Every finding in `text`, in order, never overlapping. Precedence: the key
+ * formats as written, then the key formats in disguise (so that a base64 key
+ * is named for what it is, not as a high-entropy string), then the rest in
+ * the table's order.
+ */
 export function scanText(text: string): Finding[] {
   const found: Finding[] = [];
-  for (const rule of SCAN_RULES) {
-    for (const m of text.matchAll(rule.pattern)) {
-      const start = m.index!;
-      const end = start + m[0].length;
-      if (rule.valid && !rule.valid(m[0])) continue;
-      if (found.some((f) => start < f.end && end > f.start)) continue;
-      found.push({ rule, start, end, value: m[0] });
-    }
-  }
+  for (const rule of PRECISE_RULES) addMatches(text, rule, found);
+  found.push(...encodedFindings(text, PRECISE_RULES, found));
+  found.push(...spacedFindings(text, PRECISE_RULES, found));
+  for (const rule of OTHER_RULES) addMatches(text, rule, found);
   return found.sort((a, b) => a.start - b.start);
 }

@@ -110,3 +110,107 @@ Deno.test("the scanners find nothing in a benign corpus (false positives: 0)", (
     assert.deepEqual(scanText(text).map((f) => f.rule.id), [], text);
   }
 });
+
+const hex = (text: string) =>
+  Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+const base64url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const OPENAI = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXyZ";
+const AWS = "AKIAIOSFODNN7EXAMPLE";
+const GITHUB = "ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R";
+const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----";
+
+/** Secrets in disguise: each must be found, named for its rule, covering the whole disguised text. */
+const DISGUISED: { rule: string; encoding: string; texts: string[] }[] = [
+  {
+    rule: "openai_key",
+    encoding: "hex",
+    texts: [
+      hex(OPENAI),
+      hex(OPENAI).toUpperCase(),
+      hex(OPENAI).match(/../g)!.join(" "),
+      hex(OPENAI).match(/../g)!.join(":"),
+    ],
+  },
+  { rule: "openai_key", encoding: "hex", texts: [hex(OPENAI).match(/../g)!.map((h) => `\\x${h}`).join("")] },
+  { rule: "aws_access_key", encoding: "hex", texts: [hex(AWS)] },
+  { rule: "aws_access_key", encoding: "base64", texts: [btoa(AWS), btoa(AWS).replace(/=+$/, ""), btoa(btoa(AWS))] },
+  {
+    rule: "openai_key",
+    encoding: "base64",
+    // URL-safe (the "~~" makes "-" and "_" appear), UTF-16 (PowerShell's -EncodedCommand), base64 of hex.
+    texts: [btoa(OPENAI), base64url(`key=~~${OPENAI}`), btoa(OPENAI.split("").join("\0") + "\0"), btoa(hex(OPENAI))],
+  },
+  { rule: "github_token", encoding: "base64", texts: [btoa(`GITHUB_TOKEN=${GITHUB}`)] },
+  { rule: "private_key", encoding: "base64", texts: [btoa(PEM), btoa(PEM).match(/.{1,64}/g)!.join("\n")] },
+  { rule: "password_in_url", encoding: "base64", texts: [btoa("postgres://app:s3cr3t-pw@db.internal:5432/app")] },
+  {
+    rule: "aws_secret_key",
+    encoding: "base64",
+    texts: [btoa("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")],
+  },
+  {
+    rule: "aws_access_key",
+    encoding: "spaced",
+    texts: [
+      "AKIA IOSF ODNN 7EXA MPLE",
+      "AKIA-IOSF-ODNN-7EXA-MPLE",
+      "A K I A I O S F O D N N 7 E X A M P L E",
+      "AKIA IOSFODNN7EXAMPLE",
+    ],
+  },
+  {
+    rule: "openai_key",
+    encoding: "spaced",
+    texts: [
+      OPENAI.split("").join(" "),
+      "sk-proj- Ab3d Ef6h Ij9k Lm2n Op5q Rs8t Uv1w",
+      "sk-proj-Ab3d\u200BEf6hIj9kLm2n\u2060Op5qRs8tUv1w",
+    ],
+  },
+  { rule: "github_token", encoding: "spaced", texts: [GITHUB.match(/.{1,4}/g)!.join(" ")] },
+];
+
+for (const d of DISGUISED) {
+  Deno.test(`scan rule ${d.rule} finds its key ${d.encoding === "spaced" ? "spaced out" : `${d.encoding}-encoded`}`, () => {
+    for (const disguised of d.texts) {
+      const text = `deploy with ${disguised} today`;
+      const f = scanText(text);
+      assert.deepEqual(f.map((x) => [x.rule.id, x.encoding]), [[d.rule, d.encoding]], JSON.stringify(disguised));
+      // A redaction replaces the whole disguised text: nothing of it is left to decode.
+      assert.equal(f[0].value, disguised, JSON.stringify(disguised));
+    }
+  });
+}
+
+Deno.test("the disguise detectors leave ordinary hex, base64 and spaced text alone", () => {
+  const ordinary = [
+    "commit 3f2a9c1b7e4d6f8a0b2c4d6e8f0a1b3c5d7e9f1a and 3F2A9C1B7E4D6F8A0B2C4D6E8F0A1B3C",
+    "uuid 123e4567-e89b-12d3-a456-426614174000 and 550E8400-E29B-41D4-A716-446655440000",
+    "sha-256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    `hex of words ${hex("ordinary words, nothing more")} and a dump ${
+      hex("hello world again").match(/../g)!.join(" ")
+    }`,
+    `base64 of words ${btoa("ordinary words here")} and ${base64url("file ~~ with nothing")}`,
+    `base64 of JSON ${btoa('{"name":"pai","v":1}')}`,
+    "s p a c e d o u t t e x t a s k - m e a n y t h i n g a b o u t t h e p r o j e c t",
+    "W E L C O M E T O A S I A 2 0 2 5 , S E E Y O U T H E R E",
+    "ASIA PACIFIC TOURS 2025. ASIA BUSINESS SUMMITS. ASIA-PACIFIC-REGION-2025.",
+    "the cat sat on the mat and ask - proj - ect - ion sk-learn is fine",
+    "Keep the risk-free sk - i p and task - proj - ect notes",
+    "CONFIGURATION_MANAGER_FACTORY_INSTANCE_WITH_LONG_NAME and /usr/local/share/applications/firefox",
+  ];
+  for (const text of ordinary) {
+    // (A hex dump's "20 77 6f" can look like a phone number to the phone rule: that is not this test's concern.)
+    const secrets = scanText(text).filter((f) => f.encoding || f.rule.kind === "secret");
+    assert.deepEqual(secrets.map((f) => f.rule.id), [], text);
+  }
+});
+
+Deno.test("the scanners find nothing in the benign corpus, even hex- or base64-encoded or spaced out", () => {
+  for (const text of BENIGN_CORPUS) {
+    for (const variant of [text, hex(text), btoa(unescape(encodeURIComponent(text))), text.split("").join(" ")]) {
+      const found = scanText(variant).filter((f) => f.encoding);
+      assert.deepEqual(found.map((f) => f.rule.id), [], variant);
+    }
+  }
+});
