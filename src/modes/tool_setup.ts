@@ -4,7 +4,7 @@ import { denoCacheDir, paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
-import { protectedPaths, secretFolders } from "../policy/protected_paths.ts";
+import { policyFolders, protectedPaths, secretFolders } from "../policy/protected_paths.ts";
 import { checkDefinition } from "../resources/definition.ts";
 import { labelOfPath } from "../policy/labels.ts";
 import { labelFromResources, loadResources, type Resource, saveResources } from "../resources/registry.ts";
@@ -26,16 +26,27 @@ export const TOOLS_DIR = decodeURIComponent(new URL("../../tools", import.meta.u
 
 const pathOf = (url: URL) => decodeURIComponent(url.pathname).replace(/\/$/, "");
 
+/** Files in any folder above PAI's checkout that Deno reads to decide what PAI's imports load. */
+const PROJECT_FILES = ["deno.json", "deno.jsonc", "deno.lock", "package.json", "node_modules", ".npmrc"];
+
 /**
- * PAI's own program, protected like its config: the folder of its main module and of its sources (`src/`), its
- * tools, and the config and lock that decide how it runs. An agent that could rewrite them would change PAI,
- * sandbox included, for the next run.
+ * PAI's own program, protected like its config: its whole checkout (sources, tools, config, lock — and any
+ * `package.json` or `node_modules` put beside them, which Deno would load PAI's npm imports from), the folder of its
+ * main module, what Deno reads in the folders above it (a parent `deno.json` can make the checkout a member of its
+ * workspace), and the installed `pai` script. An agent that could write any of them would change PAI, sandbox
+ * included, for the next run.
  */
 function programPaths(): string[] {
-  const sources = pathOf(new URL("..", import.meta.url));
-  const main = Deno.mainModule.startsWith("file:") ? pathOf(new URL(".", Deno.mainModule)) : sources;
   const root = pathOf(new URL("../..", import.meta.url));
-  return [...new Set([main, sources, TOOLS_DIR, `${root}/deno.json`, `${root}/deno.lock`])];
+  const main = Deno.mainModule.startsWith("file:") ? pathOf(new URL(".", Deno.mainModule)) : root;
+  const above: string[] = [];
+  for (let dir = root.slice(0, root.lastIndexOf("/")) || "/";; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
+    above.push(...PROJECT_FILES.map((name) => `${dir === "/" ? "" : dir}/${name}`));
+    if (dir === "/") break;
+  }
+  const home = Deno.env.get("HOME");
+  const installRoot = Deno.env.get("DENO_INSTALL_ROOT") ?? (home ? `${home}/.deno` : undefined);
+  return [...new Set([root, main, TOOLS_DIR, ...above, ...(installRoot ? [`${installRoot}/bin`] : [])])];
 }
 
 /** Options for {@linkcode createToolManager}. */
@@ -54,6 +65,13 @@ export interface ToolSetupOptions {
   ignoreSavedApprovals?: boolean;
   /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
   labels?: Omit<NonNullable<ToolManagerOptions["labels"]>, "of">;
+  /**
+   * What the audit log keeps of a record's payload (the data guard's
+   * `auditText`): a tool call, a decision or a result holding a secret is
+   * recorded with the secret's placeholder, never raw — a result the policy
+   * withholds from the model included.
+   */
+  auditText?: (payload: string) => string;
 }
 
 /** Approvals: "session" ones live as long as this run; "always" ones are saved in the database. */
@@ -152,6 +170,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     workspace: options.workspace,
     protectedPaths: await protectedPaths(home, paiPaths(), { denoDir: denoCacheDir(), program: programPaths() }),
     secretFolders: secretFolders(home, paiPaths()),
+    policyFolders: await policyFolders(options.workspace),
     pregrants: options.pregrants,
     approvals: options.ignoreSavedApprovals ? NO_APPROVALS : new DatabaseApprovalBook(db),
     prompter: options.prompter,
@@ -163,7 +182,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
           mode,
           provider: session.provider,
           model: session.model,
-          payload: `${r.tool}: ${r.payload}`,
+          payload: `${r.tool}: ${options.auditText ? options.auditText(r.payload) : r.payload}`,
         })
         : Promise.resolve(),
     limits: TOOL_LIMITS,
