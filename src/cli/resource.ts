@@ -13,7 +13,7 @@ import { checkDefinition, type DefinitionInput } from "../resources/definition.t
 import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
 import { deleteNote, setNote } from "../store/notes.ts";
 import { currentSession } from "../store/sessions.ts";
-import { stdout } from "../ui/output.ts";
+import { stderr, stdout } from "../ui/output.ts";
 import { inline, line, neutralizeControls } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
 import { readPipedStdin } from "./stdin.ts";
@@ -126,7 +126,7 @@ async function withDb<T>(work: (db: Awaited<ReturnType<typeof openState>>["db"])
 async function asUser(tool: "resource_read" | "resource_update", args: Record<string, unknown>): Promise<unknown> {
   const { db } = await openState();
   try {
-    const { policy, workspace } = await policyHere(db, env);
+    const { policy, workspace } = await policyHere(db, env, (text) => stderr.write(line`${text}\n`));
     const manager = await createToolManager({
       db,
       session: currentSession(db),

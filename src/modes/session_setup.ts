@@ -36,8 +36,8 @@ export interface SessionContext {
 /** Options for {@linkcode openSession}. */
 export interface OpenSessionOptions {
   env?: (name: string) => string | undefined;
-  /** Told which default was chosen when there was no session. */
-  notice?: (text: string) => void;
+  /** Told which default was chosen when there was no session, and what the user must know about the policy. */
+  notice: (text: string) => void;
   /** `--safe`: the strictest profile, whatever the policy file says. */
   safe?: boolean;
 }
@@ -62,7 +62,7 @@ export async function openState(env: (name: string) => string | undefined = (n) 
 export async function policyHere(
   db: Database,
   env: (name: string) => string | undefined,
-  notice?: (text: string) => void,
+  notice: (text: string) => void,
 ): Promise<{ policy: Policy; workspace: string }> {
   const workspace = await Deno.realPath(Deno.cwd());
   const policy = await loadPolicy({
@@ -71,7 +71,7 @@ export async function policyHere(
     home: env("HOME") ?? "/",
     trusted: trustedFolders(db),
   });
-  for (const text of policy.notices) notice?.(`Warning: ${text}`);
+  for (const text of policy.notices) notice(`Warning: ${text}`);
   return { policy, workspace };
 }
 
@@ -84,7 +84,7 @@ export function sdkCache(
 }
 
 /** Opens PAI's state, the policy and the current session's provider. */
-export async function openSession(options: OpenSessionOptions = {}): Promise<SessionContext> {
+export async function openSession(options: OpenSessionOptions): Promise<SessionContext> {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   const { config, db } = await openState(env);
   try {

@@ -126,7 +126,12 @@ export const PATH_ATTEMPTS: Attempt[] = [
     },
     replies: (a) => [call("fs_read", { path: `${a.outside}/secret.txt` })],
     // Said on every command that loads it.
-    harm: (_a, run) => /changed since you trusted/.test(run.stderr) ? [] : [`no warning: ${run.stderr}`],
+    harm: async (a, run) => {
+      const show = await paiIn(a, ["policy", "show"]);
+      return [run.stderr, show.stdout].every((text) => /changed since you trusted/.test(text))
+        ? []
+        : [`no warning: ${run.stderr} / ${show.stdout}`];
+    },
   },
   {
     name: "the agent creates a .pai policy in a new subfolder it will work in",
