@@ -1,6 +1,7 @@
 /** What the attempt tables share: scripted calls, ports, planted files, and checks of the harm an attack would do. */
 import type { ScriptedReply } from "../fakes/fake_model_server.ts";
 import type { Arena } from "./harness.ts";
+import { SENTINELS } from "./harness.ts";
 
 /** A scripted reply that calls one tool. */
 export const call = (name: string, args: unknown): ScriptedReply => ({
@@ -54,4 +55,13 @@ export function loopbackAlias(): string {
     if (name) return name;
   }
   throw new Error("/etc/hosts maps no name but localhost to 127.0.0.0/8: the DNS attempt cannot be set up here");
+}
+
+/** The payroll file in the workspace, registered as a file resource labelled private. */
+export function registerPrivatePayroll(a: Arena): void {
+  Deno.writeTextFileSync(`${a.ws}/payroll.csv`, SENTINELS.payroll);
+  Deno.writeTextFileSync(
+    `${a.home.dir}/resources.json`,
+    JSON.stringify({ resources: [{ name: "payroll", kind: "file", uri: `${a.ws}/payroll.csv`, label: "private" }] }),
+  );
 }

