@@ -121,15 +121,22 @@ export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<vo
   for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
 }
 
+/** What PAI tells a folder tool to leave unopened: second names of protected files, and labelled paths. */
+export interface FolderLimits {
+  /** Identities (`dev:ino`) of protected files with other names; `all`: every file with other names. */
+  forbidden?: string[] | "all";
+  /** Anchored patterns of the paths the provider may not receive (their labels are above its ceiling). */
+  withheld?: string[];
+}
+
 /**
- * Opens a file found inside a granted folder, only if it is what its entry said: a regular file, not a hard link to
- * a protected file (`forbidden`: identities PAI sends; `all`: any file with other names), and not swapped for a
+ * Opens a file found inside a granted folder, only if it is what its entry said: a regular file, not a path the
+ * provider may not receive (`withheld`), not a hard link to a protected file (`forbidden`), and not swapped for a
  * symlink between listing and opening (the opened file must be the one `lstat` saw). `undefined`: skip it.
  */
-export async function openInFolder(
-  path: string,
-  forbidden: string[] | "all" | undefined,
-): Promise<Deno.FsFile | undefined> {
+export async function openInFolder(path: string, limits: FolderLimits): Promise<Deno.FsFile | undefined> {
+  const { forbidden, withheld = [] } = limits;
+  if (withheld.some((pattern) => new RegExp(pattern).test(path))) return undefined;
   const seen = await Deno.lstat(path);
   if (!seen.isFile) return undefined;
   const id = `${seen.dev}:${seen.ino}`;

@@ -1,11 +1,21 @@
 /** fs_search: lines matching a regex under a folder. Request: { pattern, path, glob? }. Symlinks are skipped. */
-import { checkPinned, globToRegExp, openInFolder, type Pinned, readAll, serve, ToolError, walk } from "./_protocol.ts";
+import {
+  checkPinned,
+  type FolderLimits,
+  globToRegExp,
+  openInFolder,
+  type Pinned,
+  readAll,
+  serve,
+  ToolError,
+  walk,
+} from "./_protocol.ts";
 
 const MAX_MATCHES = 500;
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 await serve(
-  async (req: { pattern: string; path: string; glob?: string; pinned?: Pinned; forbidden?: string[] | "all" }) => {
+  async (req: { pattern: string; path: string; glob?: string; pinned?: Pinned } & FolderLimits) => {
     await checkPinned(req.path, req.pinned);
     let regex: RegExp;
     try {
@@ -18,7 +28,7 @@ await serve(
     for await (const entry of walk(req.path, true)) {
       if (entry.type !== "file" || (match && !match.test(entry.path))) continue;
       // Never a link swapped in since the listing, nor a second name of a protected file.
-      const file = await openInFolder(entry.full, req.forbidden);
+      const file = await openInFolder(entry.full, req);
       if (!file) continue;
       let bytes: Uint8Array;
       try {

@@ -6,8 +6,16 @@ import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { policyFolders, protectedPaths, secretFolders } from "../policy/protected_paths.ts";
 import { checkDefinition } from "../resources/definition.ts";
-import { labelOfPath } from "../policy/labels.ts";
-import { labelFromResources, loadResources, type Resource, saveResources } from "../resources/registry.ts";
+import { labelOfPath, mayReceive } from "../policy/labels.ts";
+import { globSource } from "../policy/glob.ts";
+import { higherLabel } from "../policy/policy.ts";
+import {
+  coverPattern,
+  labelFromResources,
+  loadResources,
+  type Resource,
+  saveResources,
+} from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
 import type { AwsCredentials, ResourceHost } from "../tools/resource_tools.ts";
@@ -64,7 +72,7 @@ export interface ToolSetupOptions {
   /** For `pai policy test`: decide from the policy alone, not from the user's saved approvals. */
   ignoreSavedApprovals?: boolean;
   /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
-  labels?: Omit<NonNullable<ToolManagerOptions["labels"]>, "of">;
+  labels?: Pick<NonNullable<ToolManagerOptions["labels"]>, "ceiling" | "provider">;
   /**
    * What the audit log keeps of a record's payload (the data guard's
    * `auditText`): a tool call, a decision or a result holding a secret is
@@ -160,6 +168,27 @@ async function resourceHost(db: Database, configDir: string, workspace: string):
   };
 }
 
+/** What paths are labelled, from the policy's file rules and the resources that cover them (as registered now). */
+function pathLabels(
+  policy: Policy,
+  resources: ResourceHost,
+  given: NonNullable<ToolSetupOptions["labels"]>,
+): NonNullable<ToolManagerOptions["labels"]> {
+  const labelled = () => [
+    ...policy.files.flatMap((f) => f.paths.map((glob) => ({ pattern: globSource(glob), label: f.label }))),
+    ...resources.list().flatMap((r) => {
+      const pattern = coverPattern(r);
+      return pattern ? [{ pattern, label: r.label }] : [];
+    }),
+  ];
+  return {
+    ...given,
+    of: (path) => labelOfPath(path, policy, (p) => labelFromResources(resources.list(), p)),
+    withheld: () => labelled().filter((l) => !mayReceive(given.ceiling, l.label)).map((l) => l.pattern),
+    highest: () => labelled().map((l) => l.label).reduce(higherLabel, "internal"),
+  };
+}
+
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode, policy } = options;
@@ -189,8 +218,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     toolsDir: TOOLS_DIR,
     policy: options.policy,
     // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
-    labels: options.labels &&
-      { ...options.labels, of: (path) => labelOfPath(path, policy, (p) => labelFromResources(resources.list(), p)) },
+    labels: options.labels && pathLabels(policy, resources, options.labels),
     resources,
   });
 }

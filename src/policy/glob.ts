@@ -8,6 +8,11 @@ export function absolutePattern(pattern: string, base: string, home: string): st
 
 /** Whether an absolute path matches a glob: `*` within a segment, `**` across segments, `?` one character. */
 export function matchesPath(path: string, glob: string): boolean {
+  return new RegExp(globSource(glob)).test(path);
+}
+
+/** The regular expression (source, anchored) that an absolute path glob stands for. */
+export function globSource(glob: string): string {
   let source = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -19,7 +24,7 @@ export function matchesPath(path: string, glob: string): boolean {
     else if (c === "?") source += "[^/]";
     else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
-  return new RegExp(`^${source}$`).test(path);
+  return `^${source}$`;
 }
 
 /** Whether `host:port` matches a host pattern: `host`, `host:port`, or `*.domain` (any port unless given). */

@@ -28,7 +28,7 @@ export async function loadResources(configDir: string): Promise<Resource[]> {
     "./resources_schema.ts",
     import.meta.url,
   );
-  return (readJsonFile(path, RESOURCES_SCHEMA)?.resources ?? []) as Resource[];
+  return (readJsonFile(path, RESOURCES_SCHEMA, { comments: true })?.resources ?? []) as Resource[];
 }
 
 /** Saves the registry atomically (replacing the file, which was read and validated first). */
@@ -41,9 +41,17 @@ export function labelFromResources(resources: readonly Resource[], path: string)
   const order = ["public", "internal", "private", "secret"];
   let best: Label | undefined;
   for (const r of resources) {
-    if (!r.uri?.startsWith("/")) continue; // only file-system resources cover paths
-    const covers = r.kind === "folder" ? path === r.uri || path.startsWith(`${r.uri}/`) : path === r.uri;
-    if (covers && (!best || order.indexOf(r.label) > order.indexOf(best))) best = r.label;
+    const pattern = coverPattern(r);
+    if (pattern && new RegExp(pattern).test(path) && (!best || order.indexOf(r.label) > order.indexOf(best))) {
+      best = r.label;
+    }
   }
   return best;
+}
+
+/** The paths a resource covers, as an anchored regular expression (source); none for notes, URLs, S3, PostgreSQL. */
+export function coverPattern(r: Resource): string | undefined {
+  if (!r.uri?.startsWith("/")) return undefined; // only file-system resources cover paths
+  const exact = r.uri.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return r.kind === "folder" ? `^${exact}(?:/.*)?$` : `^${exact}$`;
 }

@@ -68,7 +68,15 @@ export interface ToolManagerOptions {
   /** The policy's tool rules and safe mode. */
   policy: Pick<Policy, "rules" | "safe">;
   /** Labels: what a path is, and the most sensitive label the provider may receive. */
-  labels?: { of(path: string): Label; ceiling: Label; provider: string };
+  labels?: {
+    of(path: string): Label;
+    ceiling: Label;
+    provider: string;
+    /** Anchored patterns (regular expression sources) of the paths labelled above the ceiling. */
+    withheld(): string[];
+    /** The highest label any file rule or resource gives: what a file with other names (hard links) may be. */
+    highest(): Label;
+  };
   /** The user's registered resources, for the resource_* tools. */
   resources?: ResourceHost;
 }

@@ -250,7 +250,11 @@ export class ToolRunner {
       ...tool.request(args, (p) => needs.real.get(p) ?? p) as Record<string, unknown>,
       // The tool checks what it opens against these, so a swap after this very moment is refused too.
       pinned: Object.fromEntries(plan.pinned),
-      ...(tool.resultPaths ? { forbidden: await this.#hardLinks.forbidden() } : {}),
+      // Folder tools open files PAI never sees: second names of secrets, and files labelled above what the
+      // provider may receive, are skipped unopened (a search that only says "no match" still tells something).
+      ...(tool.resultPaths
+        ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld() ?? [] }
+        : {}),
     };
     let outcome: ToolOutcome = await runToolProcess(program, request, grant);
     if (outcome.ok && tool.present) {
@@ -261,7 +265,7 @@ export class ToolRunner {
       }
     }
     if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.#state.taint(`untrusted web content (from ${tool.name})`);
-    if (outcome.ok && o.labels) outcome = this.#checkLabel(tool, needs, outcome);
+    if (o.labels) outcome = this.#checkLabel(tool, plan, outcome);
     return await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
   }
 
@@ -312,12 +316,18 @@ export class ToolRunner {
       : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions, outcome };
   }
 
-  /** A result from data the provider may not receive is withheld; private data taints the run. */
-  #checkLabel(tool: AnyToolManifest, needs: ResolvedNeeds, outcome: ToolOutcome & { ok: true }): ToolOutcome {
+  /**
+   * A result from data the provider may not receive is withheld, an error too (a database's error message can
+   * quote its rows, "not found" answers a question about the file); private data taints the run. A file with
+   * other names may be a second name of labelled data: it carries the highest label in use.
+   */
+  #checkLabel(tool: AnyToolManifest, plan: DecidedCall, outcome: ToolOutcome): ToolOutcome {
     const labels = this.#state.options.labels!;
-    const paths = [...needs.read, ...(tool.resultPaths?.(outcome.result) ?? [])];
+    const linked = new Set(plan.input.hardLinks?.map((l) => l.path));
+    const paths = [...plan.needs.read, ...(outcome.ok ? tool.resultPaths?.(outcome.result) ?? [] : [])];
     if (!paths.length) return outcome;
-    const label = paths.map((p) => labels.of(p)).reduce(higherLabel);
+    const label = paths.map((p) => linked.has(p) ? higherLabel(labels.of(p), labels.highest()) : labels.of(p))
+      .reduce(higherLabel);
     if (label === "private" || label === "secret") this.#state.taint(`data labelled ${label} (from ${tool.name})`);
     return mayReceive(labels.ceiling, label) ? outcome : withheld(label, labels);
   }
