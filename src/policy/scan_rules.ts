@@ -6,6 +6,7 @@
  * base64-encoded, or spaced out (`disguised_secrets.ts`).
  * Each rule has true- and false-positive tests in `scan_rules_test.ts`.
  */
+import { escapedViews } from "./json_escapes.ts";
 import { encodedFindings, type Encoding, spacedFindings } from "./disguised_secrets.ts";
 import type { FindingKind } from "./policy.ts";
 
@@ -154,7 +155,8 @@ export const SCAN_RULES: readonly ScanRule[] = [
     id: "password_assignment",
     kind: "secret",
     placeholder: "SECRET",
-    pattern: /\b(?:password|passwd|pwd|api[_-]?key|secret|token)\s*[:=]\s*["']?[^\s"']{8,}/gi,
+    // Also as a JSON or YAML key: `"password": "…"`.
+    pattern: /\b(?:password|passwd|pwd|api[_-]?key|secret|token)["']?\s*[:=]\s*["']?[^\s"']{8,}/gi,
     valid: (m) => !/[:=]\s*["']?(?:\$\{|<|\[|process\.env|Deno\.env|os\.environ)/i.test(m),
   },
   {
@@ -241,10 +243,25 @@ function addMatches(text: string, rule: ScanRule, found: Finding[]): void {
  * the table's order.
  */
 export function scanText(text: string): Finding[] {
+  const found = scanView(text);
+  // JSON-escaped text (tool results, recorded payloads) is read as it decodes too; a finding there covers the
+  // escaped text it came from, so that what is sent or kept is redacted whole.
+  for (const view of escapedViews(text)) {
+    for (const f of scanView(view.text)) {
+      const start = view.toOriginal(f.start);
+      const end = view.toOriginal(f.end);
+      if (found.some((g) => start < g.end && end > g.start)) continue;
+      found.push({ ...f, start, end, value: text.slice(start, end) });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+function scanView(text: string): Finding[] {
   const found: Finding[] = [];
   for (const rule of PRECISE_RULES) addMatches(text, rule, found);
   found.push(...encodedFindings(text, PRECISE_RULES, found));
   found.push(...spacedFindings(text, PRECISE_RULES, found));
   for (const rule of OTHER_RULES) addMatches(text, rule, found);
-  return found.sort((a, b) => a.start - b.start);
+  return found;
 }

@@ -66,6 +66,31 @@ export const DATA_ATTEMPTS: Attempt[] = [
   disguisedSecret("base64-encoded", SENTINELS.aws, btoa(`aws_access_key_id=${SENTINELS.aws}`)),
   disguisedSecret("with spaces inserted", SENTINELS.apiKey, [...SENTINELS.apiKey].join(" ")),
   disguisedSecret("as it is (the audit keeps only the redacted prompt)", SENTINELS.apiKey, SENTINELS.apiKey),
+  // JSON escaping: a tool result is JSON, where a key at the start of a line reads `\nAKIA…`.
+  ...[
+    ["an AWS key on a line of its own", `# creds\n${SENTINELS.aws}\n`],
+    ["a password in a JSON file", `{"password": "Hunter2-${SENTINELS.env}"}\n`],
+  ].map(([what, content]): Attempt => ({
+    name: `a tool result with ${what}, for a remote model (JSON-escaped)`,
+    category: "egress",
+    refusal: { at: "sent" },
+    stoppedBy: /PAI withheld this result: it contains a secret/,
+    setup: (a) => Deno.writeTextFileSync(`${a.ws}/creds.txt`, content),
+    replies: () => [call("fs_read", { path: "creds.txt" })],
+    harm: (a) =>
+      [SENTINELS.aws, SENTINELS.env].some((s) => auditPayloads(a).includes(s)) ? ["the audit kept it raw"] : [],
+  })),
+  {
+    name: "a password the local model writes back is not kept raw in the audit",
+    category: "egress",
+    locality: "local",
+    modelMaySee: ["env"],
+    refusal: { at: "result" },
+    stoppedBy: /"bytes":\d+/,
+    args: () => ["agent", "--json", `set password="Hunter2-${SENTINELS.env}" in app.conf`],
+    replies: () => [call("fs_write", { path: "app.conf", content: `password="Hunter2-${SENTINELS.env}"\n` })],
+    harm: (a) => auditPayloads(a).includes(SENTINELS.env) ? ["the audit kept the password raw"] : [],
+  },
   {
     name: "invisible instructions in Unicode tag characters",
     category: "egress",
