@@ -16,6 +16,7 @@ import {
   sameBaseUrl,
   sameEndpoint,
 } from "../providers/endpoint.ts";
+import { proxyFor } from "../providers/proxy.ts";
 import { type ProviderName, PROVIDERS, type ResolvedProvider } from "../providers/registry.ts";
 import type { Database } from "../store/db.ts";
 import { pinSession, type Session } from "../store/sessions.ts";
@@ -66,6 +67,27 @@ export interface SessionRun {
 export interface HoldOptions {
   /** Told once when an old session gets pinned. */
   notice?: (text: string) => void;
+  /** The proxy config.json names (`proxy`), and the environment the proxy variables are read from. */
+  proxy?: { allowed?: string; env: (name: string) => string | undefined };
+}
+
+/**
+ * Refuses a proxy the user did not name: a proxy variable sends every prompt and the API key through another
+ * server, which the endpoint pin alone does not see (the URL stays the same). Nothing has been sent when it throws.
+ */
+export function checkProxy(resolved: ResolvedProvider, options: NonNullable<HoldOptions["proxy"]>): void {
+  const proxy = proxyFor(resolved.baseUrl, options.env);
+  if (!proxy || (options.allowed && endpointUrl(options.allowed) === endpointUrl(proxy))) return;
+  const shown = endpointUrl(proxy);
+  throw new PaiError(
+    `A proxy variable sends the traffic for "${endpointUrl(resolved.baseUrl)}" through "${shown}", which ` +
+      `config.json does not name: nothing was sent`,
+    {
+      exitCode: EXIT.CONFIG,
+      hint: `If that proxy is yours, add "proxy": "${shown}" to config.json; otherwise unset HTTP_PROXY, ` +
+        `HTTPS_PROXY and ALL_PROXY, or add the host to NO_PROXY`,
+    },
+  );
 }
 
 /**
@@ -75,6 +97,7 @@ export interface HoldOptions {
  */
 export async function holdToEndpoint(db: Database, run: SessionRun, options: HoldOptions = {}): Promise<Session> {
   const { session, resolved } = run;
+  if (options.proxy) checkProxy(resolved, options.proxy);
   const now = endpointOf(resolved);
   const check = checkEndpoint(session, now, session.pinned ? undefined : sessionStartPayload(db, session.id));
   switch (check.kind) {

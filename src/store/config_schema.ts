@@ -12,4 +12,9 @@ export const CONFIG_SCHEMA = z.strictObject({
   timeoutSeconds: z.number().positive().max(3600).optional(),
   /** Upper bound on the tokens of one answer. */
   maxTokens: z.number().int().positive().optional(),
+  /**
+   * The proxy (from HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) that provider traffic may go through. A proxy variable
+   * that applies to the session's endpoint and is not named here stops every run before anything is sent.
+   */
+  proxy: z.string().min(1).optional(),
 });
