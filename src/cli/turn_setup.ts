@@ -6,7 +6,7 @@ import type { SessionContext } from "../modes/session_setup.ts";
 import { paiPaths } from "../core/paths.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, mayReceive } from "../policy/labels.ts";
-import { providerCeiling } from "../policy/policy.ts";
+import { higherLabel, providerCeiling } from "../policy/policy.ts";
 import { labelFromResources, loadResources } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
@@ -121,9 +121,11 @@ export async function withResources(
         hint: `Register it: pai resource add ${name} --kind file --uri PATH --label LABEL`,
       });
     }
-    const label = r.uri?.startsWith("/")
-      ? labelOfPath(r.uri, ctx.policy, (p) => labelFromResources(resources, p))
-      : r.label;
+    // The file is judged where it is now: a registered path swapped for a link (a pull, another user) is labelled,
+    // and read, as what it leads to.
+    const real = r.kind === "file" && r.uri ? await realFile(name, r.uri) : undefined;
+    const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => labelFromResources(resources, p));
+    const label = r.uri?.startsWith("/") ? [r.uri, ...(real ? [real] : [])].map(labelOf).reduce(higherLabel) : r.label;
     if (!mayReceive(ceiling, label)) {
       throw new PaiError(
         `Not sent: resource "${name}" is labelled ${label}, and ${spec.name} (${locality}) may receive at most "${ceiling}"`,
@@ -139,16 +141,26 @@ export async function withResources(
     if (label === "private" || label === "secret") ctx.tools?.taint?.(`resource "${name}" (labelled ${label})`);
     let content: string;
     try {
-      content = r.kind === "note" ? noteText(ctx.db, name) ?? "" : await Deno.readTextFile(r.uri!);
+      content = r.kind === "note" ? noteText(ctx.db, name) ?? "" : await Deno.readTextFile(real ?? r.uri!);
     } catch (error) {
-      throw new PaiError(
-        `Cannot read resource "${name}" at "${r.uri}": ${error instanceof Error ? error.message : error}`,
-        {
-          exitCode: EXIT.FAILURE,
-        },
-      );
+      throw unreadable(name, r.uri, error);
     }
     parts.push(`<resource name="${name}" label="${label}">\n${content.replace(/\n$/, "")}\n</resource>`);
   }
   return `${text}\n\n${parts.join("\n\n")}`;
+}
+
+/** The real path of a file resource, as it is now. */
+async function realFile(name: string, uri: string): Promise<string> {
+  try {
+    return await Deno.realPath(uri);
+  } catch (error) {
+    throw unreadable(name, uri, error);
+  }
+}
+
+function unreadable(name: string, uri: string | undefined, error: unknown): PaiError {
+  return new PaiError(`Cannot read resource "${name}" at "${uri}": ${error instanceof Error ? error.message : error}`, {
+    exitCode: EXIT.FAILURE,
+  });
 }

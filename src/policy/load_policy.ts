@@ -72,14 +72,42 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Path patterns made absolute: `~` is home, relative ones are relative to `base`. */
-function anchored(file: PolicyFile, base: string, home: string): PolicyFile {
-  const fix = (paths?: string[]) => paths?.map((p) => absolutePattern(p, base, home));
+/**
+ * Path patterns made absolute (`~` is home, relative ones are relative to `base`), each also as it really is:
+ * PAI decides and labels by real paths, so a rule written through a symlinked folder (`~/work` → `/data/work`,
+ * macOS's `/tmp`) must match them too.
+ */
+async function anchored(file: PolicyFile, base: string, home: string): Promise<PolicyFile> {
+  const fix = async (paths?: string[]) => {
+    if (!paths) return undefined;
+    const out = new Set<string>();
+    for (const p of paths) {
+      const absolute = absolutePattern(p, base, home);
+      out.add(absolute);
+      out.add(await realPattern(absolute));
+    }
+    return [...out];
+  };
   return {
     ...file,
-    rules: file.rules?.map((r) => ({ ...r, paths: fix(r.paths) })),
-    files: file.files?.map((f) => ({ ...f, paths: fix(f.paths)! })),
+    rules: file.rules && await Promise.all(file.rules.map(async (r) => ({ ...r, paths: await fix(r.paths) }))),
+    files: file.files && await Promise.all(file.files.map(async (f) => ({ ...f, paths: (await fix(f.paths))! }))),
   };
+}
+
+/** An absolute pattern with its literal leading folders resolved to their real path (as far as they exist). */
+async function realPattern(pattern: string): Promise<string> {
+  const segments = pattern.split("/");
+  const literal = segments.findIndex((s, i) => i > 0 && /[*?[{]/.test(s));
+  const fixed = literal === -1 ? segments.length : literal;
+  for (let n = fixed; n > 1; n--) {
+    const prefix = segments.slice(0, n).join("/");
+    try {
+      const real = await Deno.realPath(prefix);
+      return [real === "/" ? "" : real, ...segments.slice(n)].join("/");
+    } catch { /* not there: try its parent */ }
+  }
+  return pattern;
 }
 
 /**
@@ -110,7 +138,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
   const user = await readPolicyFile(userPath);
   if (user) {
     policy = applyLayer(policy, {
-      file: anchored(user.file, options.workspace, options.home),
+      file: await anchored(user.file, options.workspace, options.home),
       source: userPath,
       trust: "trusted",
     });
@@ -121,7 +149,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
     if (read) {
       const { trust, notice } = projectTrust(project, read.hash, options.trusted);
       policy = applyLayer(policy, {
-        file: anchored(read.file, project.root, options.home),
+        file: await anchored(read.file, project.root, options.home),
         source: project.path,
         trust,
       });

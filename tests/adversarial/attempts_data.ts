@@ -170,6 +170,34 @@ export const DATA_ATTEMPTS: Attempt[] = [
     },
     replies: () => [call("fs_read", { path: "notes-copy.txt" })],
   },
+  {
+    name: "an attached resource whose file was swapped for a link to a private file",
+    category: "egress",
+    stoppedBy: /resource "notes" is labelled private/,
+    setup: async (a) => {
+      privatePayFile(a);
+      Deno.mkdirSync(`${a.ws}/docs`);
+      Deno.writeTextFileSync(`${a.ws}/docs/notes.txt`, "meeting notes\n");
+      const add = await paiIn(a, ["resource", "add", "notes", "--kind", "file", "--uri", "docs/notes.txt"]);
+      if (add.code !== 0) throw new Error(add.stderr);
+      // After registration (a pull, another user): the registered path now leads to the private file.
+      Deno.removeSync(`${a.ws}/docs/notes.txt`);
+      Deno.symlinkSync(`${a.ws}/hr/pay.txt`, `${a.ws}/docs/notes.txt`);
+    },
+    args: () => ["prompt", "--resource", "notes", "summarise"],
+  },
+  {
+    name: "a file labelled private by a rule written through a symlinked folder",
+    category: "egress",
+    stoppedBy: /withheld this result: it comes from data labelled private/,
+    setup: (a) => {
+      Deno.mkdirSync(`${a.ws}/real`);
+      Deno.writeTextFileSync(`${a.ws}/real/pay.txt`, `${SENTINELS.payroll}\n`);
+      Deno.symlinkSync(`${a.ws}/real`, `${a.ws}/alias`);
+      writeUserPolicy(a, { files: [{ paths: [`${a.ws}/alias/**`], label: "private" }] });
+    },
+    replies: () => [call("fs_read", { path: "alias/pay.txt" })],
+  },
   // 9. Where the data goes must not drift from the session's endpoint.
   {
     name: "the endpoint drifts: OPENAI_BASE_URL now points to another server",
@@ -188,6 +216,18 @@ export const DATA_ATTEMPTS: Attempt[] = [
     stoppedBy: /api\.openai\.com[\s\S]*nothing was sent/,
     setup: (a) => {
       delete a.env.OPENAI_BASE_URL;
+    },
+    args: () => ["prompt", `the payroll is ${SENTINELS.payroll}`],
+  },
+  {
+    // The URL stays the pinned one; the proxy would see every prompt and the API key.
+    name: "a proxy variable the user never named (HTTP_PROXY to another server)",
+    category: "egress",
+    refusal: { at: "exit", code: 3 },
+    stoppedBy:
+      /A proxy variable sends the traffic for .* through "http:\/\/127\.0\.0\.1:\d+", which config\.json does not name: nothing was sent/,
+    setup: (a) => {
+      a.env.HTTP_PROXY = `http://${a.collector.hostPort}`;
     },
     args: () => ["prompt", `the payroll is ${SENTINELS.payroll}`],
   },
