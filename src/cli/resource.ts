@@ -171,8 +171,10 @@ function asText(result: unknown): string {
     objects?: { key: string }[];
   };
   for (const value of [r.content, r.text, r.body]) if (typeof value === "string") return value;
-  if (r.entries) return r.entries.map((e) => `${e.path}${e.type === "dir" ? "/" : ""}\n`).join("");
-  if (r.objects) return r.objects.map((o) => `${o.key}\n`).join("");
+  // One line per name, whatever the name holds: a file name or an S3 key (which a bucket's owner chooses) with a
+  // newline in it must not draw a line of its own.
+  if (r.entries) return r.entries.map((e) => line`${e.path}${e.type === "dir" ? "/" : ""}\n`).join("");
+  if (r.objects) return r.objects.map((o) => line`${o.key}\n`).join("");
   return `${JSON.stringify(r.rows ?? result, null, 2)}\n`;
 }
 
