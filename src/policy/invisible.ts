@@ -6,7 +6,10 @@
  * characters hide text the same way (bit patterns between visible letters) and
  * split a secret so that the scanners miss it.
  *
- * Two legitimate uses are kept:
+ * A run of variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF) carries a byte per selector, which models
+ * decode: it is removed too, but for a single selector after a character (❤️, an ideograph's variant).
+ *
+ * Two more legitimate uses are kept:
  * - the tag sequence of an emoji subdivision flag (🏴 followed by 2–6 tag
  *   letters or digits and CANCEL TAG, as in England's flag): too short to
  *   carry an instruction;
@@ -43,8 +46,14 @@ export interface Stripped {
 
 /** Format characters that render as nothing: zero-width space to RLM, word joiner to invisible plus, BOM. */
 const FORMAT = "\u200B-\u200F\u2060-\u2064\uFEFF";
-const ANY_INVISIBLE = new RegExp(`[${FORMAT}]|[\\u{E0000}-\\u{E007F}]`, "u");
-const RUNS = new RegExp(`[\\u{E0000}-\\u{E007F}]+|[${FORMAT}]+`, "gu");
+/**
+ * Variation selectors: one after a character picks how it is drawn (emoji or text style, an ideograph's variant),
+ * but a run of them carries a byte each, and models decode them: only a single one is kept.
+ */
+const VARIATION = "\uFE00-\uFE0F\\u{E0100}-\\u{E01EF}";
+const ANY_INVISIBLE = new RegExp(`[${FORMAT}${VARIATION}]|[\\u{E0000}-\\u{E007F}]`, "u");
+const RUNS = new RegExp(`[\\u{E0000}-\\u{E007F}]+|[${VARIATION}]+|[${FORMAT}]+`, "gu");
+const VARIATION_SELECTOR = new RegExp(`^[${VARIATION}]`, "u");
 const SUBDIVISION_FLAG_TAGS = /^[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}\u{E007F}$/u;
 const BLACK_FLAG = 0x1f3f4;
 const EMOJI_BEFORE_JOINER = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]$/u;
@@ -104,15 +113,20 @@ export function stripInvisible(text: string): Stripped {
   for (const m of text.matchAll(RUNS)) {
     const start = m.index!;
     const run = m[0];
-    const tag = run.codePointAt(0)! >= 0xe0000;
-    if (tag ? isFlagTags(text, start, run) : isLegitimateJoiner(text, start, run)) continue;
+    const tag = run.codePointAt(0)! >= 0xe0000 && run.codePointAt(0)! <= 0xe007f;
+    const legitimate = tag
+      ? isFlagTags(text, start, run)
+      : VARIATION_SELECTOR.test(run)
+      ? [...run].length === 1
+      : isLegitimateJoiner(text, start, run);
+    if (legitimate) continue;
     kept.push(text.slice(at, start));
     at = start + run.length;
     runs.push({
       start,
       end: at,
       kind: tag ? "tag" : "format",
-      count: tag ? run.length / 2 : run.length,
+      count: [...run].length,
       hidden: tag ? decodeTags(run) : "",
     });
   }

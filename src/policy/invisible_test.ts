@@ -57,3 +57,13 @@ Deno.test("stripInvisible() returns the very same text when there is nothing to 
   assert.equal(out.text, text);
   assert.deepEqual(out.runs, []);
 });
+
+Deno.test("stripInvisible() removes a run of variation selectors (a byte each) and keeps a single one", () => {
+  // A key hidden one byte per selector after a visible character.
+  const hidden = [..."sk-proj-Zq8Lm3Nv6Bh5"].map((c) => String.fromCodePoint(0xe0100 + c.charCodeAt(0) - 16)).join("");
+  const { text, runs } = stripInvisible(`ok${hidden} done`);
+  assert.equal(text, "ok done");
+  assert.equal(runs[0].count, 20);
+  for (const kept of ["❤️", "❤️‍🔥", "葛\u{E0100}", "1\uFE0F\u20E3"]) assert.equal(stripInvisible(kept).text, kept, kept);
+  assert.equal(stripInvisible("a\uFE0F\uFE0Fb").text, "ab");
+});
