@@ -3,13 +3,30 @@
  * command's module is loaded only when it runs, and out of Deno's sight
  * (`core/lazy_import.ts`), so `pai --help` stays fast.
  */
-import { buildApplication, buildCommand, buildRouteMap, run, text_en } from "@stricli/core";
+import { buildApplication, buildRouteMap, run, text_en } from "@stricli/core";
 import denoJson from "../deno.json" with { type: "json" };
-import { EXIT, PaiError } from "./core/errors.ts";
+import {
+  missingPermissions,
+  missingPermissionsMessage,
+  needsPermissions,
+  requiredPermissions,
+} from "./cli/invocation.ts";
+import {
+  buildCommand,
+  commandAt,
+  helpPointer,
+  parseErrorMessage,
+  type UnknownCommand,
+  unknownCommandMessage,
+  wantsJson,
+} from "./cli/usage.ts";
+import { errorJson, EXIT, PaiError } from "./core/errors.ts";
 import { lazyImport } from "./core/lazy_import.ts";
 import { redactSecrets } from "./core/redact.ts";
+import { enterTaskCaller } from "./core/task_folder.ts";
 import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
-import { stderr, stdout } from "./ui/output.ts";
+import { routeConsole } from "./ui/console_route.ts";
+import { stderr, stdout, wroteToStdout } from "./ui/output.ts";
 import { inline, line } from "./ui/sanitize.ts";
 
 /** A command's module, imported when the command runs (`core/lazy_import.ts` says why not by `import("…")`). */
@@ -29,16 +46,30 @@ const grantFlags = {
     kind: "parsed",
     parse: String,
     optional: true,
+    placeholder: "paths",
     brief: "Pre-grant read of these paths (comma-separated), as Deno's flag",
   },
-  allowWrite: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant write of these paths" },
-  allowNet: { kind: "parsed", parse: String, optional: true, brief: "Pre-grant net to these host[:port]s" },
+  allowWrite: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "paths",
+    brief: "Pre-grant write of these paths",
+  },
+  allowNet: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "hosts",
+    brief: "Pre-grant net to these host[:port]s",
+  },
   tools: { kind: "boolean", default: true, brief: "Offer tools to the model (--no-tools for models without)" },
   resource: {
     kind: "parsed",
     parse: String,
     variadic: true,
     optional: true,
+    placeholder: "name",
     brief: "Attach a registered resource (repeatable); refused if the provider may not receive its label",
   },
   safe: {
@@ -61,23 +92,25 @@ const init = buildCommand({
     positional: {
       kind: "tuple",
       parameters: [{
-        brief: `One of: ${PROVIDER_NAMES.join(", ")}`,
+        brief: `One of ${PROVIDER_NAMES.join(", ")}`,
         placeholder: "provider",
         parse: parseProviderName,
       }],
     },
     flags: {
-      model: { kind: "parsed", parse: String, brief: "Model to use, as the provider names it" },
+      model: { kind: "parsed", parse: String, placeholder: "model", brief: "Model to use, as the provider names it" },
       baseUrl: {
         kind: "parsed",
         parse: String,
         optional: true,
+        placeholder: "url",
         brief: "Endpoint URL (overrides the provider's variable)",
       },
       apiKeyEnv: {
         kind: "parsed",
         parse: String,
         optional: true,
+        placeholder: "var",
         brief: "Name of the variable that holds the API key (the key itself is never stored)",
       },
       systemRole: {
@@ -106,11 +139,24 @@ const init = buildCommand({
 const prompt = buildCommand({
   loader: async () => (await command<typeof import("./cli/prompt.ts")>("prompt")).prompt,
   parameters: {
-    positional: { kind: "array", parameter: { brief: "The prompt", placeholder: "text", parse: String } },
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "The prompt (optional when text is piped on stdin; a lone - reads the prompt from stdin)",
+        placeholder: "text",
+        parse: String,
+      },
+    },
     flags: {
       stream: streamFlag,
       json: jsonFlag,
-      maxChain: { kind: "parsed", parse: positiveInteger, default: "3", brief: "Rounds of tool calls at most" },
+      maxChain: {
+        kind: "parsed",
+        parse: positiveInteger,
+        default: "3",
+        placeholder: "n",
+        brief: "Rounds of tool calls at most",
+      },
       dryRun: {
         kind: "boolean",
         default: false,
@@ -139,10 +185,30 @@ const chat = buildCommand({
 const agent = buildCommand({
   loader: async () => (await command<typeof import("./cli/agent.ts")>("agent")).agent,
   parameters: {
-    positional: { kind: "array", parameter: { brief: "The goal", placeholder: "goal", parse: String } },
+    positional: {
+      kind: "array",
+      minimum: 1,
+      parameter: {
+        brief: "What the agent should do (a lone - reads it from stdin)",
+        placeholder: "goal",
+        parse: String,
+      },
+    },
     flags: {
-      maxSteps: { kind: "parsed", parse: positiveInteger, default: "20", brief: "Rounds of tool calls at most" },
-      maxSeconds: { kind: "parsed", parse: positiveInteger, default: "600", brief: "Wall-clock limit for tool calls" },
+      maxSteps: {
+        kind: "parsed",
+        parse: positiveInteger,
+        default: "20",
+        placeholder: "n",
+        brief: "Rounds of tool calls at most",
+      },
+      maxSeconds: {
+        kind: "parsed",
+        parse: positiveInteger,
+        default: "600",
+        placeholder: "seconds",
+        brief: "Stop calling tools after this many seconds; the model then gives its final answer",
+      },
       stream: streamFlag,
       json: jsonFlag,
       ...grantFlags,
@@ -184,15 +250,22 @@ const labelFlag = {
 
 const resourceName = { brief: "Resource name", placeholder: "name", parse: String };
 const resourceFlags = {
-  uri: { kind: "parsed", parse: String, optional: true, brief: "Where it is: a path, a URL, or s3://bucket/prefix" },
-  text: { kind: "parsed", parse: String, optional: true, brief: "A note's text" },
+  uri: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "uri",
+    brief: "Where it is: a path, a URL, or s3://bucket/prefix",
+  },
+  text: { kind: "parsed", parse: String, optional: true, placeholder: "text", brief: "A note's text" },
   env: {
     kind: "parsed",
     parse: String,
     optional: true,
+    placeholder: "var",
     brief: "The variable holding its credential (url token, postgres connection string); never stored",
   },
-  description: { kind: "parsed", parse: String, optional: true, brief: "What it holds" },
+  description: { kind: "parsed", parse: String, optional: true, placeholder: "text", brief: "What it holds" },
 } as const;
 
 const resourceRoutes = buildRouteMap({
@@ -338,6 +411,22 @@ const policyRoutes = buildRouteMap({
       },
       docs: { brief: "Let a project's .pai/policy.json widen your policy (it can only tighten it otherwise)" },
     }),
+    approvals: buildCommand({
+      loader: async () => (await command<typeof import("./cli/approvals.ts")>("approvals")).approvals,
+      parameters: { flags: policyJson },
+      docs: { brief: 'List your approvals: saved ("always") ones and this session\'s, each with its id' },
+    }),
+    revoke: buildCommand({
+      loader: async () => (await command<typeof import("./cli/approvals.ts")>("approvals")).revoke,
+      parameters: {
+        flags: { all: { kind: "boolean", default: false, brief: "Revoke every saved approval and this session's" } },
+        positional: {
+          kind: "tuple",
+          parameters: [{ brief: "Approval id (see approvals)", placeholder: "id", parse: String, optional: true }],
+        },
+      },
+      docs: { brief: "Revoke an approval: PAI asks again before such a call" },
+    }),
   },
   docs: { brief: "Your rules: what may go to which model, what each tool may touch" },
 });
@@ -378,6 +467,12 @@ const root = buildRouteMap({
   },
 });
 
+/** The command the arguments name: usage errors point to its help, and `--json` is its flag. */
+const at = commandAt(root, Deno.args);
+
+/** What went wrong, for `--json`: printed as `{"error": …}` on stdout when the command printed nothing there. */
+const failures: PaiError[] = [];
+
 /**
  * Formats what a command threw: one line (two with a hint) for PAI's errors, never a stack for them. Messages and
  * hints often quote arguments, file names and what a server said, so each is neutralised to one line: only the
@@ -385,11 +480,13 @@ const root = buildRouteMap({
  */
 function formatError(error: unknown): string {
   if (error instanceof PaiError) {
+    failures.push(error);
     const lines = [line`pai: ${redactSecrets(error.message)}`];
     if (error.hint) lines.push(inline(redactSecrets(error.hint)));
     return lines.join("\n");
   }
   const message = error instanceof Error ? error.message : String(error);
+  failures.push(new PaiError(`internal error: ${message}`));
   const lines = [line`pai: internal error: ${redactSecrets(message)}`];
   if (Deno.env.get("PAI_DEBUG") && error instanceof Error && error.stack) lines.push(...stackFrames(error.stack));
   lines.push("Please report this (set PAI_DEBUG=1 for details)");
@@ -401,31 +498,47 @@ function stackFrames(stack: string): string[] {
   return stack.split("\n").filter((l) => /^\s+at /.test(l)).map((l) => inline(redactSecrets(l)));
 }
 
-/** Stricli's own messages quote what the user typed (an unknown command, a flag value a parser refused). */
-function formatParseError(error: unknown): string {
-  return line`pai: ${
-    redactSecrets(error instanceof Error ? error.message : String(error))
-  }\nRun "pai --help" for usage`;
+/**
+ * A usage error the parser found, in PAI's words (the pointer to the command's help follows, once, at the end).
+ * It quotes what the user typed (an unknown command, a flag value a parser refused).
+ */
+function formatUsageError(message: string): string {
+  failures.push(new PaiError(message, { exitCode: EXIT.USAGE, hint: helpPointer(at) }));
+  return line`pai: ${redactSecrets(message)}`;
 }
 
 const app = buildApplication(root, {
   name: "pai",
   versionInfo: { currentVersion: denoJson.version },
-  scanner: { caseStyle: "allow-kebab-for-camel" },
+  // `--` ends the flags: `pai prompt -- "--help me"` sends "--help me".
+  scanner: { caseStyle: "allow-kebab-for-camel", allowArgumentEscapeSequence: true },
   documentation: { caseStyle: "convert-camel-to-kebab" },
   localization: {
     loadText: () => ({
       ...text_en,
+      briefs: {
+        ...text_en.briefs,
+        argumentEscapeSequence: "End of flags: what follows is text, even if it starts with -",
+      },
       exceptionWhileRunningCommand: formatError,
       commandErrorResult: formatError,
-      exceptionWhileParsingArguments: formatParseError,
-      noCommandRegisteredForInput: ({ input, corrections }: { input: string; corrections: readonly string[] }) =>
-        line`pai: No command registered for "${input}"` +
-        (corrections.length ? line`; did you mean ${corrections.join(" or ")}?` : ""),
+      exceptionWhileParsingArguments: (error: unknown) => formatUsageError(parseErrorMessage(error, at)),
+      noCommandRegisteredForInput: (unknown: UnknownCommand) => formatUsageError(unknownCommandMessage(unknown, at)),
     }),
   },
   determineExitCode: (error) => error instanceof PaiError ? error.exitCode : EXIT.FAILURE,
 });
+
+// Checked before anything asks Deno for a permission, which would prompt in a terminal and throw elsewhere.
+const missing = needsPermissions(Deno.args) ? missingPermissions(requiredPermissions(denoJson.tasks.pai)) : [];
+if (missing.length) {
+  stderr.write(line`pai: ${missingPermissionsMessage(missing, at.words)}` + "\n");
+  Deno.exit(EXIT.USAGE);
+}
+
+// What a dependency prints by itself (the Anthropic SDK's deprecation warning, on every request) reaches the user
+// only as PAI's own line, once per run, never in the middle of an answer on stdout.
+routeConsole(console, (text) => stderr.write(line`pai: ${text}\n`));
 
 const processLike = {
   stdout: { write: (text: string) => stdout.write(text) },
@@ -434,7 +547,23 @@ const processLike = {
   exitCode: undefined as number | string | null | undefined,
 };
 
+// `deno task pai` runs in PAI's checkout: the folder the user ran it from is the workspace (core/task_folder.ts).
+try {
+  enterTaskCaller(import.meta.url);
+} catch (error) {
+  stderr.write(`${formatError(error)}\n`);
+  Deno.exit(error instanceof PaiError ? error.exitCode : EXIT.FAILURE);
+}
+
 await run(app, Deno.args, { process: processLike });
 const code = Number(processLike.exitCode ?? 0);
 // Stricli reports its own failures as negative codes (unknown command or flag): a usage error.
-Deno.exit(code < 0 ? EXIT.USAGE : code);
+const exitCode = code < 0 ? EXIT.USAGE : code;
+if (exitCode === EXIT.USAGE) stderr.write(`${helpPointer(at)}\n`);
+if (exitCode !== EXIT.SUCCESS && failures.length && wantsJson(at, Deno.args) && !wroteToStdout()) {
+  const error = failures.length === 1
+    ? failures[0]
+    : new PaiError(failures.map((f) => f.message).join("; "), { exitCode, hint: failures[0].hint });
+  stdout.write(`${JSON.stringify({ error: { ...errorJson(error), exitCode } })}\n`);
+}
+Deno.exit(exitCode);

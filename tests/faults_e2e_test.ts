@@ -178,8 +178,8 @@ Deno.test("with no session, PAI uses a local Ollama that answers, else OpenAI wi
     try {
       const viaOllama = await runPai(["prompt", "hi"], { home: home2, env: { OLLAMA_HOST: server.url } });
       assert.equal(viaOllama.code, 0, viaOllama.stderr);
-      assert.match(viaOllama.stderr, /using ollama with model "llama-local"/);
-      assert.equal(server.chatRequests.at(-1)!.body!.model, "llama-local");
+      assert.match(viaOllama.stderr, /using ollama with model "llama-local:latest", the first chat model Ollama lists/);
+      assert.equal(server.chatRequests.at(-1)!.body!.model, "llama-local:latest");
     } finally {
       home2.cleanup();
     }

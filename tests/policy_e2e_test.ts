@@ -121,9 +121,9 @@ Deno.test("rules are in force for real calls: an allow rule opens a folder, a de
       call("fs_read", { path: "private/p.md" }),
       { text: "ok" },
     ]);
-    assert.equal(json.steps[0].ok, true, json.steps[0].result);
+    assert.equal(json.steps[0].ok, true, json.steps[0].sentToModel);
     assert.equal(json.steps[1].ok, false);
-    assert.match(json.steps[1].result, /denied by rule 2/);
+    assert.match(json.steps[1].sentToModel, /denied by rule 2/);
   } finally {
     w.cleanup();
     await s.close();
@@ -154,12 +154,16 @@ Deno.test("a project policy can only tighten, unless trusted; pai policy trust a
       call("fs_write", { path: "x.md", content: "x" }),
       { text: "ok" },
     ]);
-    assert.match(untrusted.json.steps[0].result, /Not granted/, "the project could not widen");
-    assert.match(untrusted.json.steps[1].result, /denied by rule 2 of .*\.pai\/policy.json/, "but it could tighten");
+    assert.match(untrusted.json.steps[0].sentToModel, /Not granted/, "the project could not widen");
+    assert.match(
+      untrusted.json.steps[1].sentToModel,
+      /denied by rule 2 of .*\.pai\/policy.json/,
+      "but it could tighten",
+    );
 
     assert.equal((await runPai(["policy", "trust"], { home: s.home, cwd: w.ws })).code, 0);
     const trusted = await runMode(s, w, [call("fs_read", { path: `${w.outside}/secret.txt` }), { text: "ok" }]);
-    assert.equal(trusted.json.steps[0].ok, true, trusted.json.steps[0].result);
+    assert.equal(trusted.json.steps[0].ok, true, trusted.json.steps[0].sentToModel);
     const revoke = await runPai(["policy", "trust", "--revoke"], { home: s.home, cwd: w.ws });
     assert.match(revoke.stdout, /no longer trusted/);
   } finally {
@@ -209,7 +213,7 @@ Deno.test("safe mode: remote providers refused; locally, no network tools and ev
     local.enqueue(call("fs_read", { path: "a.md" }), { text: "done" });
     const out = await runPai(["agent", "--safe", "--json", "read"], { home, env, cwd: w2.ws });
     const json = JSON.parse(out.stdout);
-    assert.match(json.steps[0].result, /safe mode: every tool call asks/);
+    assert.match(json.steps[0].sentToModel, /safe mode: every tool call asks/);
     const offered = (local.chatRequests[0].body!.tools as { function: { name: string } }[]).map((t) => t.function.name);
     assert.ok(!offered.includes("http_request") && !offered.includes("web_fetch"));
   } finally {

@@ -35,10 +35,10 @@ Deno.test("postgres: the model reads and changes a registered database; the data
       [true, true, true, false, false],
       JSON.stringify(agent.json.steps),
     );
-    assert.match(agent.json.steps[0].result, /"table_name":"clients"/);
-    assert.match(agent.json.steps[2].result, /"rows":\[\{"name":"acme"\},\{"name":"globex"\}\]/);
-    assert.match(agent.json.steps[3].result, /invalid_input.*column \\"nope\\" does not exist.*SQLSTATE 42703/);
-    assert.match(agent.json.steps[4].result, /permission_denied.*refused the credentials/);
+    assert.match(agent.json.steps[0].sentToModel, /"table_name":"clients"/);
+    assert.match(agent.json.steps[2].sentToModel, /"rows":\[\{"name":"acme"\},\{"name":"globex"\}\]/);
+    assert.match(agent.json.steps[3].sentToModel, /invalid_input.*column \\"nope\\" does not exist.*SQLSTATE 42703/);
+    assert.match(agent.json.steps[4].sentToModel, /permission_denied.*refused the credentials/);
 
     // prompt mode: reads only, and a write hidden in a read (nextval) meets a READ ONLY transaction.
     const prompt = await runMode(s, w, [
@@ -47,7 +47,7 @@ Deno.test("postgres: the model reads and changes a registered database; the data
       { text: "ok" },
     ], ["prompt"]);
     assert.deepEqual(prompt.json.steps.map((x) => x.ok), [false, false]);
-    assert.match(prompt.json.steps[0].result, /read-only transaction/);
+    assert.match(prompt.json.steps[0].sentToModel, /read-only transaction/);
     assert.equal((await pg.psql("SELECT count(*) FROM clients", "crm")).trim(), "2");
 
     assert.ok(!sentToModel(s).includes(pg.url("crm")), "the connection string never reached the model");
@@ -55,7 +55,7 @@ Deno.test("postgres: the model reads and changes a registered database; the data
     assert.deepEqual(JSON.parse(direct.stdout), [{ name: "acme" }, { name: "globex" }]);
     await pg.stop();
     const down = await runMode(s, w, [call("resource_read", { name: "crm" }), { text: "ok" }]);
-    assert.match(down.json.steps[0].result, /network_error.*Cannot reach the database/);
+    assert.match(down.json.steps[0].sentToModel, /network_error.*Cannot reach the database/);
   } finally {
     await pg.stop().catch(() => {});
     w.cleanup();

@@ -44,7 +44,7 @@ Deno.test("without a terminal a resource_request is denied with how to register 
     const req = { name: "r", kind: "folder", uri: w.outside, reason: "need it" };
     const agent = await runMode(s, w, [call("resource_request", req), { text: "ok" }]);
     assert.match(
-      agent.json.steps[0].result,
+      agent.json.steps[0].sentToModel,
       /could not be asked \(no terminal\); they can register it with pai resource add r --kind folder/,
     );
     s.server.enqueue(call("resource_request", req), { text: "chat answer" });

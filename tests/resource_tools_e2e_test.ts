@@ -52,18 +52,18 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
     assert.equal(run.code, 0, run.stderr);
     // The last three: a query error, a delete refused for a database, a file deleted inside the folder.
     assert.deepEqual(json.steps.map((x) => x.ok), [...Array(10).fill(true), false, false, false, true, false]);
-    assert.match(json.steps[0].result, /"name":"todo","kind":"note"/);
-    assert.match(json.steps[1].result, /renew passport/);
-    assert.match(json.steps[2].result, /plan\.md/);
-    assert.match(json.steps[3].result, /step 1/);
-    assert.match(json.steps[4].result, /acme/);
-    assert.match(json.steps[10].result, /must stay inside the folder/);
+    assert.match(json.steps[0].sentToModel, /"name":"todo","kind":"note"/);
+    assert.match(json.steps[1].sentToModel, /renew passport/);
+    assert.match(json.steps[2].sentToModel, /plan\.md/);
+    assert.match(json.steps[3].sentToModel, /step 1/);
+    assert.match(json.steps[4].sentToModel, /acme/);
+    assert.match(json.steps[10].sentToModel, /must stay inside the folder/);
     assert.match(
-      json.steps[11].result,
+      json.steps[11].sentToModel,
       /a sqlite resource is not deleted by the model \(delete rows with resource_update\)/,
     );
-    assert.match(json.steps[12].result, /invalid_input.*no such column: nope/);
-    assert.match(json.steps[14].result, /not_found/);
+    assert.match(json.steps[12].sentToModel, /invalid_input.*no such column: nope/);
+    assert.match(json.steps[14].sentToModel, /not_found/);
     assert.ok(!Deno.readDirSync(`${w.outside}/docs/new`).some((e) => e.name === "notes.md"), "written, then deleted");
     const db = new DatabaseSync(`${w.outside}/crm.db`);
     assert.equal(db.prepare("SELECT count(*) AS n FROM clients").get()?.n, 2);
@@ -102,8 +102,8 @@ Deno.test("prompt and chat modes read resources but cannot change them, nor run 
       { text: "ok" },
     ], ["prompt"]);
     assert.deepEqual(json.steps.map((x) => x.ok), [true, false, false]);
-    assert.match(json.steps[1].result, /no tool \\"resource_update\\" in this mode/);
-    assert.match(json.steps[2].result, /read-only statements/);
+    assert.match(json.steps[1].sentToModel, /no tool \\"resource_update\\" in this mode/);
+    assert.match(json.steps[2].sentToModel, /read-only statements/);
     const offered = (s.server.chatRequests[0].body!.tools as { function: { name: string } }[]).map((t) =>
       t.function.name
     );
@@ -132,7 +132,7 @@ Deno.test("resource labels hold for the model's reads: a private note or file is
     ]);
     for (const step of json.steps) {
       assert.equal(step.ok, false);
-      assert.match(step.result, /withheld this result: it comes from data labelled private/);
+      assert.match(step.sentToModel, /withheld this result: it comes from data labelled private/);
     }
     assert.ok(!JSON.stringify(s.server.requests.map((r) => r.body)).includes("renew passport"));
     assert.ok(!JSON.stringify(s.server.requests.map((r) => r.body)).includes("step 1"));
@@ -168,9 +168,9 @@ Deno.test("a url resource is read with its token from the environment, which the
     );
     const run = await runPai(["agent", "--json", "list the items"], { home: s.home, env, cwd: w.ws });
     const json = JSON.parse(run.stdout);
-    assert.equal(json.steps[0].ok, true, json.steps[0].result);
-    assert.match(json.steps[0].result, /\\"items\\":\[\\"a\\",\\"b\\"\]/);
-    assert.match(json.steps[1].result, /must stay under/);
+    assert.equal(json.steps[0].ok, true, json.steps[0].sentToModel);
+    assert.match(json.steps[0].sentToModel, /\\"items\\":\[\\"a\\",\\"b\\"\]/);
+    assert.match(json.steps[1].sentToModel, /must stay under/);
     assert.deepEqual(seen, [`/v1/items Bearer ${token}`]);
     // Create, update and delete on the API with the token, one call per run: within a run, the flow rule asks
     // before a second outbound call once a response (untrusted content) is in the context.
@@ -182,7 +182,7 @@ Deno.test("a url resource is read with its token from the environment, which the
       ]
     ) {
       const one = await runMode({ ...s, env }, w, [step, { text: "ok" }]);
-      assert.equal(one.json.steps[0].ok, true, one.json.steps[0].result);
+      assert.equal(one.json.steps[0].ok, true, one.json.steps[0].sentToModel);
     }
     assert.deepEqual(seen.slice(1), [
       'POST /v1/items {"name":"c"}',
@@ -194,12 +194,12 @@ Deno.test("a url resource is read with its token from the environment, which the
       call("resource_update", { name: "shop", path: "items", content: "{}" }),
       { text: "ok" },
     ]);
-    assert.match(twice.json.steps[1].result, /can send data out, and untrusted web content .* is in this run/);
+    assert.match(twice.json.steps[1].sentToModel, /can send data out, and untrusted web content .* is in this run/);
     const wrong = await runMode({ ...s, env: { ...env, SHOP_API_TOKEN: "tok-wrong-00000000" } }, w, [
       call("resource_read", { name: "shop", path: "items" }),
       { text: "ok" },
     ]);
-    assert.match(wrong.json.steps[0].result, /"status":401/);
+    assert.match(wrong.json.steps[0].sentToModel, /"status":401/);
     // Chat mode reads resources but is not offered changes; a server that is down is a clear error.
     s.server.enqueue(call("resource_update", { name: "shop", path: "x" }), { text: "no" });
     await runPai(["chat"], { home: s.home, env, cwd: w.ws, stdin: "change it\n" });
@@ -209,7 +209,7 @@ Deno.test("a url resource is read with its token from the environment, which the
     );
     await api.shutdown();
     const down = await runMode({ ...s, env }, w, [call("resource_read", { name: "shop" }), { text: "ok" }]);
-    assert.match(down.json.steps[0].result, /network_error|Connection refused|connect/i);
+    assert.match(down.json.steps[0].sentToModel, /network_error|Connection refused|connect/i);
     assert.ok(!sentToModel(s).includes(token));
     assert.ok(!JSON.stringify(json).includes(token));
     for (const name of Deno.readDirSync(s.home.dir)) {
@@ -234,13 +234,13 @@ Deno.test("sql_query takes a registered sqlite resource: reads in every mode, ch
       { text: "ok" },
     ], ["prompt"]);
     assert.deepEqual(prompt.json.steps.map((x) => x.ok), [true, false, false]);
-    assert.match(prompt.json.steps[0].result, /acme/);
-    assert.match(prompt.json.steps[1].result, /prompt mode reads resources only/);
-    assert.match(prompt.json.steps[2].result, /either database \(a path\) or resource \(a name\)/);
+    assert.match(prompt.json.steps[0].sentToModel, /acme/);
+    assert.match(prompt.json.steps[1].sentToModel, /prompt mode reads resources only/);
+    assert.match(prompt.json.steps[2].sentToModel, /either database \(a path\) or resource \(a name\)/);
     const agent = await runMode(s, w, [call("sql_query", { resource: "crm", sql: "DELETE FROM clients" }), {
       text: "ok",
     }]);
-    assert.equal(agent.json.steps[0].ok, true, agent.json.steps[0].result);
+    assert.equal(agent.json.steps[0].ok, true, agent.json.steps[0].sentToModel);
     const db = new DatabaseSync(`${w.outside}/crm.db`);
     assert.equal(db.prepare("SELECT count(*) AS n FROM clients").get()?.n, 0);
     db.close();

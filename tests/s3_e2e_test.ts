@@ -26,10 +26,10 @@ Deno.test("s3: the model puts, lists and gets objects under a registered prefix;
       { text: "ok" },
     ]);
     assert.deepEqual(json.steps.map((x) => x.ok), [true, true, true, false, false], JSON.stringify(json.steps));
-    assert.match(json.steps[1].result, /"key":"2026\/q3.md"/);
-    assert.match(json.steps[2].result, /# Q3\\nrevenue up/);
-    assert.match(json.steps[3].result, /not_found/);
-    assert.match(json.steps[4].result, /must stay under/);
+    assert.match(json.steps[1].sentToModel, /"key":"2026\/q3.md"/);
+    assert.match(json.steps[2].sentToModel, /# Q3\\nrevenue up/);
+    assert.match(json.steps[3].sentToModel, /not_found/);
+    assert.match(json.steps[4].sentToModel, /must stay under/);
     assert.ok(!sentToModel(s).includes("S3RVER"), "credentials never reach the model");
     // Direct use by the user goes the same sandboxed way.
     const cli = (args: string[], stdin?: string) => runPai(["resource", ...args], { home: s.home, env: s.env, stdin });
@@ -37,7 +37,7 @@ Deno.test("s3: the model puts, lists and gets objects under a registered prefix;
     assert.match((await cli(["put", "reports", "q4.md"], "# Q4\n")).stdout, /Wrote 5 bytes to reports\/q4.md/);
     assert.equal((await cli(["get", "reports"])).stdout, "2026/q3.md\n2026/q4.md\n");
     const del = await runMode(s, w, [call("resource_delete", { name: "reports", key: "q4.md" }), { text: "ok" }]);
-    assert.equal(del.json.steps[0].ok, true, del.json.steps[0].result);
+    assert.equal(del.json.steps[0].ok, true, del.json.steps[0].sentToModel);
     assert.equal((await cli(["get", "reports"])).stdout, "2026/q3.md\n");
 
     const prompt = await runMode(s, w, [call("resource_update", { name: "reports", key: "x", content: "y" }), {
@@ -49,11 +49,11 @@ Deno.test("s3: the model puts, lists and gets objects under a registered prefix;
 
     s.env.AWS_ACCESS_KEY_ID = "NOT-A-KEY";
     const wrong = await runMode(s, w, [call("resource_read", { name: "reports" }), { text: "ok" }]);
-    assert.match(wrong.json.steps[0].result, /permission_denied.*InvalidAccessKeyId/);
+    assert.match(wrong.json.steps[0].sentToModel, /permission_denied.*InvalidAccessKeyId/);
     s.env.AWS_ACCESS_KEY_ID = S3_KEY.AWS_ACCESS_KEY_ID;
     await s3.stop();
     const down = await runMode(s, w, [call("resource_read", { name: "reports" }), { text: "ok" }]);
-    assert.match(down.json.steps[0].result, /network_error|Connection refused|connect/i);
+    assert.match(down.json.steps[0].sentToModel, /network_error|Connection refused|connect/i);
   } finally {
     await s3.stop();
     w.cleanup();

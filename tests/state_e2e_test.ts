@@ -26,7 +26,8 @@ Deno.test("a corrupt config.json is reported with its path and line, and left un
   const s = await openaiSession();
   try {
     const path = `${s.home.dir}/config.json`;
-    const broken = '{\n  "maxRetries": 1,\n  "localHosts": ["a",]\n}\n';
+    // Comments and trailing commas are JSONC, as in policy.json; a missing comma is not.
+    const broken = '{\n  "maxRetries": 1,\n  "localHosts": ["a" "b"]\n}\n';
     Deno.writeTextFileSync(path, broken);
     for (const command of [["prompt", "hi"], ["status"], ["chat"]]) {
       const out = await runPai(command, { home: s.home, env: s.env });

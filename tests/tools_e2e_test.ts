@@ -88,7 +88,7 @@ Deno.test("agent: fs_write creates a file in an existing folder and replaces an 
       { text: "Done." },
     ]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(json.steps.map((x) => [x.ok, x.result.includes("permission_denied")]), [[true, false], [
+    assert.deepEqual(json.steps.map((x) => [x.ok, x.sentToModel.includes("permission_denied")]), [[true, false], [
       true,
       false,
     ]]);
@@ -137,7 +137,7 @@ Deno.test("chat and prompt modes: the database itself refuses a write disguised 
       call("sql_query", { database: "app.db", sql: "INSERT INTO notes VALUES ('x')" }),
       { text: "no" },
     ], ["prompt"]);
-    assert.match(chat.json.steps[0].result, /prompt mode allows only read-only tool calls/);
+    assert.match(chat.json.steps[0].sentToModel, /prompt mode allows only read-only tool calls/);
     // A write hidden in a CTE that looks like a read still meets a read-only connection.
     const sneaky = await runMode(t.s, t.w, [
       call("sql_query", { database: "app.db", sql: "WITH x AS (SELECT 1) SELECT * FROM x; " }),
@@ -173,18 +173,21 @@ Deno.test("http_request and web_fetch reach a granted loopback server; the page 
       call("web_fetch", { url: `http://${host}/page` }),
       { text: "read it" },
     ], ["agent", `--allow-net=${host}`]);
-    assert.match(api.json.steps[0].result, /\\"hello\\":\\"api\\"/);
+    assert.match(api.json.steps[0].sentToModel, /\\"hello\\":\\"api\\"/);
     // The flow rule: once web content is in the run, a call that can send data out needs explicit approval.
     assert.equal(api.json.steps[1].ok, false);
-    assert.match(api.json.steps[1].result, /web_fetch can send data out, and untrusted web content .* is in this run/);
+    assert.match(
+      api.json.steps[1].sentToModel,
+      /web_fetch can send data out, and untrusted web content .* is in this run/,
+    );
     const { json } = await runMode(t.s, t.w, [call("web_fetch", { url: `http://${host}/page` }), { text: "ok" }], [
       "agent",
       `--allow-net=${host}`,
     ]);
-    assert.equal(json.steps[0].ok, true, json.steps[0].result);
-    assert.match(json.steps[0].result, /# Green tea/);
-    assert.match(json.steps[0].result, /Brew at \*\*80°C\*\*/);
-    assert.doesNotMatch(json.steps[0].result, /<p>/);
+    assert.equal(json.steps[0].ok, true, json.steps[0].sentToModel);
+    assert.match(json.steps[0].sentToModel, /# Green tea/);
+    assert.match(json.steps[0].sentToModel, /Brew at \*\*80°C\*\*/);
+    assert.doesNotMatch(json.steps[0].sentToModel, /<p>/);
   } finally {
     await page.shutdown();
     await t.close();
@@ -222,11 +225,15 @@ Deno.test("escapes fail closed: outside paths, traversal, symlinks, writes outsi
     assert.equal(run.code, 0, run.stderr);
     assert.equal(json.steps.length, attempts.length);
     for (const step of json.steps) {
-      assert.equal(step.ok, false, `${step.tool} ${step.arguments} succeeded`);
-      assert.match(step.result, /permission_denied/, `${step.tool} ${step.arguments}: ${step.result}`);
+      assert.equal(step.ok, false, `${step.tool} ${JSON.stringify(step.arguments)} succeeded`);
+      assert.match(
+        step.sentToModel,
+        /permission_denied/,
+        `${step.tool} ${JSON.stringify(step.arguments)}: ${step.sentToModel}`,
+      );
     }
-    assert.match(json.steps[2].result, /Not granted: fs_read needs read of \\".*\/outside\/secret.txt\\"/);
-    assert.match(json.steps[2].result, /they can grant it with --allow-read=/);
+    assert.match(json.steps[2].sentToModel, /Not granted: fs_read needs read of \\".*\/outside\/secret.txt\\"/);
+    assert.match(json.steps[2].sentToModel, /they can grant it with --allow-read=/);
     assert.ok(!sentToModel(t.s).includes(SECRET), "a secret reached the model");
     assert.ok(!Deno.readDirSync(t.w.outside).some((e) => e.name === "planted.txt"));
     assert.equal(Deno.readTextFileSync(`${t.w.outside}/secret.txt`), `${SECRET}\n`);
@@ -251,7 +258,7 @@ Deno.test("network escapes fail closed: no grant, another port, the IP for a nam
     ];
     const { json } = await runMode(t.s, t.w, [...attempts, { text: "done" }], ["agent", `--allow-net=${granted}`]);
     assert.deepEqual(json.steps.map((x) => x.ok), [false, false, false, false]);
-    assert.match(json.steps[3].result, /permission_denied|Requires net access/);
+    assert.match(json.steps[3].sentToModel, /permission_denied|Requires net access/);
     assert.deepEqual(t.collector.hits, [], "something reached the collector");
   } finally {
     await redirector.shutdown();
@@ -269,9 +276,9 @@ Deno.test("bad tool calls get clear errors and the loop goes on: bad JSON, schem
       { text: "recovered" },
     ]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(json.steps[0].result, /not valid JSON/);
-    assert.match(json.steps[1].result, /Invalid arguments for fs_read: .*path/);
-    assert.match(json.steps[2].result, /no tool \\"fs_delete_everything\\"/);
+    assert.match(json.steps[0].sentToModel, /not valid JSON/);
+    assert.match(json.steps[1].sentToModel, /Invalid arguments for fs_read: .*path/);
+    assert.match(json.steps[2].sentToModel, /no tool \\"fs_delete_everything\\"/);
     assert.equal(json.text, "recovered");
   } finally {
     await t.close();
@@ -294,7 +301,7 @@ Deno.test("parallel tool calls from one response are all run, and big results ar
     ]);
     assert.deepEqual(json.steps.map((x) => x.ok), [true, true]);
     assert.match(
-      json.steps[0].result,
+      json.steps[0].sentToModel,
       /\[PAI cut this result: showing the first 32000 of \d+ characters\]\n<\/tool_output>$/,
     );
     const results = (t.s.server.chatRequests[1].body!.messages as { role: string }[]).filter((m) => m.role === "tool");

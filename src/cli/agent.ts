@@ -5,8 +5,9 @@ import { AGENT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
+import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { failIfCutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import { cutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
 export interface AgentFlags extends ToolFlags {
@@ -16,9 +17,10 @@ export interface AgentFlags extends ToolFlags {
   json: boolean;
 }
 
-/** Works toward the goal with tools; every grant explicit, every step shown. */
+/** Works toward the goal with tools; every grant explicit, every step shown. A lone `-` reads the goal from stdin. */
 export async function agent(this: CommandContext, flags: AgentFlags, ...words: string[]): Promise<void> {
-  const goal = words.join(" ").trim();
+  const { text, dash } = stdinDash(words);
+  const goal = dash ? [text, (await readPipedStdin({ terminalToo: true })).trim()].filter(Boolean).join("\n\n") : text;
   if (!goal) {
     throw new PaiError("Give the agent a goal", {
       exitCode: EXIT.USAGE,
@@ -34,8 +36,9 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       maxToolRounds: flags.maxSteps,
       timeLimitMs: flags.maxSeconds * 1000,
     });
-    if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
-    failIfCutShort(ctx, result);
+    const failure = cutShort(ctx, result);
+    if (flags.json) stdout.write(`${resultJson(ctx, result, { failure })}\n`);
+    if (failure) throw failure;
   } finally {
     ctx.db.close();
   }

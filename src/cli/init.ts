@@ -6,8 +6,11 @@ import { startPayload } from "../modes/endpoint_pin.ts";
 import { openState, sdkCache } from "../modes/session_setup.ts";
 import { endpointOf } from "../providers/endpoint.ts";
 import { probeModels } from "../providers/local_probe.ts";
+import { checkProxy } from "../modes/endpoint_pin.ts";
+import { findOfferedModel } from "../providers/model_names.ts";
 import { type ProviderName, resolveProvider, type SystemRole } from "../providers/registry.ts";
 import { ensureBundle } from "../providers/sdk_loader.ts";
+import { clearSessionGrants } from "../store/session_grants.ts";
 import { createSession } from "../store/sessions.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
@@ -29,8 +32,8 @@ const LISTED_MODELS = 20;
  * can say) and starts the session. Nothing is stored when a check fails.
  */
 export async function init(this: CommandContext, flags: InitFlags, provider: ProviderName): Promise<void> {
-  const model = flags.model.trim();
-  if (!model) throw new PaiError("--model cannot be empty", { exitCode: EXIT.USAGE });
+  const typed = flags.model.trim();
+  if (!typed) throw new PaiError("--model cannot be empty", { exitCode: EXIT.USAGE });
   if (flags.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.apiKeyEnv)) {
     throw new PaiError(`--api-key-env "${flags.apiKeyEnv}" is not a variable name`, {
       exitCode: EXIT.USAGE,
@@ -41,7 +44,7 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
   try {
     const choice = {
       provider,
-      model,
+      model: typed,
       baseUrl: flags.baseUrl ?? null,
       apiKeyEnv: flags.apiKeyEnv ?? null,
       systemRole: flags.systemRole,
@@ -59,18 +62,31 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
     }
     // Where the session's data goes, fixed now: a later run that resolves elsewhere is refused (modes/endpoint_pin.ts).
     const pinned = endpointOf(resolved);
+    // Not even the model list goes through a proxy the user did not name.
+    checkProxy(resolved, { allowed: config.proxy, env: (n) => Deno.env.get(n) });
     const offered = await probeModels(resolved);
-    if (offered && offered.length > 0 && !offered.includes(model)) {
+    // Matched by the provider's own rules (Ollama: "llama3.2" is "llama3.2:latest"), and stored as it lists it.
+    const listedAs = offered?.length ? findOfferedModel(provider, typed, offered) : typed;
+    if (offered && listedAs === undefined) {
       const listed = offered.slice(0, LISTED_MODELS).join(", ") + (offered.length > LISTED_MODELS ? ", …" : "");
-      throw new PaiError(`Unknown model "${model}" for ${provider}: it offers ${listed}`, {
+      throw new PaiError(`Unknown model "${typed}" for ${provider}: it offers ${listed}`, {
         exitCode: EXIT.USAGE,
-        hint: `Run "pai init ${provider} --model NAME" with one of them`,
+        hint: provider === "ollama"
+          ? `Run "ollama pull ${typed}" to fetch it, or "pai init ollama --model NAME" with one of them`
+          : `Run "pai init ${provider} --model NAME" with one of them`,
       });
+    }
+    const model = listedAs ?? typed;
+    if (model !== typed) {
+      const where = provider === "ollama" ? "Ollama" : provider;
+      stderr.write(line`Note: "${typed}" is "${model}" at ${where}: the session uses that name.\n`);
     }
     if (!offered) {
       stderr.write(line`Note: could not list the models at ${pinned.baseUrl}; "${model}" was not checked.\n`);
     }
-    const session = createSession(db, { ...choice, pinned });
+    const session = createSession(db, { ...choice, model, pinned });
+    // A new session starts with no "for this session" approvals: the old session's end with it.
+    clearSessionGrants(db, { keep: session.id });
     await appendAudit(db, {
       kind: "session",
       sessionId: session.id,

@@ -5,6 +5,7 @@ import { paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import { openState, policyHere } from "../modes/session_setup.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
+import { approvalLines, listApprovals } from "./approvals.ts";
 import { describePermissions } from "../policy/decide.ts";
 import { findProjectPolicy, readPolicyFile, userPolicyPath } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy.ts";
@@ -87,9 +88,11 @@ export function init(this: CommandContext): void {
 
 /** The effective policy and where each part came from. */
 export function show(this: CommandContext, flags: PolicyFlags): Promise<void> {
-  return withPolicy((policy) => {
+  return withPolicy((policy, _workspace, db) => {
+    // The approvals the user gave decide calls too: shown with the rules, so that nothing that decides is hidden.
+    const approvals = listApprovals(db);
     if (flags.json) {
-      stdout.write(`${JSON.stringify(policy)}\n`);
+      stdout.write(`${JSON.stringify({ ...policy, approvals })}\n`);
       return Promise.resolve();
     }
     const lines = [
@@ -113,6 +116,7 @@ export function show(this: CommandContext, flags: PolicyFlags): Promise<void> {
       `files:    ${policy.files.length ? "" : "none"}`,
       ...policy.files.map((f) => `  ${f.paths.join(" ")} → ${f.label} (${f.source})`),
       `tests:    ${policy.tests.length}`,
+      ...approvalLines(approvals),
       ...policy.ignored.map((i) => `ignored:  ${i}`),
       ...policy.notices.map((n) => `warning:  ${n}`),
     ];
@@ -179,6 +183,7 @@ export function explain(this: CommandContext, flags: ExplainFlags, tool: string,
       reason: decision.reason,
       flags: decision.kind === "allow" ? grantFlags(decision.grant) : null,
       asks: decision.kind === "ask" ? decision.missing : null,
+      approvedBy: plan.approvedBy ?? [],
     };
     if (flags.json) {
       stdout.write(`${JSON.stringify(out)}\n`);
@@ -186,6 +191,7 @@ export function explain(this: CommandContext, flags: ExplainFlags, tool: string,
     }
     stdout.write(line`${decision.kind}: ${decision.reason}\n`);
     if (decision.kind === "allow") stdout.write(line`flags: ${out.flags!.join(" ")}\n`);
+    for (const a of out.approvedBy) stdout.write(line`undo: pai policy revoke ${a.id}\n`);
     if (decision.kind === "ask") stdout.write(line`asks for: ${describePermissions(decision.missing)}\n`);
   });
 }

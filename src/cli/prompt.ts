@@ -5,9 +5,9 @@ import { PROMPT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
-import { readPipedStdin } from "./stdin.ts";
+import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { dryRunJson, failIfCutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import { cutShort, dryRunJson, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags {
@@ -17,9 +17,10 @@ export interface PromptFlags extends ToolFlags {
   dryRun: boolean;
 }
 
-/** Sends the prompt (with piped stdin attached) and prints the answer. */
+/** Sends the prompt (with piped stdin attached; a lone `-` reads it from a terminal too) and prints the answer. */
 export async function prompt(this: CommandContext, flags: PromptFlags, ...words: string[]): Promise<void> {
-  const text = withAttachment(words.join(" ").trim(), await readPipedStdin());
+  const { text: typed, dash } = stdinDash(words);
+  const text = withAttachment(typed, await readPipedStdin({ terminalToo: dash }));
   if (!text) {
     throw new PaiError("Nothing to send: give a prompt or pipe text on stdin", {
       exitCode: EXIT.USAGE,
@@ -39,8 +40,9 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       stdout.write(`${dryRunJson(ctx, result)}\n`);
       return;
     }
-    if (flags.json) stdout.write(`${resultJson(ctx, result)}\n`);
-    failIfCutShort(ctx, result);
+    const failure = cutShort(ctx, result);
+    if (flags.json) stdout.write(`${resultJson(ctx, result, { failure })}\n`);
+    if (failure) throw failure;
   } finally {
     ctx.db.close();
   }

@@ -3,10 +3,12 @@ import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
 import { openState } from "../modes/session_setup.ts";
 import { clearMessages } from "../store/messages.ts";
+import { listSavedGrants } from "../store/saved_grants.ts";
+import { clearSessionGrants } from "../store/session_grants.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 
-/** Clears the current session's history; the audit log is untouched. */
+/** Clears the current session's history and its session approvals; the audit log is untouched. */
 export async function reset(this: CommandContext): Promise<void> {
   const { db } = await openState();
   try {
@@ -16,14 +18,24 @@ export async function reset(this: CommandContext): Promise<void> {
       return;
     }
     const removed = clearMessages(db, session.id);
+    // "Allow for this session" ends with the session's history; "always" approvals are the user's to revoke.
+    const approvals = clearSessionGrants(db, { sessionId: session.id });
     await appendAudit(db, {
       kind: "session",
       sessionId: session.id,
       provider: session.provider,
       model: session.model,
-      payload: `history reset: ${removed} messages cleared`,
+      payload: `history reset: ${removed} messages cleared, ${approvals} session approvals revoked`,
     });
-    stdout.write(`Cleared ${removed} messages from the session (the audit log keeps its records).\n`);
+    stdout.write(
+      `Cleared ${removed} messages and ${approvals} approval(s) for this session (the audit log keeps its records).\n`,
+    );
+    const saved = listSavedGrants(db).length;
+    if (saved) {
+      stdout.write(
+        `${saved} saved approval(s) stay: "pai policy approvals" lists them, "pai policy revoke" removes one.\n`,
+      );
+    }
   } finally {
     db.close();
   }

@@ -4,9 +4,15 @@ import { EXIT, PaiError } from "../core/errors.ts";
 /** The most PAI attaches from stdin; more is refused rather than silently cut. */
 export const MAX_STDIN_BYTES = 8 * 1024 * 1024;
 
+/** Options for {@linkcode readPipedStdin}. */
+export interface ReadStdinOptions {
+  /** Read stdin even from a terminal, until end of input (Ctrl+D): the user gave `-`. */
+  terminalToo?: boolean;
+}
+
 /** All of stdin when it is piped (not a terminal); `""` when it is a terminal or empty. */
-export async function readPipedStdin(): Promise<string> {
-  if (Deno.stdin.isTerminal()) return "";
+export async function readPipedStdin(options: ReadStdinOptions = {}): Promise<string> {
+  if (Deno.stdin.isTerminal() && !options.terminalToo) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
   const buffer = new Uint8Array(64 * 1024);
@@ -28,6 +34,15 @@ export async function readPipedStdin(): Promise<string> {
     at += c.length;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The words of a prompt or goal, and whether they ask for stdin with a lone `-` (the Unix convention for "read
+ * standard input here"; `--` before it does not change that, as for `cat -- -`). The `-` is not part of the text.
+ */
+export function stdinDash(words: readonly string[]): { text: string; dash: boolean } {
+  const rest = words.filter((w) => w !== "-");
+  return { text: rest.join(" ").trim(), dash: rest.length < words.length };
 }
 
 /** The lines of a byte stream, without their line endings. */

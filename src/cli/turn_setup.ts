@@ -1,6 +1,6 @@
 /** What prompt, chat and agent share: the turn context with its tools, and the JSON form of a result. */
-import { EXIT, PaiError } from "../core/errors.ts";
-import type { TurnContext, TurnResult } from "../modes/engine.ts";
+import { errorJson, EXIT, PaiError } from "../core/errors.ts";
+import type { TurnContext, TurnResult, TurnRound } from "../modes/engine.ts";
 import type { ModeProfile } from "../modes/profiles.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
 import { paiPaths } from "../core/paths.ts";
@@ -42,10 +42,23 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
   return { ...ctx, profile, tools, guard };
 }
 
-/** The one JSON object `--json` prints for a turn. */
-export function resultJson(ctx: SessionContext, result: TurnResult): string {
+/** Options for {@linkcode resultJson}. */
+export interface ResultJsonOptions {
+  /** The error the run ends with (interrupted, or a stream that broke off). */
+  failure?: PaiError;
+}
+
+/**
+ * The one JSON object `--json` prints for a turn; its schema is in the README ("## Use"). The model's text is kept
+ * apart for each round; each step gives the call's arguments and the tool's result as values, and what the model
+ * was sent for it (`sentToModel`, capped and wrapped as untrusted content) as the string it was. With the error the
+ * run ends with (`failure`), one object says all.
+ */
+export function resultJson(ctx: SessionContext, result: TurnResult, options: ResultJsonOptions = {}): string {
+  const { failure } = options;
+  const roundOf = result.rounds.flatMap((r, i) => Array<number>(r.steps).fill(i));
   return JSON.stringify({
-    text: result.text,
+    text: result.rounds.length ? printedText(result.rounds) : result.text,
     provider: ctx.session.provider,
     model: ctx.session.model,
     usage: result.usage,
@@ -54,29 +67,55 @@ export function resultJson(ctx: SessionContext, result: TurnResult): string {
     incomplete: result.incomplete,
     stopReason: result.stopReason,
     stoppedBy: result.stoppedBy ?? null,
-    steps: result.steps.map((s) => ({
+    error: failure ? errorJson(failure) : null,
+    rounds: result.rounds.map((r) => ({ text: r.text, stopReason: r.stopReason })),
+    steps: result.steps.map((s, i) => ({
+      round: roundOf[i] ?? null,
       tool: s.call.name,
-      arguments: s.call.arguments,
+      arguments: parsedArguments(s.call.arguments),
       ok: s.ok,
       permissions: s.permissions ?? null,
-      result: s.content,
+      result: s.outcome.ok ? s.outcome.result : null,
+      error: s.outcome.ok ? null : s.outcome.error,
+      sentToModel: s.content,
     })),
   });
 }
 
-/** Throws the right error when the user interrupted the turn or the stream broke off (exit 130 or 5). */
-export function failIfCutShort(ctx: SessionContext, result: TurnResult): void {
+/** The rounds' texts as the terminal shows them: a round's text that follows another starts on a new line. */
+function printedText(rounds: readonly TurnRound[]): string {
+  return rounds.map((r) => r.text).filter(Boolean)
+    .reduce((all, text) => all && !all.endsWith("\n") ? `${all}\n${text}` : all + text, "");
+}
+
+/** A call's arguments as a value; the model's raw text (a string) when it is not JSON. */
+function parsedArguments(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** The error a turn the user interrupted (exit 130), or whose stream broke off (exit 5), ends with. */
+export function cutShort(ctx: SessionContext, result: TurnResult): PaiError | undefined {
   if (result.interrupted) {
-    throw new PaiError("Interrupted; what arrived (and every step taken) is kept in the session", {
+    return new PaiError("Interrupted; what arrived (and every step taken) is kept in the session", {
       exitCode: EXIT.INTERRUPTED,
     });
   }
   if (result.incomplete) {
-    throw new PaiError(`The answer from ${ctx.session.provider} ended before it was complete`, {
+    return new PaiError(`The answer from ${ctx.session.provider} ended before it was complete`, {
       exitCode: EXIT.PROVIDER,
       hint: "The connection dropped mid-answer; what arrived is kept in the session. Try again",
     });
   }
+}
+
+/** Throws the right error when the user interrupted the turn or the stream broke off (exit 130 or 5). */
+export function failIfCutShort(ctx: SessionContext, result: TurnResult): void {
+  const failure = cutShort(ctx, result);
+  if (failure) throw failure;
 }
 
 /** `--dry-run`: exactly what would be sent, to which provider, after the scanners. */

@@ -1,3 +1,5 @@
+import { redactSecrets } from "./redact.ts";
+
 /**
  * The one error type that PAI's commands throw. Only `src/main.ts` catches it,
  * prints its message (and hint) on one or two lines and exits with its code.
@@ -31,16 +33,22 @@ export interface PaiErrorOptions {
   cause?: unknown;
 }
 
-/** Exit codes, stable so scripts can rely on them (documented in the README). */
+/**
+ * Exit codes, stable so scripts can rely on them. This is their one source: the README's table of exit codes is
+ * held to it by `errors_test.ts`.
+ */
 export const EXIT = {
+  /** Done. */
+  SUCCESS: 0,
+  /** Any other failure, an internal error among them. */
   FAILURE: 1,
-  /** Bad flags or arguments. */
+  /** Bad flags or arguments (a model the provider does not list, at `pai init`; PAI run without its permissions). */
   USAGE: 2,
-  /** A config, policy or state file is missing something or cannot be parsed. */
+  /** No provider set up yet, or a config, policy or state file is missing something or cannot be parsed. */
   CONFIG: 3,
   /** A credential is missing or was refused. */
   AUTH: 4,
-  /** The provider answered with an error. */
+  /** The provider answered with an error (a model it does not have, found at prompt time, among them). */
   PROVIDER: 5,
   /** The provider could not be reached. */
   NETWORK: 6,
@@ -48,4 +56,19 @@ export const EXIT = {
   POLICY: 7,
   /** The user interrupted (Ctrl+C), as shells report SIGINT. */
   INTERRUPTED: 130,
+  /** Stdout was closed by its reader (`pai … | head`): PAI ended quietly, as shells report SIGPIPE. */
+  BROKEN_PIPE: 141,
 } as const;
+
+/** The object `--json` prints for a failure, so that scripts can read what went wrong. */
+export interface ErrorJson {
+  message: string;
+  exitCode: number;
+  hint: string | null;
+}
+
+/** The `--json` form of an error, with secrets redacted as on stderr. */
+export function errorJson(error: PaiError): ErrorJson {
+  const hint = error.hint === undefined ? null : redactSecrets(error.hint);
+  return { message: redactSecrets(error.message), exitCode: error.exitCode, hint };
+}

@@ -5,6 +5,7 @@
  * user's (prebuilt copies of public SDK code), so it is shared whatever
  * `$PAI_HOME` says: `$PAI_CACHE_DIR`, else XDG_CACHE_HOME.
  */
+import { EXIT, PaiError } from "./errors.ts";
 
 /**
  * Joins path segments with "/". (`node:path` costs ~5 ms of start-up to import;
@@ -24,19 +25,46 @@ export interface PaiPaths {
   cacheDir: string;
 }
 
-/** Resolves PAI's folders from the environment. */
+/** Whether `path` is absolute (POSIX, or a Windows drive or UNC path). */
+export function isAbsolute(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+/**
+ * Resolves PAI's folders from the environment. A folder is only ever taken from an absolute path: with `HOME`
+ * unset (a service, `env -i`) a relative fallback would put the state in whatever folder PAI runs from, so PAI
+ * refuses instead. Relative XDG variables are ignored, as the XDG spec says.
+ */
 export function paiPaths(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): PaiPaths {
-  const home = env("HOME") ?? env("USERPROFILE") ?? ".";
-  const cacheDir = env("PAI_CACHE_DIR") || join(env("XDG_CACHE_HOME") || join(home, ".cache"), "pai");
-  const paiHome = env("PAI_HOME");
-  if (paiHome) return { configDir: paiHome, dataDir: paiHome, cacheDir };
-  return {
-    configDir: join(env("XDG_CONFIG_HOME") || join(home, ".config"), "pai"),
-    dataDir: join(env("XDG_DATA_HOME") || join(home, ".local", "share"), "pai"),
-    cacheDir,
+  const absolute = (name: string) => {
+    const value = env(name);
+    return value && isAbsolute(value) ? value : undefined;
   };
+  const home = absolute("HOME") ?? absolute("USERPROFILE");
+  const paiHome = env("PAI_HOME");
+  if (paiHome && !isAbsolute(paiHome)) {
+    throw new PaiError(`Cannot use PAI_HOME "${paiHome}": it must be an absolute path`, {
+      exitCode: EXIT.CONFIG,
+      hint: "A relative PAI_HOME would change with the folder PAI runs from; give the full path",
+    });
+  }
+  const under = (variable: string, fallback: string[]) => {
+    const base = absolute(variable) ?? (home && join(home, ...fallback));
+    return base && join(base, "pai");
+  };
+  const configDir = paiHome || under("XDG_CONFIG_HOME", [".config"]);
+  const dataDir = paiHome || under("XDG_DATA_HOME", [".local", "share"]);
+  if (!configDir || !dataDir) {
+    throw new PaiError("Cannot tell where PAI keeps its files: HOME is not set (or not an absolute path)", {
+      exitCode: EXIT.CONFIG,
+      hint: "Set HOME, or set PAI_HOME (or both XDG_CONFIG_HOME and XDG_DATA_HOME) to an absolute folder",
+    });
+  }
+  // The cache holds only rebuildable SDK bundles: with no home for it, it goes beside the state.
+  const cacheDir = env("PAI_CACHE_DIR") || under("XDG_CACHE_HOME", [".cache"]) || join(dataDir, "cache");
+  return { configDir, dataDir, cacheDir };
 }
 
 /** Deno's module cache (`DENO_DIR`, else its default for this OS): where the npm code PAI runs lives. */

@@ -34,3 +34,21 @@ Deno.test("denoCacheDir() is DENO_DIR when set, else Deno's default for the OS",
   assert.equal(denoCacheDir(env({ HOME: "/h", XDG_CACHE_HOME: "/c" }), "linux"), "/c/deno");
   assert.equal(denoCacheDir(env({ HOME: "/Users/u" }), "darwin"), "/Users/u/Library/Caches/deno");
 });
+
+Deno.test("paiPaths() refuses to guess when HOME is unset, instead of using the current folder", () => {
+  assert.throws(() => paiPaths(env({})), /Cannot tell where PAI keeps its files: HOME is not set/);
+  assert.throws(() => paiPaths(env({ HOME: "relative/home" })), /HOME is not set/);
+  // A relative XDG variable is ignored (the XDG spec), so it does not rescue a missing HOME either.
+  assert.throws(() => paiPaths(env({ XDG_CONFIG_HOME: "c", XDG_DATA_HOME: "d" })), /HOME is not set/);
+  assert.throws(() => paiPaths(env({ PAI_HOME: "state", HOME: "/h" })), /PAI_HOME "state": it must be an absolute/);
+});
+
+Deno.test("paiPaths() needs no HOME when PAI_HOME or the XDG variables are absolute", () => {
+  assert.deepEqual(paiPaths(env({ PAI_HOME: "/p" })), { configDir: "/p", dataDir: "/p", cacheDir: "/p/cache" });
+  assert.deepEqual(paiPaths(env({ XDG_CONFIG_HOME: "/c", XDG_DATA_HOME: "/d" })), {
+    configDir: "/c/pai",
+    dataDir: "/d/pai",
+    cacheDir: "/d/pai/cache",
+  });
+  assert.equal(paiPaths(env({ HOME: "/h", XDG_DATA_HOME: "rel" })).dataDir, "/h/.local/share/pai");
+});

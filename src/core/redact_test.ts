@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { REDACTED, redactSecrets } from "./redact.ts";
+import { REDACTED, redactSecrets, registerSecret } from "./redact.ts";
 
 Deno.test("redactSecrets() removes the exact value of any credential-like variable", () => {
   const env = { OPENAI_API_KEY: "hunter2-long-value", MY_ROUTER_TOKEN: "tok-1234567890" };
@@ -19,5 +19,14 @@ Deno.test("redactSecrets() leaves ordinary text, other variables and short value
   assert.equal(
     redactSecrets("ask the desk at /home/u", { OPENAI_API_KEY: "desk", HOME: "/home/u" }),
     "ask the desk at /home/u",
+  );
+});
+
+Deno.test("redactSecrets() always removes a configured key, however short and whatever its variable is named", () => {
+  registerSecret("abc12");
+  registerSecret("xK9");
+  assert.equal(
+    redactSecrets("Incorrect API key provided: abc12; also xK9", { ROUTER: "abc12" }),
+    `Incorrect API key provided: ${REDACTED}; also ${REDACTED}`,
   );
 });

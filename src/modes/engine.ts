@@ -67,10 +67,24 @@ export interface TurnResult {
   stopReason: string;
   /** Every tool call of the turn, in order, with its outcome. */
   steps: ToolExecution[];
+  /** Each request to the model, in order: its text kept apart from the other rounds', and the calls it made. */
+  rounds: TurnRound[];
   /** Set when a limit, not the model, ended the tool calls. */
   stoppedBy?: "max-rounds" | "deadline";
   /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
   dryRun?: { request: ChatRequest; findings: GuardReport["findings"] };
+}
+
+/** The stop reasons that mean "the token limit cut the answer": OpenAI's, and Anthropic's two. */
+const TOKEN_LIMIT_STOPS: ReadonlySet<string> = new Set(["length", "max_tokens", "model_context_window_exceeded"]);
+
+/** One request to the model within a turn. */
+export interface TurnRound {
+  /** The text the model wrote in this round (before its tool calls, if it made any). */
+  text: string;
+  stopReason: string;
+  /** How many entries of `steps` this round's tool calls are (the next ones in order). */
+  steps: number;
 }
 
 interface RoundResult {
@@ -103,6 +117,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     incomplete: false,
     stopReason: "incomplete",
     steps: [],
+    rounds: [],
   };
   const ran = new Set<string>();
   for (let round = 0;; round++) {
@@ -114,6 +129,14 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     result.text += answer.text;
     result.usage = addUsage(result.usage, answer.usage);
     result.stopReason = answer.stopReason;
+    const thisRound: TurnRound = { text: answer.text, stopReason: answer.stopReason, steps: 0 };
+    result.rounds.push(thisRound);
+    if (TOKEN_LIMIT_STOPS.has(answer.stopReason)) {
+      // The answer looks finished but is not: say so, where the user reads PAI's own notes (stderr).
+      options.onNotice?.(
+        `Note: the answer was cut short at the token limit (maxTokens ${ctx.config.maxTokens} in PAI's config.json)`,
+      );
+    }
     if (options.signal.aborted || answer.stopReason === "incomplete" || !mayCall || !answer.toolCalls.length) break;
     messages.push({ role: "assistant", content: answer.text, toolCalls: answer.toolCalls });
     for (const call of answer.toolCalls) {
@@ -125,6 +148,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
         : await runCall(ctx.tools!, call, options);
       ran.add(call.id);
       result.steps.push(execution);
+      thisRound.steps++;
       messages.push({ role: "tool", toolCallId: call.id, content: execution.content });
     }
     if (options.signal.aborted) break;
@@ -178,6 +202,7 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
     incomplete: false,
     stopReason: "dry-run",
     steps: [],
+    rounds: [],
     dryRun: {
       request: { ...request, messages: guarded?.messages ?? request.messages },
       findings: guarded?.report.findings ?? [],

@@ -162,3 +162,32 @@ Deno.test("runTurn() runs no tool once the wall-clock deadline has passed", asyn
   assert.equal(result.stoppedBy, "deadline");
   assert.equal(requests[0].toolChoice, "none");
 });
+
+Deno.test("runTurn() says when the token limit cut the answer (OpenAI's length, Anthropic's max_tokens), not otherwise", async () => {
+  for (
+    const [reason, noted] of [["length", true], ["max_tokens", true], ["stop", false], ["end_turn", false]] as const
+  ) {
+    const provider = new ScriptedProvider(async function* () {
+      yield { type: "text", text: "The first half of" };
+      yield { type: "stop", reason };
+    });
+    const { ctx, db, dir } = setup(provider);
+    try {
+      const notices: string[] = [];
+      const result = await runTurn({ ...ctx, config: { ...ctx.config, maxTokens: 50 } }, "q", {
+        signal: new AbortController().signal,
+        stream: true,
+        onNotice: (text) => notices.push(text),
+      });
+      assert.equal(result.stopReason, reason);
+      assert.equal(result.text, "The first half of");
+      assert.deepEqual(
+        notices,
+        noted ? ["Note: the answer was cut short at the token limit (maxTokens 50 in PAI's config.json)"] : [],
+        reason,
+      );
+    } finally {
+      teardown(db, dir);
+    }
+  }
+});

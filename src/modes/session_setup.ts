@@ -7,7 +7,7 @@ import { appendAudit } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
 import { endpointOf } from "../providers/endpoint.ts";
-import { probeModels } from "../providers/local_probe.ts";
+import { type ChatModelChoice, chooseChatModel, probeCapabilities, probeModels } from "../providers/local_probe.ts";
 import { createProvider, type Provider } from "../providers/provider.ts";
 import { type ProviderName, resolveProvider } from "../providers/registry.ts";
 import type { SdkCache } from "../providers/sdk_loader.ts";
@@ -21,6 +21,9 @@ import { holdToEndpoint, startPayload } from "./endpoint_pin.ts";
 
 /** The model used when PAI falls back to OpenAI with no session. */
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
+
+/** How many of Ollama's models are asked what they can do, at once, when PAI picks one with no session. */
+const CHAT_MODEL_PROBES = 4;
 
 /** A session ready for turns. */
 export interface SessionContext {
@@ -96,7 +99,10 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
       { env, localHosts: config.localHosts },
     );
     // Before anything can be sent (no provider built yet): this run must go where the session was started.
-    const session = await holdToEndpoint(db, { session: stored, resolved }, { notice: options.notice });
+    const session = await holdToEndpoint(db, { session: stored, resolved }, {
+      notice: options.notice,
+      proxy: { allowed: config.proxy, env },
+    });
     if (policy.safe && resolved.locality === "remote") {
       throw new PaiError(
         `Safe mode allows local providers only; ${resolved.spec.name} at ${endpointOf(resolved).baseUrl} is remote`,
@@ -119,8 +125,8 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
 }
 
 /**
- * With no session: a local Ollama if one answers and has a model, else OpenAI
- * if a key is set; otherwise two lines on how to start.
+ * With no session: a local Ollama if one answers and has a chat model (the first it lists: an embedding model
+ * cannot answer a prompt), else OpenAI if a key is set; otherwise two lines on how to start.
  */
 async function startDefaultSession(
   db: Database,
@@ -130,11 +136,21 @@ async function startDefaultSession(
 ): Promise<Session> {
   const ollama = resolveProvider({ provider: "ollama", model: "" }, { env, localHosts: config.localHosts });
   const models = await probeModels(ollama);
+  const ollamaAt = `Ollama at ${ollama.baseUrl.replace(/\/v1$/, "")}`;
+  // Bounded like the listing: the first few models, asked at once within one probe's time.
+  const asked = models?.slice(0, CHAT_MODEL_PROBES) ?? [];
+  const local: ChatModelChoice | undefined = asked.length
+    ? chooseChatModel(asked, await probeCapabilities(ollama, asked), models!.length)
+    : undefined;
   let choice: { provider: ProviderName; model: string } | undefined;
-  if (models?.length) choice = { provider: "ollama", model: models[0] };
+  if (local?.kind === "chosen") choice = { provider: "ollama", model: local.model };
   else if (env("OPENAI_API_KEY")) choice = { provider: "openai", model: DEFAULT_OPENAI_MODEL };
   if (!choice) {
-    const why = models ? `Ollama at ${ollama.baseUrl.replace(/\/v1$/, "")} has no models` : "no local Ollama answered";
+    const why = local
+      ? `${ollamaAt} has ${local.why}`
+      : models
+      ? `${ollamaAt} has no models`
+      : "no local Ollama answered";
     throw new PaiError(`No provider is set up: ${why} and OPENAI_API_KEY is not set`, {
       exitCode: EXIT.CONFIG,
       hint:
@@ -160,6 +176,9 @@ async function startDefaultSession(
     model: session.model,
     payload: `default ${startPayload(pinned)}`,
   });
-  notice?.(`No session yet: using ${choice.provider} with model "${choice.model}". Run "pai init" to choose.`);
+  const said = local?.kind === "chosen"
+    ? `using ollama with model "${choice.model}", ${local.why}`
+    : `${local ? `${ollamaAt} has ${local.why}; ` : ""}using ${choice.provider} with model "${choice.model}"`;
+  notice?.(`No session yet: ${said}. Run "pai init" to choose.`);
   return session;
 }

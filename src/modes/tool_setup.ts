@@ -19,8 +19,10 @@ import {
 import type { Database } from "../store/db.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
 import type { AwsCredentials, ResourceHost } from "../tools/resource_tools.ts";
-import { savedGrants, saveGrants } from "../store/saved_grants.ts";
-import type { Session } from "../store/sessions.ts";
+import { listSavedGrants, saveGrants } from "../store/saved_grants.ts";
+import { listSessionGrants, saveSessionGrants } from "../store/session_grants.ts";
+import { currentSession, type Session } from "../store/sessions.ts";
+import type { ApprovalEntry } from "../tools/approvals.ts";
 import {
   type ApprovalBook,
   type Prompter,
@@ -82,38 +84,41 @@ export interface ToolSetupOptions {
   auditText?: (payload: string) => string;
 }
 
-/** Approvals: "session" ones live as long as this run; "always" ones are saved in the database. */
+/**
+ * Approvals, both in the database: "session" ones under the PAI session (a second `pai chat` on it does not ask
+ * again; `pai reset` and `pai init` end them), "always" ones saved for good (until `pai policy revoke`).
+ */
 class DatabaseApprovalBook implements ApprovalBook {
   #db: Database;
-  #session = new Map<string, Permissions>();
+  #sessionId?: string;
 
-  constructor(db: Database) {
+  constructor(db: Database, sessionId: string | undefined) {
     this.#db = db;
+    this.#sessionId = sessionId;
   }
 
-  granted(tool: string): Permissions {
-    const saved = savedGrants(this.#db, tool);
-    const run = this.#session.get(tool) ?? { read: [], write: [], net: [] };
-    return {
-      read: [...saved.read, ...run.read],
-      write: [...saved.write, ...run.write],
-      net: [...saved.net, ...run.net],
-    };
+  entries(tool: string): ApprovalEntry[] {
+    const session = this.#sessionId ? listSessionGrants(this.#db, this.#sessionId, tool) : [];
+    return [
+      ...session.map((g) => ({ id: `s${g.id}`, scope: "session" as const, kind: g.kind, value: g.value })),
+      ...listSavedGrants(this.#db, tool).map((g) => ({
+        id: String(g.id),
+        scope: "always" as const,
+        kind: g.kind,
+        value: g.value,
+      })),
+    ];
   }
 
   remember(tool: string, p: Permissions, scope: "session" | "always"): void {
     if (scope === "always") return saveGrants(this.#db, tool, p);
-    const run = this.#session.get(tool) ?? { read: [], write: [], net: [] };
-    this.#session.set(tool, {
-      read: [...run.read, ...p.read],
-      write: [...run.write, ...p.write],
-      net: [...run.net, ...p.net],
-    });
+    // With no session (none is ever run without one) the answer holds for this one call, as "once".
+    if (this.#sessionId) saveSessionGrants(this.#db, this.#sessionId, tool, p);
   }
 }
 
 const NO_APPROVALS: ApprovalBook = {
-  granted: () => ({ read: [], write: [], net: [] }),
+  entries: () => [],
   remember: () => {},
 };
 
@@ -201,7 +206,10 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     secretFolders: secretFolders(home, paiPaths()),
     policyFolders: await policyFolders(options.workspace),
     pregrants: options.pregrants,
-    approvals: options.ignoreSavedApprovals ? NO_APPROVALS : new DatabaseApprovalBook(db),
+    // `pai policy explain` has no session of its own: it shows what the current session's next call would get.
+    approvals: options.ignoreSavedApprovals
+      ? NO_APPROVALS
+      : new DatabaseApprovalBook(db, (session ?? currentSession(db))?.id),
     prompter: options.prompter,
     record: (r) =>
       session

@@ -5,6 +5,7 @@
  * the endpoint is local or remote.
  */
 import { EXIT, PaiError } from "../core/errors.ts";
+import { registerSecret } from "../core/redact.ts";
 
 export const PROVIDER_NAMES = ["openai", "anthropic", "ollama", "lmstudio", "openai-compatible"] as const;
 export type ProviderName = typeof PROVIDER_NAMES[number];
@@ -123,6 +124,8 @@ export function resolveProvider(choice: ProviderChoice, options: ResolveOptions)
   const { url, source } = pickBaseUrl(spec, choice.baseUrl ?? undefined, options.env);
   const keyEnv = choice.apiKeyEnv ?? spec.keyEnv;
   const apiKey = keyEnv ? options.env(keyEnv) || undefined : undefined;
+  // Redacted from every error from now on, however short: a 401 often echoes the key that was sent.
+  registerSecret(apiKey);
   if (!apiKey && spec.keyRequired) {
     throw new PaiError(`Cannot use ${spec.name}: ${keyEnv} is not set`, {
       exitCode: EXIT.AUTH,

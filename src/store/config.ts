@@ -1,4 +1,4 @@
-/** PAI's optional `config.json`, with the defaults that apply when it is absent. */
+/** PAI's optional `config.json` (JSON with comments), with the defaults that apply when it is absent. */
 import { join } from "../core/paths.ts";
 import { readJsonFile } from "./json_file.ts";
 import { lazyImport } from "../core/lazy_import.ts";
@@ -10,6 +10,8 @@ export interface Config {
   maxRetries: number;
   timeoutSeconds: number;
   maxTokens: number;
+  /** The proxy provider traffic may go through (see config_schema.ts). */
+  proxy?: string;
 }
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -41,5 +43,6 @@ export async function loadConfig(configDir: string): Promise<Config> {
     "./config_schema.ts",
     import.meta.url,
   );
-  return { ...DEFAULT_CONFIG, ...readJsonFile(path, CONFIG_SCHEMA) };
+  // JSON with comments, as policy.json and resources.json: one format for every file a user edits.
+  return { ...DEFAULT_CONFIG, ...readJsonFile(path, CONFIG_SCHEMA, { comments: true }) };
 }

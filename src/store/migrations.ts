@@ -75,4 +75,14 @@ export const MIGRATIONS: readonly string[] = [
   // environment that points elsewhere is refused. NULL for older sessions: pinned on their next run.
   `ALTER TABLE sessions ADD COLUMN pinned_base_url TEXT;
    ALTER TABLE sessions ADD COLUMN pinned_locality TEXT CHECK (pinned_locality IN ('local', 'remote'));`,
+  // 8: approvals "for this session": they last the PAI session (until `pai reset` or a new `pai init`), not one run.
+  `CREATE TABLE session_grants (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+     tool       TEXT NOT NULL,
+     kind       TEXT NOT NULL CHECK (kind IN ('read', 'write', 'net')),
+     value      TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (session_id, tool, kind, value)
+   );`,
 ];

@@ -10,6 +10,7 @@ import type { Decision, DecisionInput, Permissions } from "../policy/decide.ts";
 import type { Label, Policy } from "../policy/policy.ts";
 import type { ToolOutcome } from "../sandbox/run_tool.ts";
 import definitions from "./definitions.json" with { type: "json" };
+import type { ApprovalEntry } from "./approvals.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import type { ResolvedNeeds } from "./resolve_paths.ts";
 import type { ResourceHost, ResourceRequest } from "./resource_tools.ts";
@@ -18,9 +19,10 @@ import type { ToolRunner } from "./tool_runner.ts";
 /** How long a user's approval lasts. */
 export type ApprovalScope = "once" | "session" | "always";
 
-/** Remembers approvals: for this run, and saved ones. */
+/** Remembers approvals: for the session, and saved ones (`approvals.ts` says how they apply). */
 export interface ApprovalBook {
-  granted(tool: string): Permissions;
+  /** The approvals the user gave for this tool: this session's and the saved ones, one permission each. */
+  entries(tool: string): ApprovalEntry[];
   remember(tool: string, permissions: Permissions, scope: "session" | "always"): void | Promise<void>;
 }
 
@@ -93,6 +95,8 @@ export interface DecidedCall {
   decision: Decision;
   /** What each path the call reaches was when decided (`dev:ino` or `absent`): checked again right before it runs. */
   pinned: Map<string, string>;
+  /** The user's approvals that made the decision an allow (named in its reason), if approvals made it. */
+  approvedBy?: readonly ApprovalEntry[];
 }
 
 /** The outcome of one call, for the model and for the user. */

@@ -12,6 +12,7 @@ import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label } from "../policy/policy.ts";
 import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { lazyImport } from "../core/lazy_import.ts";
+import { asPermissions, describeApproval, matchingApprovals, nameDecidingApprovals } from "./approvals.ts";
 import { capForModel } from "./cap.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
@@ -94,6 +95,9 @@ export class ToolRunner {
       return { error: ["permission_denied", `Cannot resolve the paths of ${call.name}: ${why}`] };
     }
     const reached = [...needs.read, ...needs.writeTargets];
+    // The user's approvals count for exactly the permissions approved (approvals.ts); the rest is the grants.
+    const approvals = matchingApprovals(o.approvals.entries(tool.name), needs);
+    const grants = merge(o.pregrants, extra ?? { read: [], write: [], net: [] });
     const input: DecisionInput = {
       tool: tool.name,
       mode: o.mode,
@@ -105,14 +109,15 @@ export class ToolRunner {
       protectedPaths: o.protectedPaths,
       policyFolders: o.policyFolders,
       gitDirectories: await gitDirectoriesReached(needs.writeTargets),
-      granted: merge(merge(o.pregrants, o.approvals.granted(tool.name)), extra ?? { read: [], write: [], net: [] }),
+      granted: merge(grants, asPermissions(approvals)),
       limits: o.limits,
       rules: o.policy.rules,
       safe: o.policy.safe,
       facts: tool.facts?.(args),
       tainted: this.#state.tainted(),
     };
-    return { tool, args, needs, input, decision: decide(input), pinned: await fingerprint(reached) };
+    const { decision, approvedBy } = nameDecidingApprovals(input, decide(input), approvals, grants);
+    return { tool, args, needs, input, decision, approvedBy, pinned: await fingerprint(reached) };
   }
 
   /** Runs one call; never throws for anything the model or the tool did. */
@@ -266,7 +271,10 @@ export class ToolRunner {
     }
     if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.#state.taint(`untrusted web content (from ${tool.name})`);
     if (o.labels) outcome = this.#checkLabel(tool, plan, outcome);
-    return await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
+    const done = await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
+    // The step line says which of the user's approvals let the call run, so that it can be found and revoked.
+    const by = plan.approvedBy?.map(describeApproval).join(" and ");
+    return by ? { ...done, summary: `${done.summary}, allowed by your ${by}` } : done;
   }
 
   /**

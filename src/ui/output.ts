@@ -1,4 +1,5 @@
 /** Writing to the terminal: whole strings, synchronously, with TTY detection. */
+import { EXIT } from "../core/errors.ts";
 
 const encoder = new TextEncoder();
 
@@ -8,17 +9,41 @@ export interface Output {
   readonly isTerminal: boolean;
 }
 
+let stdoutWritten = false;
+
+/**
+ * Writes all of `text`. When the reader has closed the pipe (`pai status | head -1`), nothing more can be shown: PAI
+ * ends there, quietly, as a Unix tool that SIGPIPE ends (Deno ignores the signal, so it would be an error instead).
+ * The exit status is the one shells report for that, 141, so `set -o pipefail` sees PAI as it sees `cat`. Ending
+ * mid-turn is as safe as a kill: every audit row and the database are committed as they are written.
+ */
 function writeAll(target: typeof Deno.stdout, text: string): void {
   const bytes = encoder.encode(text);
-  for (let done = 0; done < bytes.length;) done += target.writeSync(bytes.subarray(done));
+  try {
+    for (let done = 0; done < bytes.length;) done += target.writeSync(bytes.subarray(done));
+  } catch (error) {
+    if (error instanceof Deno.errors.BrokenPipe) Deno.exit(EXIT.BROKEN_PIPE);
+    throw error;
+  }
 }
 
 function outputOf(target: typeof Deno.stdout): Output {
   return { write: (text) => writeAll(target, text), isTerminal: target.isTerminal() };
 }
 
-export const stdout: Output = outputOf(Deno.stdout);
+export const stdout: Output = {
+  write: (text) => {
+    if (text) stdoutWritten = true;
+    writeAll(Deno.stdout, text);
+  },
+  isTerminal: Deno.stdout.isTerminal(),
+};
 export const stderr: Output = outputOf(Deno.stderr);
+
+/** Whether anything was written to stdout yet (a `--json` result, so that a failure prints no second object). */
+export function wroteToStdout(): boolean {
+  return stdoutWritten;
+}
 
 /** Whether colour may be used on `out` (https://no-color.org). */
 export function useColor(out: Output): boolean {

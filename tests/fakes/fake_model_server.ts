@@ -2,8 +2,12 @@
  * A scripted model server on 127.0.0.1 (ephemeral port) speaking the real wire
  * protocols PAI uses: OpenAI chat completions (SSE and whole answers, tool
  * calls, usage), Anthropic Messages (SSE and whole answers), and Ollama's
- * native `/api/tags` and `/api/version`. Every request is logged for the
- * tests to read. Replies come from a queue; with none queued it echoes.
+ * native `/api/tags`, `/api/show` and `/api/version`. Every request is logged
+ * for the tests to read. Replies come from a queue; with none queued it echoes.
+ *
+ * Models are listed the way each real server lists them, so that tests type what users type: Ollama's `/api/tags`
+ * names every model with its tag (`llama3.2` is listed as `llama3.2:latest`), OpenAI's `/v1/models` holds the ids
+ * as given, and Anthropic's has its own shape.
  */
 
 /** One scripted reply. */
@@ -32,8 +36,12 @@ export interface RecordedRequest {
 
 /** Options for {@linkcode FakeModelServer.start}. */
 export interface FakeServerOptions {
-  /** Models listed by `/v1/models` and `/api/tags`. */
+  /** Models listed by `/v1/models` and `/api/tags` (there with `:latest` when no tag is given). */
   models?: string[];
+  /** Which of `models` are embedding models: `/api/show` reports `["embedding"]` for them, not chat. */
+  embeddingModels?: string[];
+  /** Answer `/v1/models` as Ollama's OpenAI-compatible API does (tagged ids, owned by "library"), not as OpenAI. */
+  ollama?: boolean;
   /** When set, requests must carry this key (`Authorization: Bearer` or `x-api-key`). */
   apiKey?: string;
 }
@@ -44,6 +52,8 @@ const encoder = new TextEncoder();
 export class FakeModelServer {
   readonly requests: RecordedRequest[] = [];
   readonly models: string[];
+  #embedding: Set<string>;
+  #ollama: boolean;
   #queue: ScriptedReply[] = [];
   #callIds = 0;
   #server: Deno.HttpServer<Deno.NetAddr>;
@@ -51,6 +61,8 @@ export class FakeModelServer {
 
   private constructor(options: FakeServerOptions) {
     this.models = options.models ?? ["fake-model"];
+    this.#embedding = new Set((options.embeddingModels ?? []).map(ollamaKey));
+    this.#ollama = options.ollama ?? false;
     this.#apiKey = options.apiKey;
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -73,9 +85,9 @@ export class FakeModelServer {
     this.#queue.push(...replies);
   }
 
-  /** The chat requests (not model listings or probes). */
+  /** The chat requests (not model listings or probes such as Ollama's `POST /api/show`). */
   get chatRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === "POST");
+    return this.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/api/"));
   }
 
   async close(): Promise<void> {
@@ -103,7 +115,9 @@ export class FakeModelServer {
     }
     switch (`${request.method} ${url.pathname}`) {
       case "GET /api/tags":
-        return json({ models: this.models.map((name) => ({ name, model: name, size: 1 })) });
+        return json({ models: this.models.map((name) => this.#ollamaModel(name)) });
+      case "POST /api/show":
+        return this.#show(record.body);
       case "GET /api/version":
         return json({ version: "0.0.0-fake" });
       case "GET /v1/models":
@@ -119,9 +133,19 @@ export class FakeModelServer {
             first_id: this.models[0] ?? null,
             last_id: this.models.at(-1) ?? null,
           })
+          : this.#ollama
+          ? json({
+            object: "list",
+            data: this.models.map((name) => ({
+              id: withTag(name),
+              object: "model",
+              created: MODIFIED_AT / 1000,
+              owned_by: "library",
+            })),
+          })
           : json({
             object: "list",
-            data: this.models.map((id) => ({ id, object: "model", created: 0, owned_by: "fake" })),
+            data: this.models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "system" })),
           });
       case "POST /v1/chat/completions":
         return this.#reply(record, openaiReply);
@@ -130,6 +154,46 @@ export class FakeModelServer {
       default:
         return json({ error: { message: `no route ${request.method} ${url.pathname}` } }, 404);
     }
+  }
+
+  /** One entry of `/api/tags`, with the fields Ollama gives. */
+  #ollamaModel(given: string): Record<string, unknown> {
+    const name = withTag(given);
+    const embedding = this.#embedding.has(ollamaKey(given));
+    return {
+      name,
+      model: name,
+      modified_at: new Date(MODIFIED_AT).toISOString(),
+      size: embedding ? 274_302_450 : 2_019_393_189,
+      digest: fakeDigest(name),
+      details: {
+        parent_model: "",
+        format: "gguf",
+        family: embedding ? "nomic-bert" : "llama",
+        families: [embedding ? "nomic-bert" : "llama"],
+        parameter_size: embedding ? "137M" : "3.2B",
+        quantization_level: embedding ? "F16" : "Q4_K_M",
+      },
+    };
+  }
+
+  /** `POST /api/show {model}`: the model's details and capabilities, or Ollama's 404. */
+  #show(body: Record<string, unknown> | undefined): Response {
+    const asked = String(body?.model ?? body?.name ?? "");
+    const given = this.models.find((m) => ollamaKey(m) === ollamaKey(asked));
+    if (given === undefined) return json({ error: `model '${asked}' not found` }, 404);
+    const { details } = this.#ollamaModel(given);
+    const embedding = this.#embedding.has(ollamaKey(given));
+    return json({
+      license: "",
+      modelfile: `FROM ${withTag(given)}\n`,
+      parameters: "",
+      template: embedding ? "" : "{{ .Prompt }}",
+      details,
+      model_info: { "general.architecture": embedding ? "nomic-bert" : "llama" },
+      capabilities: embedding ? ["embedding"] : ["completion", "tools"],
+      modified_at: new Date(MODIFIED_AT).toISOString(),
+    });
   }
 
   #reply(
@@ -144,6 +208,31 @@ export class FakeModelServer {
     }
     return format({ usage: { input: 11, output: 7 }, ...reply }, record.body?.stream === true);
   }
+}
+
+/** When the fake's models were "pulled". */
+const MODIFIED_AT = Date.UTC(2026, 0, 1);
+
+/** The name Ollama lists for a model pulled as `name`: with `:latest` when no tag was given. */
+function withTag(name: string): string {
+  return name.lastIndexOf(":") > name.lastIndexOf("/") ? name : `${name}:latest`;
+}
+
+/**
+ * How Ollama resolves a name it is asked about: registry, namespace and tag filled in, case ignored. Written here
+ * apart from PAI's own matching (`src/providers/model_names.ts`), so that the fake does not share its mistakes.
+ */
+function ollamaKey(name: string): string {
+  const full = withTag(name.toLowerCase());
+  const slashes = full.split("/").length - 1;
+  return slashes >= 2 ? full : slashes === 1 ? `registry.ollama.ai/${full}` : `registry.ollama.ai/library/${full}`;
+}
+
+/** A stable 64-hex-digit digest for a name (Ollama's are sha256 of the manifest). */
+function fakeDigest(name: string): string {
+  let hex = "";
+  for (let i = 0; hex.length < 64; i++) hex += ((name.charCodeAt(i % name.length) * 2654435761 + i) >>> 0).toString(16);
+  return hex.slice(0, 64);
 }
 
 function lastUserText(body: Record<string, unknown> | undefined): string {

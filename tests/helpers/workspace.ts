@@ -64,7 +64,17 @@ export async function runMode(
 export interface RunJson {
   text: string;
   stoppedBy: string | null;
-  steps: { tool: string; arguments: string; ok: boolean; permissions: unknown; result: string }[];
+  steps: {
+    round: number;
+    tool: string;
+    arguments: unknown;
+    ok: boolean;
+    permissions: unknown;
+    result: unknown;
+    error: { type: string; message: string } | null;
+    /** What the model was given for the call: the tool's outcome as JSON, capped, wrapped as untrusted content. */
+    sentToModel: string;
+  }[];
 }
 
 /** Everything the fake model received, as one string (to check that a secret never reached it). */

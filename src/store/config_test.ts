@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { DEFAULT_CONFIG, loadConfig } from "./config.ts";
+
+Deno.test("loadConfig() reads config.json with comments, as policy.json is read", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(
+      `${dir}/config.json`,
+      `// PAI's settings\n{\n  /* a slow local model */\n  "timeoutSeconds": 900, // seconds\n  "localHosts": ["gpu.lan"]\n}\n`,
+    );
+    const config = await loadConfig(dir);
+    assert.equal(config.timeoutSeconds, 900);
+    assert.deepEqual(config.localHosts, ["gpu.lan"]);
+    assert.equal(config.maxRetries, DEFAULT_CONFIG.maxRetries);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadConfig() still names the line and column of what is wrong in a commented file", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/config.json`, `// settings\n{\n  "maxRetries": "two"\n}\n`);
+    await assert.rejects(loadConfig(dir), /config\.json": line 3, column 17: at "maxRetries"/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
