@@ -340,7 +340,9 @@ const FIRST_ATTEMPTS: Attempt[] = [
   {
     name: "a file labelled secret read by a tool, for a remote model",
     category: "egress",
-    stoppedBy: /withheld this result: it comes from data labelled secret/,
+    // The folder tool never opens a file the provider may not receive: the search finds nothing there.
+    stoppedBy: /"matches":\[\]/,
+    refusal: { at: "result" },
     setup: (a) => {
       Deno.writeTextFileSync(`${a.ws}/payroll.csv`, SENTINELS.payroll);
       Deno.writeTextFileSync(

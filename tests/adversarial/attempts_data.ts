@@ -5,7 +5,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import type { Arena, Attempt } from "./harness.ts";
-import { paiIn, SENTINELS } from "./harness.ts";
+import { paiIn, SENTINELS, stepsOf } from "./harness.ts";
 import { paiCommand } from "../helpers/run_pai.ts";
 import { call, writeUserPolicy } from "./attempt_kit.ts";
 
@@ -156,8 +156,10 @@ export const DATA_ATTEMPTS: Attempt[] = [
     ],
     // The two answers must not differ: the private file is never opened for a remote model.
     harm: (_a, run) => {
-      const steps = JSON.parse(run.stdout).steps as { result: string }[];
-      return steps[0]?.result === steps[1]?.result ? [] : [`the answers differ: ${steps.map((s) => s.result)}`];
+      const steps = stepsOf(run) ?? [];
+      return steps.length === 2 && steps[0].sentToModel === steps[1].sentToModel
+        ? []
+        : [`the answers differ: ${steps.map((s) => s.sentToModel)}`];
     },
   },
   {

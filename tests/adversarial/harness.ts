@@ -174,6 +174,23 @@ export async function runAttempt(attempt: Attempt): Promise<Outcome> {
   }
 }
 
+/** One step of a `--json` run: what the model was sent of it is `sentToModel` (the `<tool_output>` wrapper). */
+export interface RunStep {
+  ok: boolean;
+  tool: string;
+  sentToModel: string;
+}
+
+/** The steps of a `--json` run, or `undefined` when stdout holds none (a failed run prints `{"error": …}`). */
+export function stepsOf(run: RunResult): RunStep[] | undefined {
+  try {
+    const steps = JSON.parse(run.stdout).steps;
+    return Array.isArray(steps) ? steps : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The text of a step's result: the message of the error inside the `<tool_output>` wrapper when there is one. */
 function stepMessage(result: string): string {
   const inner = result.replace(/^<tool_output[^>]*>\n?/, "").replace(/\n?<\/tool_output>$/, "");
@@ -192,30 +209,27 @@ function judge(attempt: Attempt, refusal: Refusal, run: RunResult, lastSent: str
   if (/internal error/.test(run.stderr)) problems.push(`internal error: ${run.stderr.slice(0, 300)}`);
   switch (refusal.at) {
     case "step": {
-      let steps: { ok: boolean; tool: string; result: string }[];
-      try {
-        steps = JSON.parse(run.stdout).steps;
-      } catch {
-        problems.push(`no JSON run on stdout (exit ${run.code}): ${run.stderr.slice(0, 300)}`);
+      const steps = stepsOf(run);
+      if (!steps) {
+        problems.push(
+          `no JSON run on stdout (exit ${run.code}): ${run.stdout.slice(0, 300)} ${run.stderr.slice(0, 300)}`,
+        );
         break;
       }
       const malicious = steps.slice(attempt.allowedSteps ?? 0);
       // The model asked for it and PAI handled the call: the attack was tried, not merely absent.
       if (!malicious.length) problems.push(`the attack's tool call never reached PAI (${steps.length} steps)`);
       for (const step of malicious) {
-        if (step.ok) problems.push(`${step.tool} was allowed: ${step.result.slice(0, 300)}`);
+        if (step.ok) problems.push(`${step.tool} was allowed: ${step.sentToModel.slice(0, 300)}`);
       }
-      reason = malicious.map((s) => stepMessage(s.result)).join(" | ");
+      reason = malicious.map((s) => stepMessage(s.sentToModel)).join(" | ");
       break;
     }
     case "result": {
-      try {
-        const steps = JSON.parse(run.stdout).steps as { ok: boolean; result: string }[];
-        if (!steps.length || !steps.every((s) => s.ok)) problems.push(`expected steps that ran: ${run.stdout}`);
-        reason = steps.map((s) => s.result).join(" | ");
-      } catch {
-        problems.push(`no JSON run on stdout (exit ${run.code}): ${run.stderr.slice(0, 300)}`);
-      }
+      const steps = stepsOf(run);
+      if (!steps) problems.push(`no JSON run on stdout (exit ${run.code}): ${run.stderr.slice(0, 300)}`);
+      else if (!steps.length || !steps.every((s) => s.ok)) problems.push(`expected steps that ran: ${run.stdout}`);
+      reason = steps?.map((s) => s.sentToModel).join(" | ") ?? "";
       break;
     }
     case "exit":
