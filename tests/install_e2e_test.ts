@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { FakeModelServer } from "./fakes/fake_model_server.ts";
 import { makePaiHome, paiEnv, ROOT, TLS_TRUST } from "./helpers/run_pai.ts";
+import { startPostgres } from "./helpers/postgres.ts";
 
 const withoutTlsTrust = (env: Record<string, string>) =>
   Object.fromEntries(Object.entries(env).filter(([name]) => !(name in TLS_TRUST)));
@@ -51,6 +52,50 @@ Deno.test("deno task install honours DENO_INSTALL_ROOT and the installed pai run
     );
   } finally {
     await server.close();
+    home.cleanup();
+  }
+});
+
+Deno.test("on a machine that never ran PAI (an empty Deno cache), the installed pai queries PostgreSQL", async () => {
+  const home = makePaiHome();
+  const denoDir = await Deno.makeTempDir({ prefix: "pai_fresh_deno_" });
+  const pg = await startPostgres();
+  try {
+    const root = `${home.dir}/install-root`;
+    // The install resolves everything from the registry into the empty cache, the tools' driver included.
+    const install = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "install"],
+      cwd: ROOT,
+      clearEnv: true,
+      env: paiEnv(home, { DENO_INSTALL_ROOT: root, DENO_DIR: denoDir }),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(install.code, 0, new TextDecoder().decode(install.stderr));
+    await pg.psql("CREATE DATABASE crm");
+    await pg.psql("CREATE TABLE clients (name text); INSERT INTO clients VALUES ('acme')", "crm");
+    const pai = (args: string[]) =>
+      new Deno.Command(`${root}/bin/pai`, {
+        args,
+        cwd: home.dir,
+        clearEnv: true,
+        // No TLS trust: nothing may come from the registry once installed.
+        env: withoutTlsTrust(paiEnv(home, {
+          DENO_DIR: denoDir,
+          CRM_DATABASE_URL: pg.url("crm"),
+          PATH: `${Deno.execPath().replace(/\/[^/]+$/, "")}:/usr/bin:/bin`,
+        })),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const add = await pai(["resource", "add", "crm", "--kind", "postgres", "--env", "CRM_DATABASE_URL"]);
+    assert.equal(add.code, 0, new TextDecoder().decode(add.stderr));
+    const got = await pai(["resource", "get", "crm", "clients"]);
+    assert.equal(got.code, 0, new TextDecoder().decode(got.stderr));
+    assert.match(new TextDecoder().decode(got.stdout), /acme/);
+  } finally {
+    await pg.stop();
+    Deno.removeSync(denoDir, { recursive: true });
     home.cleanup();
   }
 });
