@@ -12,17 +12,26 @@ import { call, makeWorkspace, runMode } from "./helpers/workspace.ts";
 
 const UP = "\x1b[A";
 
+/** In a terminal, the model reads a file outside the workspace and the user answers "Allow for this session". */
+async function approveForSession(
+  s: Awaited<ReturnType<typeof openaiSession>>,
+  w: Awaited<ReturnType<typeof makeWorkspace>>,
+): Promise<string> {
+  const secret = `${w.outside}/secret.txt`;
+  s.server.enqueue(call("fs_read", { path: secret }), { text: "read it" });
+  const first = new TerminalSession(["agent", "read the secret"], s.home, s.env, w.ws);
+  const at = await first.waitFor("Allow?");
+  await first.type(`${UP}${UP}\r`); // Deny ← Always ← For this session
+  await first.waitFor("read it", at);
+  assert.equal(await first.exit(), 0, first.screen);
+  return secret;
+}
+
 Deno.test("'Allow for this session' lasts the PAI session: a later run is not asked, until pai reset", async () => {
   const s = await openaiSession();
   const w = await makeWorkspace();
   try {
-    const secret = `${w.outside}/secret.txt`;
-    s.server.enqueue(call("fs_read", { path: secret }), { text: "read it" });
-    const first = new TerminalSession(["agent", "read the secret"], s.home, s.env, w.ws);
-    const at = await first.waitFor("Allow?");
-    await first.type(`${UP}${UP}\r`); // Deny ← Always ← For this session
-    await first.waitFor("read it", at);
-    assert.equal(await first.exit(), 0, first.screen);
+    const secret = await approveForSession(s, w);
 
     // Another process on the same session, with no terminal to ask: the session's approval holds.
     const again = await runMode(s, w, [call("fs_read", { path: secret }), { text: "no question asked" }]);
@@ -52,13 +61,7 @@ Deno.test("a new pai init starts with no session approvals", async () => {
   const s = await openaiSession();
   const w = await makeWorkspace();
   try {
-    const secret = `${w.outside}/secret.txt`;
-    s.server.enqueue(call("fs_read", { path: secret }), { text: "read it" });
-    const first = new TerminalSession(["agent", "read the secret"], s.home, s.env, w.ws);
-    await first.waitFor("Allow?");
-    await first.type(`${UP}${UP}\r`);
-    await first.waitFor("read it");
-    assert.equal(await first.exit(), 0, first.screen);
+    const secret = await approveForSession(s, w);
     assert.equal((await runPai(["init", "openai", "--model", "m"], { home: s.home, env: s.env })).code, 0);
     const after = await runMode(s, w, [call("fs_read", { path: secret }), { text: "denied" }]);
     assert.equal(after.json.steps[0].ok, false, "the new session was not approved");
