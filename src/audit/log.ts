@@ -5,6 +5,7 @@
  */
 import type { Mode, Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
+import { PaiError } from "../core/errors.ts";
 
 /** What kind of event a row records. More kinds arrive with resources and budgets. */
 export type AuditKind =
@@ -62,17 +63,74 @@ function rowHash(row: ChainedFields): Promise<string> {
   return sha256(JSON.stringify(CHAINED_COLUMNS.map((c) => row[c])));
 }
 
+/** Writes audit rows for one database connection, one at a time. */
+export interface AuditSink {
+  /** Appends one row, chained to the last one; resolves once it is committed. */
+  append(entry: AuditEntry, now?: Date): Promise<void>;
+}
+
+/** The sink of each open connection: one per connection, so every append on it goes through the same queue. */
+const SINKS = new WeakMap<Database, AuditSink>();
+
 /**
- * Appends one row, chained to the last one. The write lock is taken before
- * the last hash is read, so rows from several processes chain in order.
+ * How many times an append re-hashes after another process appended between
+ * its read of the last hash and its write lock. Each retry means another
+ * process made progress, so this only runs out under a pathological storm.
  */
-export async function appendAudit(db: Database, entry: AuditEntry, now = new Date()): Promise<void> {
-  const payloadHash = await sha256(entry.payload);
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const last = db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get();
-    const prevHash = typeof last?.hash === "string" ? last.hash : GENESIS_HASH;
-    const row: ChainedFields = {
+const MAX_CHAIN_ATTEMPTS = 100;
+
+/**
+ * The sink that serialises the appends made through `db`.
+ *
+ * @example
+ * ```ts
+ * await auditSink(db).append({ kind: "session", payload: "started" });
+ * ```
+ */
+export function auditSink(db: Database): AuditSink {
+  let sink = SINKS.get(db);
+  if (!sink) {
+    sink = new QueuedSink(db);
+    SINKS.set(db, sink);
+  }
+  return sink;
+}
+
+/** Appends one row, chained to the last one, through the connection's {@linkcode auditSink}. */
+export function appendAudit(db: Database, entry: AuditEntry, now = new Date()): Promise<void> {
+  return auditSink(db).append(entry, now);
+}
+
+class QueuedSink implements AuditSink {
+  readonly #db: Database;
+  /** The last queued append, settled; the next one starts after it. */
+  #tail: Promise<void> = Promise.resolve();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  append(entry: AuditEntry, now = new Date()): Promise<void> {
+    const done = this.#tail.then(() => this.#write(entry, now));
+    // A failed append is its caller's error; the appends queued after it still run.
+    this.#tail = done.catch(() => {});
+    return done;
+  }
+
+  /**
+   * WebCrypto only hashes asynchronously, and nothing may be awaited while the
+   * transaction is open: other code on this connection would run inside it (or
+   * fail to begin its own), and other processes would wait on our hashing. So
+   * the row is hashed against the last hash read *before* BEGIN IMMEDIATE; once
+   * the write lock is held the last hash is read again, and the row is written
+   * only if it is unchanged. The queue means it can change only when another
+   * process appended in between; then the row is hashed again. Hashing inside
+   * the lock would need no retry but holds every process's writes across an
+   * await, and a synchronous SHA-256 would mean carrying our own implementation.
+   */
+  async #write(entry: AuditEntry, now: Date): Promise<void> {
+    const payloadHash = await sha256(entry.payload);
+    const fields: Omit<ChainedFields, "prev_hash"> = {
       ts: now.toISOString(),
       os_user: osUser(),
       session_id: entry.sessionId ?? null,
@@ -83,32 +141,57 @@ export async function appendAudit(db: Database, entry: AuditEntry, now = new Dat
       input_tokens: entry.usage?.inputTokens ?? 0,
       output_tokens: entry.usage?.outputTokens ?? 0,
       payload_hash: payloadHash,
-      prev_hash: prevHash,
     };
-    const hash = await rowHash(row);
-    db.prepare(
-      `INSERT INTO audit_log (ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
-                              payload, payload_hash, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.ts,
-      row.os_user,
-      row.session_id,
-      row.mode,
-      row.provider,
-      row.model,
-      row.kind,
-      row.input_tokens,
-      row.output_tokens,
-      entry.payload,
-      row.payload_hash,
-      row.prev_hash,
-      hash,
-    );
-    db.exec("COMMIT");
-  } catch (error) {
-    db.exec("ROLLBACK");
-    throw error;
+    for (let attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
+      const row: ChainedFields = { ...fields, prev_hash: this.#lastHash() };
+      const hash = await rowHash(row);
+      if (this.#insertIfLast(row, entry.payload, hash)) return;
+    }
+    throw new PaiError(`Cannot append to the audit log: other processes appended first ${MAX_CHAIN_ATTEMPTS} times`, {
+      hint: "Retry once the other pai processes are done",
+    });
+  }
+
+  #lastHash(): string {
+    const last = this.#db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get();
+    return typeof last?.hash === "string" ? last.hash : GENESIS_HASH;
+  }
+
+  /** Synchronous from BEGIN to COMMIT; false (nothing written) when the chain moved on since `row` was hashed. */
+  #insertIfLast(row: ChainedFields, payload: string, hash: string): boolean {
+    const db = this.#db;
+    // IMMEDIATE takes the write lock (waiting up to the busy timeout) before the last hash is read again.
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      if (this.#lastHash() !== row.prev_hash) {
+        db.exec("ROLLBACK");
+        return false;
+      }
+      db.prepare(
+        `INSERT INTO audit_log (ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
+                                payload, payload_hash, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        row.ts,
+        row.os_user,
+        row.session_id,
+        row.mode,
+        row.provider,
+        row.model,
+        row.kind,
+        row.input_tokens,
+        row.output_tokens,
+        payload,
+        row.payload_hash,
+        row.prev_hash,
+        hash,
+      );
+      db.exec("COMMIT");
+      return true;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
   }
 }
 
