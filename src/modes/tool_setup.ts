@@ -46,8 +46,11 @@ const PROJECT_FILES = ["deno.json", "deno.jsonc", "deno.lock", "package.json", "
  * workspace), and the installed `pai` script. An agent that could write any of them would change PAI, sandbox
  * included, for the next run.
  */
+/** PAI's checkout: the folder of its `deno.json`. */
+const PAI_ROOT = pathOf(new URL("../..", import.meta.url));
+
 function programPaths(): string[] {
-  const root = pathOf(new URL("../..", import.meta.url));
+  const root = PAI_ROOT;
   const main = Deno.mainModule.startsWith("file:") ? pathOf(new URL(".", Deno.mainModule)) : root;
   const above: string[] = [];
   for (let dir = root.slice(0, root.lastIndexOf("/")) || "/";; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
@@ -203,6 +206,8 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     mode,
     workspace: options.workspace,
     protectedPaths: await protectedPaths(home, paiPaths(), { denoDir: denoCacheDir(), program: programPaths() }),
+    // Said with the refusal, for the user who runs PAI in its own clone (where `deno task pai` starts).
+    protectedWhy: new Map([[PAI_ROOT, "it is PAI's own checkout; run PAI from your project's folder"]]),
     secretFolders: secretFolders(home, paiPaths()),
     policyFolders: await policyFolders(options.workspace),
     pregrants: options.pregrants,

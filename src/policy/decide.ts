@@ -34,6 +34,8 @@ export interface DecisionInput {
   workspace: string;
   /** Real paths no grant may touch: secrets folders, PAI's own files. */
   protectedPaths: readonly string[];
+  /** What some of them are, for the refusal (PAI's checkout: "run PAI from your project's folder"). */
+  protectedWhy?: ReadonlyMap<string, string>;
   /** `.pai` folders whose real paths do not say so (a symlinked `.pai` at or above the workspace). */
   policyFolders?: readonly string[];
   /**
@@ -125,7 +127,13 @@ export function decide(input: DecisionInput): Decision {
       return { kind: "deny", reason: `"${path}" is inside /proc, /sys or /dev, which PAI never lets a tool touch` };
     }
     const guarded = input.protectedPaths.find((p) => isInside(path, p));
-    if (guarded) return { kind: "deny", reason: `"${path}" is inside "${guarded}", which PAI never lets a tool touch` };
+    if (guarded) {
+      const why = input.protectedWhy?.get(guarded);
+      return {
+        kind: "deny",
+        reason: `"${path}" is inside "${guarded}", which PAI never lets a tool touch${why ? `: ${why}` : ""}`,
+      };
+    }
     if (isEnvFile(path)) return { kind: "deny", reason: `"${path}" is a .env file, which PAI never lets a tool touch` };
   }
   const policyFolders = input.policyFolders ?? [];

@@ -135,3 +135,13 @@ Deno.test("decide() judges writes by where a symlinked .pai leads, and by the gi
   assert.equal(git.kind, "ask");
   assert.match(git.kind === "ask" ? git.onceOnly ?? "" : "", /is a git repository folder/);
 });
+
+Deno.test("decide() says what a protected folder is when it knows (PAI's own checkout)", () => {
+  const d = decide(input({
+    needs: { read: ["/pai/README.md"], write: [], net: [] },
+    protectedPaths: ["/pai"],
+    protectedWhy: new Map([["/pai", "it is PAI's own checkout; run PAI from your project's folder"]]),
+  }));
+  assert.equal(d.kind, "deny");
+  assert.match(d.kind === "deny" ? d.reason : "", /never lets a tool touch: it is PAI's own checkout/);
+});

@@ -55,6 +55,8 @@ export interface ToolManagerOptions {
   mode: Mode;
   workspace: string;
   protectedPaths: readonly string[];
+  /** What some protected paths are, said with a refusal (see `DecisionInput`). */
+  protectedWhy?: DecisionInput["protectedWhy"];
   /** `.pai` folders whose real paths do not say so (see `policyFolders`). */
   policyFolders?: readonly string[];
   /** The folders whose files are secrets: a hard link to one of them is refused (HardLinkIndex). */

@@ -107,6 +107,7 @@ export class ToolRunner {
       hardLinks: await this.#hardLinks.check(reached),
       workspace: o.workspace,
       protectedPaths: o.protectedPaths,
+      protectedWhy: o.protectedWhy,
       policyFolders: o.policyFolders,
       gitDirectories: await gitDirectoriesReached(needs.writeTargets),
       granted: merge(grants, asPermissions(approvals)),
