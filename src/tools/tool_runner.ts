@@ -343,7 +343,8 @@ export class ToolRunner {
 
   async #failed(call: ToolCall, type: string, message: string): Promise<ToolExecution> {
     const outcome = { ok: false as const, error: { type: type as ToolErrorType, message } };
-    const content = JSON.stringify(outcome);
+    // Like every result, wrapped as untrusted: a refusal quotes what the model sent (a path, a tool name).
+    const content = asUntrusted(call.name, JSON.stringify(outcome), []);
     await this.#state.options.record({ kind: "tool_result", tool: call.name, payload: content });
     return { call, ok: false, content, summary: `${type}: ${message}`, outcome };
   }
