@@ -151,3 +151,25 @@ Deno.test("the Anthropic SDK's deprecation warning reaches the user once, throug
     home.cleanup();
   }
 });
+
+Deno.test("pai init ollama with an embedding model says it cannot chat; with Ollama down it says to start it", async () => {
+  const server = FakeModelServer.start({
+    models: ["nomic-embed-text", "llama3.2"],
+    embeddingModels: ["nomic-embed-text"],
+  });
+  const home = makePaiHome();
+  try {
+    const init = await runPai(["init", "ollama", "--model", "nomic-embed-text"], {
+      home,
+      env: { OLLAMA_HOST: server.url },
+    });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stderr, /Ollama says "nomic-embed-text:latest" cannot chat \(embedding\): pick a chat model/);
+    await server.close();
+    const down = await runPai(["init", "ollama", "--model", "llama3.2"], { home, env: { OLLAMA_HOST: server.url } });
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stderr, /could not list the models at .* \(is the server running\? for Ollama: ollama serve\)/);
+  } finally {
+    home.cleanup();
+  }
+});

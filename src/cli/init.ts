@@ -5,7 +5,7 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { startPayload } from "../modes/endpoint_pin.ts";
 import { openState, sdkCache } from "../modes/session_setup.ts";
 import { endpointOf } from "../providers/endpoint.ts";
-import { probeModels } from "../providers/local_probe.ts";
+import { probeCapabilities, probeModels } from "../providers/local_probe.ts";
 import { checkProxy } from "../modes/endpoint_pin.ts";
 import { findOfferedModel } from "../providers/model_names.ts";
 import { type ProviderName, resolveProvider, type SystemRole } from "../providers/registry.ts";
@@ -82,7 +82,14 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
       stderr.write(line`Note: "${typed}" is "${model}" at ${where}: the session uses that name.\n`);
     }
     if (!offered) {
-      stderr.write(line`Note: could not list the models at ${pinned.baseUrl}; "${model}" was not checked.\n`);
+      const start = pinned.locality === "local" ? " (is the server running? for Ollama: ollama serve)" : "";
+      stderr.write(line`Note: could not list the models at ${pinned.baseUrl}${start}; "${model}" was not checked.\n`);
+    } else if (provider === "ollama") {
+      // Ollama says what a model can do: an embedding model answers no chat.
+      const [capabilities] = await probeCapabilities(resolved, [model]);
+      if (capabilities && !capabilities.includes("completion")) {
+        stderr.write(line`Note: Ollama says "${model}" cannot chat (${capabilities.join(", ")}): pick a chat model.\n`);
+      }
     }
     const session = createSession(db, { ...choice, model, pinned });
     // A new session starts with no "for this session" approvals: the old session's end with it.
