@@ -46,6 +46,22 @@ Deno.test("--dry-run shows exactly what would be sent to which provider, after r
   }
 });
 
+Deno.test("--dry-run of a prompt the policy refuses shows the findings, never the secret, and exits 7", async () => {
+  const s = await openaiSession({}, ["--locality", "remote"]);
+  try {
+    const out = await runPai(["prompt", "--dry-run", `deploy with ${KEY}`], { home: s.home, env: s.env });
+    assert.equal(out.code, 7, out.stderr);
+    const shown = JSON.parse(out.stdout);
+    assert.match(shown.refused, /Not sent: the prompt contains a secret/);
+    assert.ok(shown.findings.some((f: { kind: string }) => f.kind === "secret"));
+    assert.ok(!out.stdout.includes(KEY), out.stdout);
+    assert.match(out.stderr, /Not sent/);
+    assert.equal(s.server.requests.length, 1, "only init's model listing: nothing was sent");
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("local providers get the prompt as written; a policy can make remote scanning warn instead", async () => {
   const s = await openaiSession();
   try {

@@ -38,6 +38,8 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
     });
     if (flags.dryRun) {
       stdout.write(`${dryRunJson(ctx, result)}\n`);
+      // What the scanners found is shown; a prompt the policy refuses is still refused (exit 7).
+      if (result.dryRun?.refusal) throw result.dryRun.refusal;
       return;
     }
     const failure = cutShort(ctx, result);

@@ -129,6 +129,7 @@ export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
       baseUrl,
       locality,
       findings: result.dryRun!.findings,
+      refused: result.dryRun!.refusal?.message ?? null,
       request: { ...request, tools: request.tools?.map((t) => t.name) ?? [] },
     },
     null,

@@ -72,7 +72,7 @@ export interface TurnResult {
   /** Set when a limit, not the model, ended the tool calls. */
   stoppedBy?: "max-rounds" | "deadline";
   /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
-  dryRun?: { request: ChatRequest; findings: GuardReport["findings"] };
+  dryRun?: { request: ChatRequest; findings: GuardReport["findings"]; refusal?: Error };
 }
 
 /** The stop reasons that mean "the token limit cut the answer": OpenAI's, and Anthropic's two. */
@@ -194,7 +194,8 @@ function firstRequest(ctx: TurnContext, messages: ChatMessage[]): ChatRequest {
 /** What the first request would be, after the scanners; nothing is sent or recorded. */
 function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
   const request = firstRequest(ctx, messages);
-  const guarded = ctx.guard?.protect(request.messages);
+  // Inspected, not protected: a prompt the policy would refuse still shows what the scanners found, and why.
+  const guarded = ctx.guard?.inspect(request.messages);
   return {
     text: "",
     usage: { inputTokens: 0, outputTokens: 0 },
@@ -204,8 +205,15 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
     steps: [],
     rounds: [],
     dryRun: {
-      request: { ...request, messages: guarded?.messages ?? request.messages },
+      // A refused prompt is shown as the audit would keep it: its secret replaced by a placeholder.
+      request: {
+        ...request,
+        messages: guarded?.refusal
+          ? guarded.messages.map((m, i) => ({ ...m, content: guarded.audit[i] }))
+          : guarded?.messages ?? request.messages,
+      },
       findings: guarded?.report.findings ?? [],
+      refusal: guarded?.refusal,
     },
   };
 }
