@@ -173,3 +173,23 @@ Deno.test("pai init ollama with an embedding model says it cannot chat; with Oll
     home.cleanup();
   }
 });
+
+Deno.test("pai providers says where each provider runs even before its key is set", async () => {
+  const home = makePaiHome();
+  try {
+    const out = await runPai(["providers", "--json"], { home });
+    assert.equal(out.code, 0, out.stderr);
+    const where = Object.fromEntries(
+      (JSON.parse(out.stdout) as { name: string; locality: string }[]).map((r) => [r.name, r.locality]),
+    );
+    assert.deepEqual(where, {
+      openai: "remote",
+      anthropic: "remote",
+      ollama: "local",
+      lmstudio: "local",
+      "openai-compatible": "unknown",
+    });
+  } finally {
+    home.cleanup();
+  }
+});

@@ -3,7 +3,13 @@ import type { CommandContext } from "@stricli/core";
 import { PaiError } from "../core/errors.ts";
 import { openState } from "../modes/session_setup.ts";
 import { probeModels } from "../providers/local_probe.ts";
-import { PROVIDER_NAMES, PROVIDERS, type ResolvedProvider, resolveProvider } from "../providers/registry.ts";
+import {
+  localityOf,
+  PROVIDER_NAMES,
+  PROVIDERS,
+  type ResolvedProvider,
+  resolveProvider,
+} from "../providers/registry.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
@@ -45,7 +51,9 @@ export async function providers(this: CommandContext, flags: ProvidersFlags): Pr
       resolved = resolveProvider({ provider: name, model: "" }, { env, localHosts: config.localHosts });
     } catch (error) {
       if (!(error instanceof PaiError)) throw error;
-      return { ...row, locality: "unknown", baseUrl: null, ready: false, status: error.message };
+      // Not ready (a key is missing, say), but where it would run is known from its URL.
+      const locality = localityOf(name, { env, localHosts: config.localHosts }) ?? "unknown";
+      return { ...row, locality, baseUrl: null, ready: false, status: error.message };
     }
     const base = { ...row, locality: resolved.locality, baseUrl: resolved.baseUrl };
     // Remote providers are not called just to list them (that could cost money or leak the key's use).

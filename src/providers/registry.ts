@@ -154,6 +154,16 @@ export function resolveProvider(choice: ProviderChoice, options: ResolveOptions)
   };
 }
 
+/** Where a provider would run, by its URL (from the environment or its default), whether or not its key is set. */
+export function localityOf(name: ProviderName, options: ResolveOptions): "local" | "remote" | undefined {
+  try {
+    const { url } = pickBaseUrl(PROVIDERS[name], undefined, options.env);
+    return isLocalHost(new URL(url).hostname, options.localHosts ?? []) ? "local" : "remote";
+  } catch {
+    return undefined; // no URL yet (openai-compatible needs --base-url)
+  }
+}
+
 function pickBaseUrl(
   spec: ProviderSpec,
   flag: string | undefined,
