@@ -201,7 +201,7 @@ Deno.test("pai providers does not hang on a host that accepts connections but ne
     const out = await runPai(["providers"], { home, env: { OLLAMA_HOST: `127.0.0.1:${port}` } });
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, new RegExp(`ollama +local +not answering at http://127.0.0.1:${port}/v1`));
-    assert.match(out.stdout, /openai +unknown +Cannot use openai: OPENAI_API_KEY is not set/);
+    assert.match(out.stdout, /openai +remote +Cannot use openai: OPENAI_API_KEY is not set/);
   } finally {
     silent.close();
     await accepting.catch(() => {});
