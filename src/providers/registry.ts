@@ -145,11 +145,7 @@ export function resolveProvider(choice: ProviderChoice, options: ResolveOptions)
     baseUrlSource: source,
     apiKey,
     keyEnv,
-    locality: choice.locality && choice.locality !== "auto"
-      ? choice.locality
-      : isLocalHost(new URL(url).hostname, options.localHosts ?? [])
-      ? "local"
-      : "remote",
+    locality: choice.locality && choice.locality !== "auto" ? choice.locality : urlLocality(url, options),
     systemRole: choice.systemRole ?? "system",
   };
 }
@@ -157,11 +153,15 @@ export function resolveProvider(choice: ProviderChoice, options: ResolveOptions)
 /** Where a provider would run, by its URL (from the environment or its default), whether or not its key is set. */
 export function localityOf(name: ProviderName, options: ResolveOptions): "local" | "remote" | undefined {
   try {
-    const { url } = pickBaseUrl(PROVIDERS[name], undefined, options.env);
-    return isLocalHost(new URL(url).hostname, options.localHosts ?? []) ? "local" : "remote";
+    return urlLocality(pickBaseUrl(PROVIDERS[name], undefined, options.env).url, options);
   } catch {
     return undefined; // no URL yet (openai-compatible needs --base-url)
   }
+}
+
+/** Local when the URL's host is loopback or one of the user's `localHosts`; remote otherwise. */
+function urlLocality(url: string, options: ResolveOptions): "local" | "remote" {
+  return isLocalHost(new URL(url).hostname, options.localHosts ?? []) ? "local" : "remote";
 }
 
 function pickBaseUrl(

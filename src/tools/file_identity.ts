@@ -9,7 +9,7 @@ import { isHostInternal } from "../core/paths.ts";
 import type { HardLink } from "../policy/decide.ts";
 
 /** `dev:ino` of what `path` is now (symlinks followed), `absent`, or `unknown` (cannot be looked at). */
-export async function identityOf(path: string): Promise<string> {
+async function identityOf(path: string): Promise<string> {
   if (isHostInternal(path)) return "unknown";
   try {
     const info = await Deno.stat(path);
