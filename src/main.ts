@@ -23,6 +23,8 @@ import {
 import { errorJson, EXIT, PaiError } from "./core/errors.ts";
 import { lazyImport } from "./core/lazy_import.ts";
 import { redactSecrets } from "./core/redact.ts";
+import { MODES } from "./core/types.ts";
+import { PROFILES } from "./modes/profiles.ts";
 import { enterTaskCaller } from "./core/task_folder.ts";
 import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
 import { routeConsole } from "./ui/console_route.ts";
@@ -153,7 +155,7 @@ const prompt = buildCommand({
       maxChain: {
         kind: "parsed",
         parse: positiveInteger,
-        default: "3",
+        default: String(PROFILES.prompt.limits.rounds),
         placeholder: "n",
         brief: "Rounds of tool calls at most",
       },
@@ -198,14 +200,14 @@ const agent = buildCommand({
       maxSteps: {
         kind: "parsed",
         parse: positiveInteger,
-        default: "20",
+        default: String(PROFILES.agent.limits.rounds),
         placeholder: "n",
         brief: "Rounds of tool calls at most",
       },
       maxSeconds: {
         kind: "parsed",
         parse: positiveInteger,
-        default: "600",
+        default: String(PROFILES.agent.limits.seconds),
         placeholder: "seconds",
         brief: "Stop calling tools after this many seconds; the model then gives its final answer",
       },
@@ -376,7 +378,7 @@ const policyRoutes = buildRouteMap({
       loader: async () => (await command<typeof import("./cli/policy.ts")>("policy")).explain,
       parameters: {
         flags: {
-          mode: { kind: "enum", values: ["chat", "prompt", "agent", "assistant"], default: "agent", brief: "Mode" },
+          mode: { kind: "enum", values: MODES, default: "agent", brief: "Mode" },
           json: jsonFlag,
           allowRead: grantFlags.allowRead,
           allowWrite: grantFlags.allowWrite,

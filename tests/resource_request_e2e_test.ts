@@ -37,7 +37,7 @@ Deno.test("in a terminal, the user approves a resource_request; the model can th
   }
 });
 
-Deno.test("without a terminal a resource_request is denied with how to register it; chat mode refuses it", async () => {
+Deno.test("without a terminal a resource_request is denied with how to register it; chat mode is not offered it", async () => {
   const s = await openaiSession();
   const w = await makeWorkspace();
   try {
@@ -50,8 +50,12 @@ Deno.test("without a terminal a resource_request is denied with how to register 
     s.server.enqueue(call("resource_request", req), { text: "chat answer" });
     const chat = await runPai(["chat"], { home: s.home, env: s.env, cwd: w.ws, stdin: "get it\n" });
     assert.equal(chat.stdout, "chat answer\n");
+    // Chat reaches only the default resources: resource_request is not offered, and a call to it is refused.
+    const offered = JSON.stringify(s.server.chatRequests.at(-2)!.body?.tools);
+    assert.match(offered, /"resource_read"/);
+    assert.doesNotMatch(offered, /resource_request/);
     const sent = JSON.stringify(s.server.chatRequests.at(-1)!.body);
-    assert.match(sent, /chat mode uses the registered resources only/);
+    assert.match(sent, /There is no tool \W+resource_request\W+ in this mode/);
     assert.equal(
       JSON.parse((await runPai(["resource", "list", "--json"], { home: s.home, env: s.env })).stdout).length,
       0,

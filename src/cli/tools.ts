@@ -5,9 +5,10 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { openState } from "../modes/session_setup.ts";
 import { describePermissions } from "../policy/decide.ts";
 import { savedGrants } from "../store/saved_grants.ts";
-import { findTool, TOOLS as ALL_TOOLS } from "../tools/registry.ts";
 import type { AnyToolManifest } from "../tools/manifest.ts";
-import { AGENT_ONLY_TOOLS } from "../tools/tool_manager.ts";
+import { findTool, TOOLS as ALL_TOOLS } from "../tools/registry.ts";
+import { PROFILES } from "../modes/profiles.ts";
+import { offered, offerOf } from "../tools/manifest.ts";
 import { stdout } from "../ui/output.ts";
 import { line, neutralizeControls } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
@@ -20,8 +21,10 @@ export interface ToolsFlags {
   json: boolean;
 }
 
+/** The modes offered the tool, from their profiles; "(read-only calls)" where only its calls that read may run. */
 function modesOf(tool: AnyToolManifest): string {
-  return AGENT_ONLY_TOOLS.has(tool.name) ? "agent" : "chat, prompt (read-only calls), agent";
+  return Object.values(PROFILES).filter((p) => offered(offerOf(tool), p, false))
+    .map((p) => p.tools === "read" && tool.access === "either" ? `${p.mode} (read-only calls)` : p.mode).join(", ");
 }
 
 function describe(tool: AnyToolManifest) {

@@ -1,7 +1,7 @@
 /** What prompt, chat and agent share: the turn context with its tools, and the JSON form of a result. */
 import { errorJson, EXIT, PaiError } from "../core/errors.ts";
 import type { TurnContext, TurnResult, TurnRound } from "../modes/engine.ts";
-import type { ModeProfile } from "../modes/profiles.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
 import { paiPaths } from "../core/paths.ts";
 import { DataGuard } from "../policy/data_guard.ts";

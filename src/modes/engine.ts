@@ -12,7 +12,7 @@ import type { Database } from "../store/db.ts";
 import { appendMessages, listMessages } from "../store/messages.ts";
 import { type Session, touchSession } from "../store/sessions.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
-import type { ModeProfile } from "./profiles.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
 import { TurnGuard } from "./turn_guard.ts";
 
 /** The tools a turn may use (the tool manager, or a fake in tests). */
@@ -102,14 +102,14 @@ interface RoundResult {
  */
 export async function runTurn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
   const { db, session, profile } = ctx;
-  const history = profile.sendsHistory ? listMessages(db, session.id, profile.mode) : [];
+  const history = profile.context === "history" ? listMessages(db, session.id, profile.mode) : [];
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
   const messages = contextMessages(history, userText);
   if (options.dryRun) return dryRun(ctx, messages);
   const guard = new TurnGuard(ctx, who, options.onNotice);
   await guard.recordPrompt(messages, userText);
 
-  const maxRounds = options.maxToolRounds ?? profile.toolRounds;
+  const maxRounds = options.maxToolRounds ?? profile.limits.rounds;
   const result: TurnResult = {
     text: "",
     usage: { inputTokens: 0, outputTokens: 0 },
@@ -143,8 +143,8 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
       // A call id that already ran (a provider replaying a turn) is never run twice.
       const execution = ran.has(call.id)
         ? refused(call, `Call ${call.id} already ran`)
-        : result.steps.length >= profile.maxCalls
-        ? refused(call, `${profile.mode} mode runs at most ${profile.maxCalls} tool call(s) per turn`)
+        : result.steps.length >= profile.limits.callsPerTurn
+        ? refused(call, `${profile.mode} mode runs at most ${profile.limits.callsPerTurn} tool call(s) per turn`)
         : await runCall(ctx.tools!, call, options);
       ran.add(call.id);
       result.steps.push(execution);

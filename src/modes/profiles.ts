@@ -1,24 +1,52 @@
 /**
- * A mode is a profile over the one turn loop: what context it sends and how
- * many rounds of tool calls it allows. What its tools may touch is the
- * policy's decision (`policy/decide.ts`), by mode. Resource access joins the
- * profile with the resource manager.
+ * The modes, as profiles over the one turn loop: this table is the only place where modes differ (what their
+ * tools may change, which resources they reach, how their context is built, their limits and approvals).
+ * Adding a mode is one entry here (and its name in `MODES`).
  */
+import type { ModeProfile } from "../core/mode_profile.ts";
 import type { Mode } from "../core/types.ts";
 
-/** What a mode does differently. */
-export interface ModeProfile {
-  mode: Mode;
-  /** Whether each turn sends the session's earlier messages of this mode. */
-  sendsHistory: boolean;
-  /** Rounds of tool calls before the model must answer (chat: one call, no chaining). */
-  toolRounds: number;
-  /** The most tool calls one turn may run, over all rounds (chat: 1). */
-  maxCalls: number;
-}
+const ALL_SCOPES = ["once", "session", "always"] as const;
 
-export const CHAT: ModeProfile = { mode: "chat", sendsHistory: true, toolRounds: 1, maxCalls: 1 };
-/** Prompt mode chains a few calls (`--max-chain`, default 3). */
-export const PROMPT: ModeProfile = { mode: "prompt", sendsHistory: false, toolRounds: 3, maxCalls: 50 };
-/** Agent mode loops until the goal is met (`--max-steps`, default 20). */
-export const AGENT: ModeProfile = { mode: "agent", sendsHistory: false, toolRounds: 20, maxCalls: 500 };
+export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
+  chat: {
+    mode: "chat",
+    purpose: "conversation with read-only tools, one call per turn",
+    tools: "read",
+    resources: "defaults",
+    context: "history",
+    limits: { rounds: 1, callsPerTurn: 1 },
+    approvals: ALL_SCOPES,
+  },
+  prompt: {
+    mode: "prompt",
+    purpose: "a one-shot question with a few chained read-only calls",
+    tools: "read",
+    resources: "read",
+    context: "summary",
+    limits: { rounds: 3, callsPerTurn: 50 },
+    approvals: ALL_SCOPES,
+  },
+  agent: {
+    mode: "agent",
+    purpose: "autonomous work toward a goal, changing files and resources",
+    tools: "write",
+    resources: "crud",
+    context: "run",
+    limits: { rounds: 20, callsPerTurn: 500, seconds: 600 },
+    approvals: ALL_SCOPES,
+  },
+  assistant: {
+    mode: "assistant",
+    purpose: "long-lived task execution with working memory",
+    tools: "write",
+    resources: "crud",
+    context: "memory",
+    limits: { rounds: 50, callsPerTurn: 1000 },
+    approvals: ALL_SCOPES,
+  },
+};
+
+export const CHAT = PROFILES.chat;
+export const PROMPT = PROFILES.prompt;
+export const AGENT = PROFILES.agent;

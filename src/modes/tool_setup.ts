@@ -1,5 +1,6 @@
 /** Builds the tool manager for one run: workspace, protected paths, approvals and audit records. */
 import { appendAudit } from "../audit/log.ts";
+import { PROFILES } from "./profiles.ts";
 import { denoCacheDir, paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
@@ -203,7 +204,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
   const home = Deno.env.get("HOME") ?? "/";
   const resources = await resourceHost(db, paiPaths().configDir, options.workspace);
   return new ToolManager({
-    mode,
+    profile: PROFILES[mode],
     workspace: options.workspace,
     protectedPaths: await protectedPaths(home, paiPaths(), { denoDir: denoCacheDir(), program: programPaths() }),
     // Said with the refusal, for the user who runs PAI in its own clone (where `deno task pai` starts).

@@ -5,7 +5,8 @@
  * The full policy file (rules, scanners, egress) extends this in its issue.
  */
 import { isHostInternal } from "../core/paths.ts";
-import type { Grant, Mode } from "../core/types.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
+import type { Grant } from "../core/types.ts";
 import type { SourcedRule } from "./policy.ts";
 import { describeRule, matchRule } from "./rules.ts";
 
@@ -19,8 +20,9 @@ export interface Permissions {
 /** What the decision is made from. */
 export interface DecisionInput {
   tool: string;
-  mode: Mode;
-  /** Whether this call only reads (chat and prompt modes allow nothing else). */
+  /** What the mode's tools may change (its profile). */
+  profile: Pick<ModeProfile, "mode" | "tools">;
+  /** Whether this call only reads (a mode whose tools only read allows nothing else). */
   readOnly: boolean;
   needs: Permissions;
   /**
@@ -115,10 +117,11 @@ function netCovered(need: string, granted: readonly string[]): boolean {
 /** Decides one call. */
 export function decide(input: DecisionInput): Decision {
   const { needs, workspace } = input;
-  if ((input.mode === "chat" || input.mode === "prompt") && !input.readOnly) {
+  if (input.profile.tools === "read" && !input.readOnly) {
     return {
       kind: "deny",
-      reason: `${input.mode} mode allows only read-only tool calls; run "pai agent" to let the model change things`,
+      reason:
+        `${input.profile.mode} mode allows only read-only tool calls; run "pai agent" to let the model change things`,
     };
   }
   const writes = [...needs.write, ...input.writeTargets];
@@ -183,8 +186,8 @@ export function decide(input: DecisionInput): Decision {
       reason: `${input.tool} can send data out, and ${input.tainted} is in this run's context`,
     };
   }
-  // Mode defaults: every mode reads inside the workspace; agent and assistant also write there.
-  const writesWorkspace = input.mode === "agent" || input.mode === "assistant";
+  // Mode defaults: every mode reads inside the workspace; a mode whose tools write also writes there.
+  const writesWorkspace = input.profile.tools === "write";
   const byRule = match?.action === "allow";
   const readRoots = [workspace, ...input.granted.read];
   const writeRoots = [...(writesWorkspace ? [workspace] : []), ...input.granted.write];

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { decide, type DecisionInput } from "./decide.ts";
 
+const AGENT = { mode: "agent", tools: "write" } as const;
+const READERS = [{ mode: "chat", tools: "read" }, { mode: "prompt", tools: "read" }] as const;
+
 const input = (over: Partial<DecisionInput>): DecisionInput => ({
   tool: "fs_read",
-  mode: "agent",
+  profile: AGENT,
   readOnly: true,
   needs: { read: [], write: [], net: [] },
   writeTargets: over.needs?.write ?? [],
@@ -14,18 +17,19 @@ const input = (over: Partial<DecisionInput>): DecisionInput => ({
   ...over,
 });
 
-Deno.test("decide() allows reads inside the workspace in every mode, and writes only in agent mode", () => {
-  for (const mode of ["chat", "prompt", "agent"] as const) {
-    assert.equal(decide(input({ mode, needs: { read: ["/ws/a.md"], write: [], net: [] } })).kind, "allow");
+Deno.test("decide() allows reads inside the workspace in every mode, and writes only where the profile's tools write", () => {
+  for (const profile of [...READERS, AGENT]) {
+    assert.equal(decide(input({ profile, needs: { read: ["/ws/a.md"], write: [], net: [] } })).kind, "allow");
   }
   assert.equal(
     decide(input({ tool: "fs_write", readOnly: false, needs: { read: [], write: ["/ws/a"], net: [] } })).kind,
     "allow",
   );
   const chat = decide(
-    input({ mode: "chat", tool: "fs_write", readOnly: false, needs: { read: [], write: ["/ws/a"], net: [] } }),
+    input({ profile: READERS[0], tool: "fs_write", readOnly: false, needs: { read: [], write: ["/ws/a"], net: [] } }),
   );
   assert.equal(chat.kind, "deny");
+  assert.match(chat.kind === "deny" ? chat.reason : "", /^chat mode allows only read-only tool calls/);
 });
 
 Deno.test("decide() asks for what is outside the workspace or not granted, naming exactly that", () => {

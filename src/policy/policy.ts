@@ -10,7 +10,7 @@ export type ScanAction = "allow" | "warn" | "redact" | "block";
 export type FindingKind = "secret" | "personal";
 export type Locality = "local" | "remote";
 
-import { type Label, LABELS } from "../core/types.ts";
+import { type Label, LABELS, type Mode } from "../core/types.ts";
 export { type Label, LABELS };
 
 /** A rule for tool calls; the filters that are given must all match. */
@@ -35,7 +35,7 @@ export interface PolicyTest {
   name?: string;
   tool: string;
   args: Record<string, unknown>;
-  mode?: "chat" | "prompt" | "agent" | "assistant";
+  mode?: Mode;
   expect: RuleAction;
 }
 

@@ -1,6 +1,7 @@
 /** The schema of policy files (loaded only when one exists: zod is not free to import). */
 import { z } from "zod";
 import { LABELS } from "./policy.ts";
+import { MODES } from "../core/types.ts";
 
 const action = z.enum(["allow", "ask", "deny"]);
 const scanAction = z.enum(["allow", "warn", "redact", "block"]);
@@ -31,7 +32,7 @@ export const POLICY_SCHEMA = z.strictObject({
     name: z.string().optional(),
     tool: z.string().min(1),
     args: z.record(z.string(), z.unknown()),
-    mode: z.enum(["chat", "prompt", "agent", "assistant"]).optional(),
+    mode: z.enum(MODES).optional(),
     expect: action,
   })).optional(),
 });

@@ -1,5 +1,7 @@
 /** The shape of a tool: what the model sees, what it may ask for, and what it needs to run. */
 import type { z } from "zod";
+import { type ModeProfile, reaches, type ResourceReach } from "../core/mode_profile.ts";
+import type { ToolDefinition } from "../core/types.ts";
 
 /** What one call needs, before resolution: paths as the model gave them, net as `host:port`. */
 export interface Needs {
@@ -19,8 +21,17 @@ export interface ToolManifest<A = unknown> {
   schema: z.ZodType<A>;
   /** File name of the program in `tools/`. */
   program: string;
-  /** Whether this call only reads (chat and prompt modes offer only such calls). */
-  readOnly(args: A): boolean;
+  /**
+   * What its calls change: `read` never anything, `write` always something, `either` as its arguments say
+   * (`readOnly`). A mode whose profile reads only is offered no `write` tool and runs only the calls that read.
+   */
+  access: "read" | "write" | "either";
+  /** For an `either` tool: whether this call only reads. */
+  readOnly?(args: A): boolean;
+  /** The tool sends data out (not offered in safe mode; its results are untrusted content). */
+  network?: boolean;
+  /** The least resource reach a mode needs to be offered this tool (default: every mode). */
+  reach?: ResourceReach;
   /** The permission template: the exact permissions this call needs. */
   needs(args: A): Needs;
   /** The request sent to the program, with every path replaced by its granted real path. */
@@ -42,3 +53,27 @@ export interface ToolManifest<A = unknown> {
 /** A manifest with its argument type erased, as the registry holds them. */
 // deno-lint-ignore no-explicit-any -- each manifest checks its own arguments with its zod schema
 export type AnyToolManifest = ToolManifest<any>;
+
+/** What decides which modes are offered a tool, kept with its generated definition (`definitions.json`). */
+export type ToolOffer = Required<Pick<AnyToolManifest, "access" | "network" | "reach">>;
+
+/** A tool's definition as generated: what the model sees, and when it is offered. */
+export interface GeneratedDefinition extends ToolDefinition {
+  offer: ToolOffer;
+}
+
+/** The offer of a manifest, its defaults filled in. */
+export function offerOf(tool: AnyToolManifest): ToolOffer {
+  return { access: tool.access, network: tool.network ?? false, reach: tool.reach ?? "defaults" };
+}
+
+/** Whether a mode with this profile is offered the tool (safe mode: no tool that sends data out). */
+export function offered(offer: ToolOffer, profile: Pick<ModeProfile, "tools" | "resources">, safe: boolean): boolean {
+  return (profile.tools === "write" || offer.access !== "write") && reaches(profile, offer.reach) &&
+    !(safe && offer.network);
+}
+
+/** Whether this call of the tool only reads. */
+export function callReadOnly(tool: AnyToolManifest, args: unknown): boolean {
+  return tool.access === "read" || (tool.access === "either" && tool.readOnly!(args));
+}

@@ -8,7 +8,8 @@
  * agent and assistant create, update and delete.
  */
 import { z } from "zod";
-import type { Label, Mode, Resource, ToolCall } from "../core/types.ts";
+import { type ModeProfile, reaches, type ResourceReach } from "../core/mode_profile.ts";
+import type { Label, Resource, ToolCall } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { ToolManifest } from "./manifest.ts";
 import { hostPort } from "./net_tools.ts";
@@ -57,7 +58,8 @@ export type Expansion =
 /** The context an expansion needs. */
 export interface ExpandContext {
   host: ResourceHost;
-  mode: Mode;
+  /** The mode's reach over resources (its profile). */
+  profile: Pick<ModeProfile, "mode" | "resources">;
 }
 
 type Expand<A> = (args: A, ctx: ExpandContext) => Expansion;
@@ -66,19 +68,18 @@ type Expand<A> = (args: A, ctx: ExpandContext) => Expansion;
 export type ResourceToolManifest<A> = ToolManifest<A> & { expand: Expand<A> };
 
 const NAME = z.string().min(1).describe("The resource's name (see resource_list)");
-const writes = (mode: Mode) => mode === "agent" || mode === "assistant";
 const none: Permissions = { read: [], write: [], net: [] };
 
-/** The resources a mode reaches: chat only the user's default ones, the other modes all. */
+/** The resources a mode reaches: with `defaults` reach only the user's default ones, else all. */
 function reachable(ctx: ExpandContext): Resource[] {
-  return ctx.host.list().filter((r) => ctx.mode !== "chat" || r.default);
+  return ctx.host.list().filter((r) => reaches(ctx.profile, "read") || r.default);
 }
 
 function find(ctx: ExpandContext, name: string): Resource | string {
   const r = reachable(ctx).find((x) => x.name === name);
   if (r) return r;
-  return ctx.mode === "chat" && ctx.host.list().some((x) => x.name === name)
-    ? `chat mode reaches only default resources; "${name}" is not one (pai resource update ${name} --default)`
+  return !reaches(ctx.profile, "read") && ctx.host.list().some((x) => x.name === name)
+    ? `${ctx.profile.mode} mode reaches only default resources; "${name}" is not one (pai resource update ${name} --default)`
     : `No resource named "${name}"; resource_list shows the registered ones`;
 }
 
@@ -161,20 +162,22 @@ function resourceTool<A>(
   name: string,
   description: string,
   schema: z.ZodType<A>,
-  readOnly: boolean,
+  reach: ResourceReach,
   expand: Expand<A>,
 ): ResourceToolManifest<A> {
+  const readOnly = reach !== "crud";
   return {
     name,
     description,
     schema,
     program: "",
-    readOnly: () => readOnly,
+    access: readOnly ? "read" : "write",
+    reach,
     needs: () => ({ read: [], write: [], net: [] }),
     request: (a) => a,
     permissionsDoc: readOnly
       ? "the registered resource only (granted by its registration); its label decides which models may see it"
-      : "the registered resource only; agent and assistant modes only",
+      : "the registered resource only; in the modes that create, update and delete resources",
     expand,
   };
 }
@@ -183,7 +186,7 @@ export const RESOURCE_LIST = resourceTool(
   "resource_list",
   "List the user's registered resources: name, kind, sensitivity label and description.",
   z.strictObject({}),
-  true,
+  "defaults",
   (_, ctx) => ({
     answer: reachable(ctx).map((r) => ({ name: r.name, kind: r.kind, label: r.label, description: r.description })),
     label: "internal",
@@ -200,7 +203,7 @@ export const RESOURCE_READ = resourceTool(
     key: z.string().optional().describe("An object under an S3 prefix (without it: the list of objects)"),
     query: z.string().optional().describe("One read-only SQL statement (sqlite, postgres)"),
   }),
-  true,
+  "defaults",
   (a, ctx) => {
     const r = find(ctx, a.name);
     if (typeof r === "string") return { refuse: r };
@@ -247,9 +250,11 @@ export const RESOURCE_CREATE = resourceTool(
     text: z.string(),
     label: z.enum(["public", "internal", "private", "secret"]).optional(),
   }),
-  false,
+  "crud",
   (a, ctx) => {
-    if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only; pai agent may create them` };
+    if (!reaches(ctx.profile, "crud")) {
+      return { refuse: `${ctx.profile.mode} mode reads resources only; pai agent may create them` };
+    }
     if (ctx.host.list().some((r) => r.name === a.name)) {
       return { refuse: `A resource named "${a.name}" exists already` };
     }
@@ -272,9 +277,11 @@ export const RESOURCE_UPDATE = resourceTool(
     query: z.string().optional(),
     method: z.enum(["POST", "PUT", "PATCH"]).optional().describe("For a url resource (default POST)"),
   }),
-  false,
+  "crud",
   (a, ctx) => {
-    if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only; pai agent may change them` };
+    if (!reaches(ctx.profile, "crud")) {
+      return { refuse: `${ctx.profile.mode} mode reads resources only; pai agent may change them` };
+    }
     const r = find(ctx, a.name);
     if (typeof r === "string") return { refuse: r };
     switch (r.kind) {
@@ -320,9 +327,9 @@ export const RESOURCE_DELETE = resourceTool(
     "or a web API's item (path, with DELETE). " +
     "Rows are deleted with resource_update and SQL; other resources are removed by the user.",
   z.strictObject({ name: NAME, path: z.string().optional(), key: z.string().optional() }),
-  false,
+  "crud",
   (a, ctx) => {
-    if (!writes(ctx.mode)) return { refuse: `${ctx.mode} mode reads resources only` };
+    if (!reaches(ctx.profile, "crud")) return { refuse: `${ctx.profile.mode} mode reads resources only` };
     const r = find(ctx, a.name);
     if (typeof r === "string") return { refuse: r };
     switch (r.kind) {
@@ -362,9 +369,9 @@ export const RESOURCE_REQUEST = resourceTool(
     reason: z.string().min(1).max(500).describe("Why you need it, in one or two sentences for the user"),
     label: z.enum(["public", "internal", "private", "secret"]).optional(),
   }),
-  true,
+  "read",
   (a, ctx) => {
-    if (ctx.mode === "chat") return { refuse: "chat mode uses the registered resources only" };
+    if (!reaches(ctx.profile, "read")) return { refuse: `${ctx.profile.mode} mode uses the registered resources only` };
     if (ctx.host.list().some((r) => r.name === a.name)) {
       return { refuse: `A resource named "${a.name}" exists already` };
     }

@@ -22,6 +22,7 @@ export const S3_OBJECT: ToolManifest<z.infer<typeof S3_SCHEMA>> = {
   schema: S3_SCHEMA,
   program: "s3_object.ts",
   internal: true,
+  access: "either",
   readOnly: (a) => a.op === "list" || a.op === "get",
   needs: (a) => ({ read: [], write: [], net: [hostPort(a.endpoint)] }),
   request: (a) => a,

@@ -31,6 +31,7 @@ export const SQL_QUERY: ToolManifest<SqlArgs> = {
     if (shape.forbidden) ctx.addIssue({ code: "custom", path: ["sql"], message: shape.forbidden });
   }),
   program: "sql_query.ts",
+  access: "either",
   readOnly: (a) => sqlShape(a.sql).readOnly,
   needs: (a) => {
     const files = databaseFiles(a.database ?? "");
@@ -61,6 +62,7 @@ export const PG_QUERY: ToolManifest<PgArgs> = {
   internal: true,
   // postgres.js looks up PGHOST, PGPASSWORD… for defaults: they read unset in the cleared environment.
   envNames: ["PG*"],
+  access: "either",
   readOnly: (a) => sqlShape(a.sql).readOnly,
   needs: (a) => {
     const u = new URL(a.url.replace(/^postgres(ql)?:/, "http:"));

@@ -4,14 +4,15 @@
  * loaded on the first call). Collaborators (approvals, prompter, audit) are
  * injected.
  */
-import type { Grant, Mode, ToolCall, ToolDefinition } from "../core/types.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
+import type { Grant, ToolCall, ToolDefinition } from "../core/types.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import type { Decision, DecisionInput, Permissions } from "../policy/decide.ts";
 import type { Label, Policy } from "../policy/policy.ts";
 import type { ToolOutcome } from "../sandbox/run_tool.ts";
 import definitions from "./definitions.json" with { type: "json" };
 import type { ApprovalEntry } from "./approvals.ts";
-import type { AnyToolManifest } from "./manifest.ts";
+import { type AnyToolManifest, type GeneratedDefinition, offered } from "./manifest.ts";
 import type { ResolvedNeeds } from "./resolve_paths.ts";
 import type { ResourceHost, ResourceRequest } from "./resource_tools.ts";
 import type { ToolRunner } from "./tool_runner.ts";
@@ -52,7 +53,8 @@ export interface ToolRecord {
 
 /** What the manager needs from the mode that uses it. */
 export interface ToolManagerOptions {
-  mode: Mode;
+  /** The mode's profile: which tools it is offered, what they may change, which resources they reach. */
+  profile: ModeProfile;
   workspace: string;
   protectedPaths: readonly string[];
   /** What some protected paths are, said with a refusal (see `DecisionInput`). */
@@ -115,17 +117,6 @@ export interface ToolExecution {
   outcome: ToolOutcome;
 }
 
-/** Tools that can never be read-only: offered in agent and assistant modes only. */
-export const AGENT_ONLY_TOOLS: ReadonlySet<string> = new Set([
-  "fs_write",
-  "fs_edit",
-  "resource_create",
-  "resource_update",
-  "resource_delete",
-]);
-/** Tools that send data out: not offered in safe mode; their results are untrusted content. */
-export const NETWORK_TOOLS: ReadonlySet<string> = new Set(["http_request", "web_fetch"]);
-
 /** The default limits of one tool process. */
 export const TOOL_LIMITS: ToolManagerOptions["limits"] = {
   timeoutMs: 30_000,
@@ -142,10 +133,9 @@ export class ToolManager {
 
   constructor(options: ToolManagerOptions) {
     this.#options = options;
-    const readOnlyMode = options.mode === "chat" || options.mode === "prompt";
-    this.#offered = (definitions as ToolDefinition[]).filter((t) =>
-      !(readOnlyMode && AGENT_ONLY_TOOLS.has(t.name)) && !(options.policy.safe && NETWORK_TOOLS.has(t.name))
-    );
+    this.#offered = (definitions as GeneratedDefinition[])
+      .filter((t) => offered(t.offer, options.profile, options.policy.safe))
+      .map(({ name, description, parameters }) => ({ name, description, parameters }));
   }
 
   /**

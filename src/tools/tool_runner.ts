@@ -14,19 +14,13 @@ import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox
 import { lazyImport } from "../core/lazy_import.ts";
 import { asPermissions, describeApproval, matchingApprovals, nameDecidingApprovals } from "./approvals.ts";
 import { capForModel } from "./cap.ts";
-import type { AnyToolManifest } from "./manifest.ts";
+import { type AnyToolManifest, callReadOnly } from "./manifest.ts";
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
 import { gitDirectoriesReached } from "./git_dirs.ts";
 import type { ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
 import { sqlShape } from "./sql_shape.ts";
-import {
-  type CallPlan,
-  type DecidedCall,
-  NETWORK_TOOLS,
-  type ToolExecution,
-  type ToolManagerOptions,
-} from "./tool_manager.ts";
+import type { CallPlan, DecidedCall, ToolExecution, ToolManagerOptions } from "./tool_manager.ts";
 
 /** What a runner shares with its manager: the run's options, the tools offered, and the run's taint. */
 export interface RunState {
@@ -100,8 +94,8 @@ export class ToolRunner {
     const grants = merge(o.pregrants, extra ?? { read: [], write: [], net: [] });
     const input: DecisionInput = {
       tool: tool.name,
-      mode: o.mode,
-      readOnly: tool.readOnly(args),
+      profile: o.profile,
+      readOnly: callReadOnly(tool, args),
       needs,
       writeTargets: needs.writeTargets,
       hardLinks: await this.#hardLinks.check(reached),
@@ -140,8 +134,8 @@ export class ToolRunner {
     if ("error" in found) return this.#failed(asked, ...found.error);
     const tool = found.tool as ResourceToolManifest<unknown>;
     if (!o.resources) return this.#failed(asked, "invalid_input", "No resources are registered");
-    const expansion = tool.expand(found.args, { host: o.resources, mode: o.mode });
-    const what = `${tool.name} ${JSON.stringify(found.args).slice(0, 200)} in ${o.mode} mode`;
+    const expansion = tool.expand(found.args, { host: o.resources, profile: o.profile });
+    const what = `${tool.name} ${JSON.stringify(found.args).slice(0, 200)} in ${o.profile.mode} mode`;
     if ("refuse" in expansion) {
       await o.record({
         kind: "policy_decision",
@@ -270,7 +264,7 @@ export class ToolRunner {
         outcome = { ok: false, error: { type: "io_error", message: `Cannot convert the result: ${error}` } };
       }
     }
-    if (outcome.ok && NETWORK_TOOLS.has(tool.name)) this.#state.taint(`untrusted web content (from ${tool.name})`);
+    if (outcome.ok && tool.network) this.#state.taint(`untrusted web content (from ${tool.name})`);
     if (o.labels) outcome = this.#checkLabel(tool, plan, outcome);
     const done = await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
     // The step line says which of the user's approvals let the call run, so that it can be found and revoked.

@@ -5,15 +5,16 @@
  * file is stale.
  */
 import { z } from "zod";
-import type { ToolDefinition } from "../core/types.ts";
+import { type GeneratedDefinition, offerOf } from "./manifest.ts";
 import { TOOLS } from "./registry.ts";
 
-/** The definitions, computed from the manifests. */
-export function liveDefinitions(): ToolDefinition[] {
+/** The definitions, computed from the manifests, each with what decides which modes are offered it. */
+export function liveDefinitions(): GeneratedDefinition[] {
   return TOOLS.filter((t) => !t.internal).map((t) => ({
     name: t.name,
     description: t.description,
     parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown>,
+    offer: offerOf(t),
   }));
 }
 

@@ -1,0 +1,48 @@
+/**
+ * What a mode is, as data. The table of profiles is in `src/modes/profiles.ts`; the rooms below it (the policy
+ * decision, the tool manager, the resource tools) receive the profile and read it, and never compare mode names.
+ */
+import type { Mode } from "./types.ts";
+
+/** What a mode's tool calls may change: nothing (only calls that read), or also the workspace by default. */
+export type ToolAccess = "read" | "write";
+
+/** Which of the user's resources a mode reaches: the defaults only, any registered one to read, or all to change. */
+export type ResourceReach = "defaults" | "read" | "crud";
+
+/** How the context manager fills each request (the README's "Context" section says what each keeps). */
+export type ContextStrategy = "history" | "summary" | "run" | "memory";
+
+/** How long an approval the user gives may last. */
+export type ApprovalScope = "once" | "session" | "always";
+
+/** Limits on one turn of a mode (the CLI's `--max-chain`, `--max-steps`, `--max-seconds` lower or raise them). */
+export interface ModeLimits {
+  /** Rounds of tool calls before the model must answer without tools. */
+  rounds: number;
+  /** Tool calls one turn may run, over all its rounds. */
+  callsPerTurn: number;
+  /** Wall-clock seconds after which no more tools run (absent: no limit but the tools' own). */
+  seconds?: number;
+}
+
+/** Everything in which one mode differs from another. */
+export interface ModeProfile {
+  readonly mode: Mode;
+  /** What the mode is for, in a few words (`pai tools list`, help texts). */
+  readonly purpose: string;
+  readonly tools: ToolAccess;
+  readonly resources: ResourceReach;
+  readonly context: ContextStrategy;
+  readonly limits: Readonly<ModeLimits>;
+  /** The scopes an approval may be given for when the policy asks (a write under .git offers "once" only). */
+  readonly approvals: readonly ApprovalScope[];
+}
+
+/** The order of reach: a tool that needs `read` is offered where the mode reaches `read` or `crud`. */
+const REACH_ORDER: readonly ResourceReach[] = ["defaults", "read", "crud"];
+
+/** Whether a mode with this reach has at least `needed`. */
+export function reaches(profile: Pick<ModeProfile, "resources">, needed: ResourceReach): boolean {
+  return REACH_ORDER.indexOf(profile.resources) >= REACH_ORDER.indexOf(needed);
+}
