@@ -442,7 +442,17 @@ const status = buildCommand({
 const reset = buildCommand({
   loader: async () => (await command<typeof import("./cli/reset.ts")>("reset")).reset,
   parameters: {},
-  docs: { brief: "Clear the session's conversation history (the audit log keeps its records)" },
+  docs: { brief: "Clear the session's conversation history and its summary (the audit log keeps its records)" },
+});
+
+const summary = buildCommand({
+  loader: async () => (await command<typeof import("./cli/summary.ts")>("summary")).summary,
+  parameters: { flags: { json: jsonFlag } },
+  docs: {
+    brief: "Show the summary of the session's older turns (what chat and prompt send in their place)",
+    fullDescription: "Chat summarises its oldest turns when a request would pass 75% of the model's window.\n" +
+      '"pai reset" clears the history and the summary.',
+  },
 });
 
 const providers = buildCommand({
@@ -461,6 +471,7 @@ const root = buildRouteMap({
     policy: policyRoutes,
     resource: resourceRoutes,
     status,
+    summary,
     reset,
     providers,
   },

@@ -3,6 +3,7 @@
  * and last as long as their words say ("for this session": the PAI session, until `pai reset` or `pai init`).
  */
 import assert from "node:assert/strict";
+import { type AuditEvent, eventOf } from "../src/audit/events.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { saveGrants } from "../src/store/saved_grants.ts";
 import { runPai } from "./helpers/run_pai.ts";
@@ -11,6 +12,17 @@ import { TerminalSession } from "./helpers/terminal.ts";
 import { call, makeWorkspace, runMode } from "./helpers/workspace.ts";
 
 const UP = "\x1b[A";
+
+/** The audit log's events of these kinds, in order, read straight from the test's database. */
+function auditEvents(home: { dir: string }, kinds: readonly AuditEvent["kind"][]): AuditEvent[] {
+  const db = openDatabase(home.dir);
+  try {
+    return db.prepare("SELECT * FROM audit_log ORDER BY id").all().map((r) => eventOf(r)!)
+      .filter((e) => kinds.includes(e.kind));
+  } finally {
+    db.close();
+  }
+}
 
 /** In a terminal, the model reads a file outside the workspace and the user answers "Allow for this session". */
 async function approveForSession(
@@ -51,6 +63,32 @@ Deno.test("'Allow for this session' lasts the PAI session: a later run is not as
     const after = await runMode(s, w, [call("fs_read", { path: secret }), { text: "denied" }]);
     assert.equal(after.json.steps[0].ok, false);
     assert.match(after.json.steps[0].sentToModel, /could not be asked \(no terminal\)/);
+
+    // The audit log has each step as data: the question and its answer, the approval kept, the grants with the
+    // flags the tool ran with, the reset, and the call nobody could approve.
+    const read = { read: [secret], write: [], net: [] };
+    const events = auditEvents(s.home, ["approval", "user_change", "grant", "denial", "session"])
+      .filter((e) => !(e.kind === "session" && e.action === "started"));
+    assert.deepEqual(events.map((e) => e.kind), ["approval", "user_change", "grant", "grant", "session", "denial"]);
+    const [asked, saved, granted, regranted, cleared, denied] = events;
+    assert.ok(asked.kind === "approval");
+    assert.deepEqual([asked.mode, asked.provider, asked.tool, asked.missing, asked.answer], [
+      "agent",
+      "openai",
+      "fs_read",
+      read,
+      "session",
+    ]);
+    assert.ok(saved.kind === "user_change" && saved.change === "approval_saved" && saved.scope === "session");
+    assert.deepEqual(saved.permissions, read);
+    assert.ok(granted.kind === "grant" && regranted.kind === "grant");
+    assert.equal(granted.reason, "approved by the user (session)");
+    assert.deepEqual(granted.permissions, read);
+    assert.ok(granted.flags.includes(`--allow-read=${secret}`), granted.flags.join(" "));
+    assert.match(regranted.reason, /allowed by your approval s1/);
+    assert.ok(cleared.kind === "session" && cleared.action === "reset" && cleared.approvalsRevoked === 1);
+    assert.ok(denied.kind === "denial" && denied.by === "no_terminal", JSON.stringify(denied));
+    assert.deepEqual(denied.missing, read);
   } finally {
     w.cleanup();
     await s.close();
@@ -144,6 +182,11 @@ Deno.test("saved approvals are listed, shown with the policy, named where they d
       /^Revoked 0 saved approval\(s\) and 0 for this session/,
     );
     assert.match((await pai("policy", "approvals")).stdout, /^No approvals/);
+    const [one, all] = auditEvents(s.home, ["user_change"]);
+    assert.ok(one.kind === "user_change" && one.change === "approval_revoked");
+    assert.deepEqual([one.id, one.scope, one.tool, one.access, one.value], ["1", "always", "fs_read", "read", secret]);
+    assert.ok(all.kind === "user_change" && all.change === "approvals_revoked");
+    assert.deepEqual([all.saved, all.ofSession], [0, 0]);
   } finally {
     w.cleanup();
     await s.close();

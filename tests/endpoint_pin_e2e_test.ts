@@ -7,17 +7,22 @@ import assert from "node:assert/strict";
 import { FakeModelServer } from "./fakes/fake_model_server.ts";
 import { TEST_OPENAI_KEY } from "./helpers/session.ts";
 import { makePaiHome, type PaiHome, runPai } from "./helpers/run_pai.ts";
+import { type AuditEvent, eventOf } from "../src/audit/events.ts";
 import { openDatabase } from "../src/store/db.ts";
 
 const OPENAI = "https://api.openai.com/v1";
 
-/** The audit rows of one kind, read straight from the test's database. */
-function auditPayloads(home: PaiHome, kind: string): string[] {
+/** The session events with this action, read straight from the test's database. */
+function sessionEvents<A extends Extract<AuditEvent, { kind: "session" }>["action"]>(
+  home: PaiHome,
+  action: A,
+): Extract<AuditEvent, { kind: "session"; action: A }>[] {
   const db = openDatabase(home.dir);
   try {
-    return db.prepare("SELECT payload FROM audit_log WHERE kind = ? ORDER BY id").all(kind).map((r) =>
-      String(r.payload)
-    );
+    return db.prepare("SELECT * FROM audit_log WHERE kind = 'session' ORDER BY id").all().map((r) => eventOf(r))
+      .filter((e): e is Extract<AuditEvent, { kind: "session"; action: A }> =>
+        e?.kind === "session" && e.action === action
+      );
   } finally {
     db.close();
   }
@@ -66,11 +71,18 @@ Deno.test("a session started on loopback refuses a run whose OPENAI_BASE_URL is 
     assert.equal(second.requests.length, 0, "nothing reached the endpoint the environment now names");
     assert.equal(first.requests.length, probes, "nothing reached the pinned endpoint either");
 
-    const refused = auditPayloads(home, "error");
+    const refused = sessionEvents(home, "endpoint_refused");
     assert.equal(refused.length, 4, "each refused run leaves an audit row");
-    assert.ok(refused[0].includes(pinned) && refused[0].includes(OPENAI), refused[0]);
-    assert.ok(refused[1].includes(pinned) && refused[1].includes(`${second.url}/v1`), refused[1]);
-    assert.ok(refused.every((p) => !p.includes(TEST_OPENAI_KEY)));
+    assert.deepEqual(
+      refused.map((e) => [e.expected, e.baseUrl, e.locality]),
+      [
+        [{ baseUrl: pinned, locality: "local" }, OPENAI, "remote"],
+        ...Array(3).fill([{ baseUrl: pinned, locality: "local" }, `${second.url}/v1`, "local"]),
+      ],
+    );
+    assert.ok(refused[0].reason.includes(pinned) && refused[0].reason.includes(OPENAI), refused[0].reason);
+    assert.ok(refused.every((e) => e.provider === "openai" && e.model === "m" && e.sessionId));
+    assert.ok(refused.every((e) => !JSON.stringify(e).includes(TEST_OPENAI_KEY)));
 
     const text = await runPai(["status"], { home, env: atSecond });
     assert.equal(text.code, 0, text.stderr);
@@ -118,7 +130,10 @@ Deno.test("a change of localHosts in config.json that makes the endpoint remote 
     assert.match(out.stderr, /localHosts/);
     assert.match(out.stderr, /pai init openai --model m/);
     assert.equal(server.requests.length, seen, "nothing was sent");
-    assert.equal(auditPayloads(home, "error").length, 1);
+    assert.deepEqual(
+      sessionEvents(home, "endpoint_refused").map((e) => [e.expected, e.locality]),
+      [[{ baseUrl: url, locality: "local" }, "remote"]],
+    );
 
     const status = JSON.parse((await runPai(["status", "--json"], { home, env })).stdout).session;
     assert.deepEqual(status.pinned, { baseUrl: url, locality: "local" });
@@ -176,6 +191,10 @@ Deno.test("a session from before pinning is pinned on its next run, once, unless
     const pins = await runPai(["prompt", "hi"], { home, env });
     assert.equal(pins.code, 0, pins.stderr);
     assert.ok(pins.stderr.includes(`pinned to "${pinned}" (local)`), pins.stderr);
+    assert.deepEqual(
+      sessionEvents(home, "endpoint_pinned").map((e) => [e.baseUrl, e.locality]),
+      [[pinned, "local"]],
+    );
     const quiet = await runPai(["prompt", "hi"], { home, env });
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.equal(quiet.stderr, "", "the notice is printed once");

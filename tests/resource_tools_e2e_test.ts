@@ -1,6 +1,7 @@
 /** End to end: the model's resource tools, by kind and by mode, through the real pipeline. */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { eventOf } from "../src/audit/events.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { runPai } from "./helpers/run_pai.ts";
 import { openaiSession, type Setup } from "./helpers/session.ts";
@@ -77,10 +78,38 @@ Deno.test("agent: the model lists, reads, creates, updates and deletes resources
     assert.deepEqual(names, ["todo", "docs", "plan", "crm"], "ideas was created, then deleted");
     const audit = openDatabase(s.home.dir);
     try {
-      const rows = audit.prepare("SELECT payload FROM audit_log WHERE payload LIKE '%resource:%' ORDER BY id").all();
+      const rows = audit.prepare("SELECT * FROM audit_log WHERE kind = 'resource_access' ORDER BY id").all()
+        .map((r) => eventOf(r));
       assert.equal(rows.length, 16, "every access is recorded: 15 by the model, 1 by the user's own pai resource get");
-      assert.match(String(rows[6].payload), /resource: resource_update \{"name":"crm".*in agent mode/);
-      assert.match(String(rows[10].payload), /resource: refused resource_read .* must stay inside the folder/);
+      assert.deepEqual(rows[0], {
+        ...rows[0],
+        tool: "resource_list",
+        action: "list",
+        outcome: "allowed",
+        mode: "agent",
+      });
+      assert.deepEqual(rows[6], {
+        kind: "resource_access",
+        sessionId: rows[6]?.sessionId,
+        mode: "agent",
+        provider: "openai",
+        model: "m",
+        tool: "resource_update",
+        action: "update",
+        resource: "crm",
+        resourceKind: "sqlite",
+        outcome: "allowed",
+      });
+      const refused = rows[10];
+      assert.ok(refused?.kind === "resource_access", JSON.stringify(refused));
+      assert.deepEqual([refused.tool, refused.resource, refused.resourceKind, refused.outcome], [
+        "resource_read",
+        "docs",
+        "folder",
+        "refused",
+      ]);
+      assert.match(refused.reason ?? "", /must stay inside the folder/);
+      assert.deepEqual([rows[15]?.kind === "resource_access" && rows[15].resource], ["todo"]);
     } finally {
       audit.close();
     }

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
+import { eventOf, summary } from "../src/audit/events.ts";
 import { runPai } from "./helpers/run_pai.ts";
 import { openaiSession } from "./helpers/session.ts";
 import { call, makeWorkspace, runMode, sentToModel } from "./helpers/workspace.ts";
@@ -20,11 +21,16 @@ const base64url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("
 /** Unicode tag characters spelling `text` (ASCII 0x20–0x7E → U+E0020–U+E007E): invisible in a terminal. */
 const tags = (text: string) => Array.from(text, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
 
-/** Every payload of the test home's audit log. */
-function auditPayloads(home: string): string[] {
+/**
+ * What the test home's audit log stores: each row's payload, and every stored text as one (each row's payload,
+ * its detail and its one-line summary), where a secret must not be.
+ */
+function auditStored(home: string): { payloads: string[]; all: string } {
   const db = new DatabaseSync(join(home, "pai.db"), { readOnly: true });
   try {
-    return db.prepare("SELECT payload FROM audit_log ORDER BY id").all().map((r) => String(r.payload));
+    const rows = db.prepare("SELECT * FROM audit_log ORDER BY id").all();
+    const texts = rows.map((r) => [String(r.payload), String(r.detail), summary(eventOf(r)!)].join("\n"));
+    return { payloads: rows.map((r) => String(r.payload)), all: texts.join("\n") };
   } finally {
     db.close();
   }
@@ -110,8 +116,7 @@ Deno.test("a blocked prompt is audited redacted (placeholder, rule, 'blocked'), 
       const out = await runPai(["prompt", prompt], { home: s.home, env: s.env });
       assert.equal(out.code, 7, out.stderr);
     }
-    const payloads = auditPayloads(s.home.dir);
-    const all = payloads.join("\n");
+    const { payloads, all } = auditStored(s.home.dir);
     for (const raw of [OPENAI_KEY, hex(OPENAI_KEY), AWS_KEY, "AKIA IOSF ODNN 7EXA MPLE"]) {
       assert.ok(!all.includes(raw), `the audit log holds ${raw}`);
     }
@@ -132,7 +137,7 @@ Deno.test("a secret allowed to a local provider is still kept out of the audit l
     assert.equal(out.code, 0, out.stderr);
     assert.ok(JSON.stringify(s.server.chatRequests[0].body).includes(OPENAI_KEY), "the local model gets it");
     assert.equal(out.stdout, `I will use ${OPENAI_KEY} as asked.\n`);
-    const all = auditPayloads(s.home.dir).join("\n");
+    const { all } = auditStored(s.home.dir);
     assert.ok(!all.includes(OPENAI_KEY), all);
     assert.match(all, /deploy with \[SECRET_1\]/);
     assert.match(all, /I will use \[SECRET_1\] as asked/);
@@ -162,9 +167,9 @@ Deno.test("a tool result withheld for a hex-encoded key is audited with its plac
       run.stderr,
       /pai: removed 15 invisible Unicode tag characters from the result of fs_read before sending/,
     );
-    const all = auditPayloads(s.home.dir).join("\n");
+    const { payloads, all } = auditStored(s.home.dir);
     assert.ok(!all.includes(hex(AWS_KEY)), all);
-    assert.match(all, /fs_read: <tool_output[^\n]*\n[^\n]*AWS_KEY_HEX=\[SECRET_1\]/);
+    assert.ok(payloads.some((p) => /^<tool_output tool="fs_read"[^\n]*\n[^\n]*AWS_KEY_HEX=\[SECRET_1\]/.test(p)), all);
   } finally {
     w.cleanup();
     await s.close();

@@ -123,6 +123,11 @@ Deno.test("piped stdin longer than one read arrives whole; more than 8 MiB is re
   const s = await openaiSession();
   try {
     const long = Array.from({ length: 30_000 }, (_, i) => `line ${i}`).join("\n"); // ~260 KB: several reads
+    // A model with a window that takes it (an unknown one is assumed to read 8,192 tokens).
+    Deno.writeTextFileSync(
+      `${s.home.dir}/config.json`,
+      JSON.stringify({ models: { m: { contextWindow: 1_000_000 } } }),
+    );
     const out = await runPai(["prompt", "--json", "Count"], { home: s.home, env: s.env, stdin: long });
     assert.equal(out.code, 0, out.stderr);
     const user = (s.server.chatRequests[0].body!.messages as { role: string; content: string }[]).at(-1)!;

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { eventOf } from "../src/audit/events.ts";
 import { firstBrokenRow } from "../src/audit/log.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { openaiSession } from "./helpers/session.ts";
@@ -65,9 +66,27 @@ Deno.test("agent: fs_write, fs_edit, fs_read, fs_list and fs_search work on real
     try {
       const kinds = db.prepare("SELECT kind, count(*) AS n FROM audit_log GROUP BY kind").all();
       const count = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
-      assert.deepEqual([count.tool_call, count.policy_decision, count.tool_result], [5, 5, 5]);
-      const grant = db.prepare("SELECT payload FROM audit_log WHERE kind = 'policy_decision' LIMIT 1").get();
-      assert.match(String(grant?.payload), /^fs_write: allow write of ".*\/notes": within the mode's defaults/);
+      assert.deepEqual([count.tool_call, count.grant, count.tool_result], [5, 5, 5]);
+      const grant = eventOf(db.prepare("SELECT * FROM audit_log WHERE kind = 'grant' LIMIT 1").get()!);
+      assert.ok(grant?.kind === "grant");
+      assert.deepEqual([grant.tool, grant.permissions], ["fs_write", {
+        read: [],
+        write: [`${t.w.ws}/notes`],
+        net: [],
+      }]);
+      assert.match(grant.reason, /^within the mode's defaults/);
+      // The exact flags the tool process got: write access to that folder, and no read, net, env or run.
+      assert.ok(grant.flags.includes(`--allow-write=${t.w.ws}/notes`), grant.flags.join(" "));
+      assert.ok(grant.flags.includes("--no-prompt"), grant.flags.join(" "));
+      assert.deepEqual(grant.flags.filter((f) => /^--allow-(read|net|env|run|ffi|sys|all)/.test(f)), []);
+      const call = eventOf(db.prepare("SELECT * FROM audit_log WHERE kind = 'tool_call' LIMIT 1").get()!);
+      assert.ok(call?.kind === "tool_call");
+      assert.deepEqual(JSON.parse(call.arguments), { path: "notes/todo.md", content: "- buy milk\n- call Ann\n" });
+      const result = eventOf(db.prepare("SELECT * FROM audit_log WHERE kind = 'tool_result' LIMIT 1").get()!);
+      assert.ok(
+        result?.kind === "tool_result" && result.ok && result.tool === "fs_write" && result.callId === call.callId,
+      );
+      assert.equal(result.size, result.content.length);
       assert.equal(await firstBrokenRow(db), undefined);
     } finally {
       db.close();

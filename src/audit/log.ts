@@ -1,32 +1,14 @@
 /**
- * The audit log: one append-only row per prompt, response and session event,
- * each carrying the hash of the previous row so that an edit or a deletion
+ * The audit log: one append-only row per typed event (`events.ts`), each
+ * carrying the hash of the previous row so that an edit or a deletion
  * anywhere breaks the chain from that row on.
  */
-import type { Mode, Usage } from "../core/types.ts";
+import type { Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
 import { PaiError } from "../core/errors.ts";
+import { type AuditEvent, type AuditLocality, eventOf, storedEvent } from "./events.ts";
 
-/** What kind of event a row records. More kinds arrive with resources and budgets. */
-export type AuditKind =
-  | "prompt"
-  | "response"
-  | "error"
-  | "session"
-  | "tool_call"
-  | "policy_decision"
-  | "tool_result";
-
-/** One event to record. */
-export interface AuditEntry {
-  kind: AuditKind;
-  sessionId?: string;
-  mode?: Mode;
-  provider?: string;
-  model?: string;
-  usage?: Usage;
-  payload: string;
-}
+export type { AuditEvent, AuditKind } from "./events.ts";
 
 /** The hash that the first row chains to. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -42,7 +24,10 @@ export function osUser(env: (name: string) => string | undefined = (n) => Deno.e
   return env("USER") ?? env("LOGNAME") ?? env("USERNAME") ?? "unknown";
 }
 
-/** The columns a row's hash covers, in a fixed order (the payload through its hash). */
+/**
+ * The columns a row's hash covers, in a fixed order (the payload through its hash). A typed row's `detail`
+ * follows them (see {@linkcode rowHash}).
+ */
 const CHAINED_COLUMNS = [
   "ts",
   "os_user",
@@ -57,16 +42,22 @@ const CHAINED_COLUMNS = [
   "prev_hash",
 ] as const;
 
-type ChainedFields = Record<typeof CHAINED_COLUMNS[number], string | number | null>;
+type ChainedFields = Record<typeof CHAINED_COLUMNS[number], string | number | null> & { detail: string | null };
 
+/**
+ * A row's hash. A row written before events were typed has no `detail` (NULL) and is hashed exactly as it was
+ * then, so every old row still verifies; a typed row's hash covers its `detail` as one more value. Setting a
+ * typed row's detail to NULL, or giving an old row one, changes what is hashed, so either breaks the chain.
+ */
 function rowHash(row: ChainedFields): Promise<string> {
-  return sha256(JSON.stringify(CHAINED_COLUMNS.map((c) => row[c])));
+  const values = CHAINED_COLUMNS.map((c) => row[c]);
+  return sha256(JSON.stringify(row.detail === null ? values : [...values, row.detail]));
 }
 
 /** Writes audit rows for one database connection, one at a time. */
 export interface AuditSink {
   /** Appends one row, chained to the last one; resolves once it is committed. */
-  append(entry: AuditEntry, now?: Date): Promise<void>;
+  append(event: AuditEvent, now?: Date): Promise<void>;
 }
 
 /** The sink of each open connection: one per connection, so every append on it goes through the same queue. */
@@ -84,7 +75,7 @@ const MAX_CHAIN_ATTEMPTS = 100;
  *
  * @example
  * ```ts
- * await auditSink(db).append({ kind: "session", payload: "started" });
+ * await auditSink(db).append({ kind: "prompt", sessionId: "s1", text: "hello" });
  * ```
  */
 export function auditSink(db: Database): AuditSink {
@@ -97,8 +88,8 @@ export function auditSink(db: Database): AuditSink {
 }
 
 /** Appends one row, chained to the last one, through the connection's {@linkcode auditSink}. */
-export function appendAudit(db: Database, entry: AuditEntry, now = new Date()): Promise<void> {
-  return auditSink(db).append(entry, now);
+export function appendAudit(db: Database, event: AuditEvent, now = new Date()): Promise<void> {
+  return auditSink(db).append(event, now);
 }
 
 class QueuedSink implements AuditSink {
@@ -110,8 +101,8 @@ class QueuedSink implements AuditSink {
     this.#db = db;
   }
 
-  append(entry: AuditEntry, now = new Date()): Promise<void> {
-    const done = this.#tail.then(() => this.#write(entry, now));
+  append(event: AuditEvent, now = new Date()): Promise<void> {
+    const done = this.#tail.then(() => this.#write(event, now));
     // A failed append is its caller's error; the appends queued after it still run.
     this.#tail = done.catch(() => {});
     return done;
@@ -128,24 +119,26 @@ class QueuedSink implements AuditSink {
    * the lock would need no retry but holds every process's writes across an
    * await, and a synchronous SHA-256 would mean carrying our own implementation.
    */
-  async #write(entry: AuditEntry, now: Date): Promise<void> {
-    const payloadHash = await sha256(entry.payload);
+  async #write(event: AuditEvent, now: Date): Promise<void> {
+    const stored = storedEvent(event);
+    const payloadHash = await sha256(stored.payload);
     const fields: Omit<ChainedFields, "prev_hash"> = {
       ts: now.toISOString(),
       os_user: osUser(),
-      session_id: entry.sessionId ?? null,
-      mode: entry.mode ?? null,
-      provider: entry.provider ?? null,
-      model: entry.model ?? null,
-      kind: entry.kind,
-      input_tokens: entry.usage?.inputTokens ?? 0,
-      output_tokens: entry.usage?.outputTokens ?? 0,
+      session_id: event.sessionId ?? null,
+      mode: event.mode ?? null,
+      provider: event.provider ?? null,
+      model: event.model ?? null,
+      kind: stored.kind,
+      input_tokens: event.usage?.inputTokens ?? 0,
+      output_tokens: event.usage?.outputTokens ?? 0,
       payload_hash: payloadHash,
+      detail: stored.detail,
     };
     for (let attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
       const row: ChainedFields = { ...fields, prev_hash: this.#lastHash() };
       const hash = await rowHash(row);
-      if (this.#insertIfLast(row, entry.payload, hash)) return;
+      if (this.#insertIfLast(row, stored.payload, hash)) return;
     }
     throw new PaiError(`Cannot append to the audit log: other processes appended first ${MAX_CHAIN_ATTEMPTS} times`, {
       hint: "Retry once the other pai processes are done",
@@ -169,8 +162,8 @@ class QueuedSink implements AuditSink {
       }
       db.prepare(
         `INSERT INTO audit_log (ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
-                                payload, payload_hash, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                payload, detail, payload_hash, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         row.ts,
         row.os_user,
@@ -182,6 +175,7 @@ class QueuedSink implements AuditSink {
         row.input_tokens,
         row.output_tokens,
         payload,
+        row.detail,
         row.payload_hash,
         row.prev_hash,
         hash,
@@ -203,11 +197,29 @@ export function sessionUsage(db: Database, sessionId: string): Usage {
   return { inputTokens: Number(row?.i ?? 0), outputTokens: Number(row?.o ?? 0) };
 }
 
-/** The payload of a session's first `session` row (`pai init` records where it started there), if any. */
-export function sessionStartPayload(db: Database, sessionId: string): string | undefined {
-  const row = db.prepare("SELECT payload FROM audit_log WHERE session_id = ? AND kind = 'session' ORDER BY id LIMIT 1")
+/** Where a session started, as its first `session` row says (an old row may name the URL only). */
+export interface SessionStart {
+  baseUrl: string;
+  locality?: AuditLocality;
+}
+
+/**
+ * Where a session started: its first `session` row (`pai init` records the start there). A typed row is read
+ * from its fields; a row from before events were typed, from the text PAI wrote then.
+ */
+export function sessionStart(db: Database, sessionId: string): SessionStart | undefined {
+  const row = db.prepare("SELECT * FROM audit_log WHERE session_id = ? AND kind = 'session' ORDER BY id LIMIT 1")
     .get(sessionId);
-  return typeof row?.payload === "string" ? row.payload : undefined;
+  if (!row) return undefined;
+  if (row.detail === null || row.detail === undefined) {
+    // Those rows read "session started at URL (locality)"; the locality was never read back from them.
+    const baseUrl = typeof row.payload === "string" ? row.payload.match(/^session started at (\S+)/)?.[1] : undefined;
+    return baseUrl ? { baseUrl } : undefined;
+  }
+  const event = eventOf(row);
+  return event?.kind === "session" && event.action === "started"
+    ? { baseUrl: event.baseUrl, locality: event.locality }
+    : undefined;
 }
 
 /**
@@ -218,7 +230,11 @@ export async function firstBrokenRow(db: Database): Promise<number | undefined> 
   let prev = GENESIS_HASH;
   const rows = db.prepare("SELECT * FROM audit_log ORDER BY id").iterate();
   for (const r of rows) {
-    const row = Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, r[c]])) as unknown as ChainedFields;
+    const row = {
+      ...Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, r[c]])),
+      // Any value but NULL is hashed as text: an old row given a detail no longer verifies.
+      detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
+    } as ChainedFields;
     const intact = r.prev_hash === prev && await sha256(String(r.payload)) === r.payload_hash &&
       await rowHash(row) === r.hash;
     if (!intact) {

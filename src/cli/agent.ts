@@ -30,7 +30,9 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
   const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, AGENT, flags);
-    const result = await printedTurn(turn, await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal), {
+    const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal);
+    const result = await printedTurn(turn, input.text, {
+      inputLabel: input.label,
       stream: flags.stream,
       out: flags.json ? undefined : stdout,
       maxToolRounds: flags.maxSteps,

@@ -3,7 +3,7 @@
  * `@inquirer/prompts` is imported only when there is something to ask.
  */
 import { describePermissions } from "../policy/decide.ts";
-import type { ResourceRequest } from "../tools/resource_tools.ts";
+import type { ResourceRequest } from "../resources/backend.ts";
 import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_manager.ts";
 import { stderr } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";

@@ -110,18 +110,11 @@ export async function revoke(this: CommandContext, flags: RevokeFlags, id?: stri
   const { db } = await openState();
   try {
     const session = currentSession(db);
-    const record = (payload: string) =>
-      appendAudit(db, {
-        kind: "policy_decision",
-        sessionId: session?.id,
-        provider: session?.provider,
-        model: session?.model,
-        payload,
-      });
+    const who = { sessionId: session?.id, provider: session?.provider, model: session?.model };
     if (flags.all) {
       const saved = revokeAllSavedGrants(db);
       const ofSession = session ? clearSessionGrants(db, { sessionId: session.id }) : 0;
-      await record(`approvals revoked by the user: all (${saved} saved, ${ofSession} for the session)`);
+      await appendAudit(db, { ...who, kind: "user_change", change: "approvals_revoked", saved, ofSession });
       stdout.write(`Revoked ${saved} saved approval(s) and ${ofSession} for this session.\n`);
       return;
     }
@@ -138,7 +131,16 @@ export async function revoke(this: CommandContext, flags: RevokeFlags, id?: stri
       });
     }
     const what = permissionOf(gone);
-    await record(`approval revoked by the user: ${id} (${what})`);
+    await appendAudit(db, {
+      ...who,
+      kind: "user_change",
+      change: "approval_revoked",
+      id: id!,
+      scope: match?.[1] ? "session" : "always",
+      tool: gone.tool,
+      access: gone.kind,
+      value: gone.value,
+    });
     stdout.write(line`Revoked approval ${id} (${what}): PAI asks again before such a call.\n`);
   } finally {
     db.close();

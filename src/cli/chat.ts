@@ -40,7 +40,9 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
       if (!text) continue;
       if (ENDINGS.has(text.toLowerCase())) break;
       try {
-        await printedTurn(turn, await withResources({ ...turn, ...ctx }, attach, text), {
+        const input = await withResources({ ...turn, ...ctx }, attach, text);
+        await printedTurn(turn, input.text, {
+          inputLabel: input.label,
           stream: flags.stream,
           out: stdout,
         });

@@ -2,11 +2,10 @@
 import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
-import { startPayload } from "../modes/endpoint_pin.ts";
 import { openState, sdkCache } from "../modes/session_setup.ts";
 import { endpointOf } from "../providers/endpoint.ts";
 import { probeCapabilities, probeModels } from "../providers/local_probe.ts";
-import { checkProxy } from "../modes/endpoint_pin.ts";
+import { checkProxy, sessionStarted } from "../modes/endpoint_pin.ts";
 import { findOfferedModel } from "../providers/model_names.ts";
 import { type ProviderName, resolveProvider, type SystemRole } from "../providers/registry.ts";
 import { ensureBundle } from "../providers/sdk_loader.ts";
@@ -94,13 +93,7 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
     const session = createSession(db, { ...choice, model, pinned });
     // A new session starts with no "for this session" approvals: the old session's end with it.
     clearSessionGrants(db, { keep: session.id });
-    await appendAudit(db, {
-      kind: "session",
-      sessionId: session.id,
-      provider,
-      model,
-      payload: startPayload(pinned),
-    });
+    await appendAudit(db, sessionStarted(session, pinned, "init"));
     stdout.write(
       line`Started session ${session.id}: ${provider}, model "${model}" at ${pinned.baseUrl} (${pinned.locality}).\n`,
     );

@@ -1,7 +1,8 @@
 /** Session pre-grants from `--allow-read`, `--allow-write` and `--allow-net`, as Deno's flags read them. */
 import { EXIT, PaiError } from "../core/errors.ts";
 import type { Permissions } from "../policy/decide.ts";
-import { absolute, realPathOf } from "../tools/resolve_paths.ts";
+import { absolute } from "../core/paths.ts";
+import { realPathOf } from "../tools/resolve_paths.ts";
 
 /** The pre-grant flags shared by chat, prompt and agent. */
 export interface GrantFlags {

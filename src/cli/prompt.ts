@@ -30,7 +30,9 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
   const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
     const turn = await turnContext(ctx, PROMPT, flags);
-    const result = await printedTurn(turn, await withResources({ ...turn, ...ctx }, flags.resource ?? [], text), {
+    const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], text);
+    const result = await printedTurn(turn, input.text, {
+      inputLabel: input.label,
       stream: flags.stream,
       out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxChain,

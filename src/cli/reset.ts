@@ -3,6 +3,7 @@ import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
 import { openState } from "../modes/session_setup.ts";
 import { clearMessages } from "../store/messages.ts";
+import { clearSummary } from "../store/summaries.ts";
 import { listSavedGrants } from "../store/saved_grants.ts";
 import { clearSessionGrants } from "../store/session_grants.ts";
 import { currentSession } from "../store/sessions.ts";
@@ -18,6 +19,7 @@ export async function reset(this: CommandContext): Promise<void> {
       return;
     }
     const removed = clearMessages(db, session.id);
+    const summarised = clearSummary(db, session.id);
     // "Allow for this session" ends with the session's history; "always" approvals are the user's to revoke.
     const approvals = clearSessionGrants(db, { sessionId: session.id });
     await appendAudit(db, {
@@ -25,10 +27,13 @@ export async function reset(this: CommandContext): Promise<void> {
       sessionId: session.id,
       provider: session.provider,
       model: session.model,
-      payload: `history reset: ${removed} messages cleared, ${approvals} session approvals revoked`,
+      action: "reset",
+      messagesCleared: removed,
+      approvalsRevoked: approvals,
     });
     stdout.write(
-      `Cleared ${removed} messages and ${approvals} approval(s) for this session (the audit log keeps its records).\n`,
+      `Cleared ${removed} messages${summarised ? ", the summary of older turns" : ""} and ${approvals} approval(s) ` +
+        "for this session (the audit log keeps its records).\n",
     );
     const saved = listSavedGrants(db).length;
     if (saved) {

@@ -1,12 +1,13 @@
 /** `pai status`: the current session at a glance. */
 import type { CommandContext } from "@stricli/core";
-import { sessionStartPayload, sessionUsage } from "../audit/log.ts";
+import { sessionStart, sessionUsage } from "../audit/log.ts";
 import { PaiError } from "../core/errors.ts";
 import { checkEndpoint, driftError, type EndpointCheck } from "../modes/endpoint_pin.ts";
 import { openState } from "../modes/session_setup.ts";
 import { describeEndpoint, type Endpoint, endpointOf } from "../providers/endpoint.ts";
 import { type ProviderName, type ResolvedProvider, resolveProvider } from "../providers/registry.ts";
 import { countMessages } from "../store/messages.ts";
+import { getSummary } from "../store/summaries.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
@@ -49,14 +50,19 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
     const check: EndpointCheck | undefined = "problem" in environment ? undefined : checkEndpoint(
       session,
       environment,
-      session.pinned ? undefined : sessionStartPayload(db, session.id),
+      session.pinned ? undefined : sessionStart(db, session.id),
     );
     const usage = sessionUsage(db, session.id);
     const messages = countMessages(db, session.id);
+    const summary = getSummary(db, session.id);
     if (flags.json) {
       const drift = check ? check.kind === "drift" : null;
       stdout.write(
-        `${JSON.stringify({ session: { ...session, ...environment, environment, drift, messages, usage } })}\n`,
+        `${
+          JSON.stringify({
+            session: { ...session, ...environment, environment, drift, messages, usage, summary: summary ?? null },
+          })
+        }\n`,
       );
       return;
     }
@@ -68,6 +74,10 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
       ["model", session.model],
       ["mode", session.mode],
       ["messages", String(messages)],
+      [
+        "summary",
+        summary ? `of the older turns, ~${summary.tokens} tokens, labelled ${summary.label}: pai summary` : "none",
+      ],
       ["tokens", `${usage.inputTokens} in, ${usage.outputTokens} out`],
     ]);
     if (check?.kind === "drift" && resolved) {

@@ -1,4 +1,5 @@
 /** Runs one turn with the answer printed as it streams and each tool step shown (shared by the modes). */
+import type { Label } from "../core/types.ts";
 import { describePermissions } from "../policy/decide.ts";
 import { runTurn, type TurnContext, type TurnResult } from "../modes/engine.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
@@ -16,6 +17,8 @@ export interface PrintedTurnOptions {
   /** Wall-clock limit in milliseconds from now. */
   timeLimitMs?: number;
   dryRun?: boolean;
+  /** The highest label of what the input carries (attached resources). */
+  inputLabel?: Label;
 }
 
 /**
@@ -58,6 +61,7 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
           stderr.write(line`${text}\n`);
         },
         dryRun: options.dryRun,
+        inputLabel: options.inputLabel,
       });
       const note = result.interrupted
         ? "[interrupted]"

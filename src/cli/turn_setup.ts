@@ -4,12 +4,16 @@ import type { TurnContext, TurnResult, TurnRound } from "../modes/engine.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
 import { paiPaths } from "../core/paths.ts";
+import type { Label } from "../core/types.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, mayReceive } from "../policy/labels.ts";
 import { higherLabel, providerCeiling } from "../policy/policy.ts";
-import { labelFromResources, loadResources } from "../resources/registry.ts";
+import { backendOf } from "../resources/backends.ts";
+import { labelFromResources, loadResources, type Resource } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
+import { databasePorts, NO_BUDGET, SYSTEM_CLOCK } from "../modes/turn_ports.ts";
+import { sessionContext } from "../context/session_context.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
 
@@ -23,13 +27,30 @@ export interface ToolFlags extends GrantFlags {
   safe: boolean;
 }
 
-/** The context of a mode's turns: the session plus, unless `--no-tools`, the tool manager. */
+/**
+ * The context of a mode's turns: the session, the ports of its database (context manager, history, audit), the
+ * budget and the clock, plus, unless `--no-tools`, the tool manager.
+ */
 export async function turnContext(ctx: SessionContext, profile: ModeProfile, flags: ToolFlags): Promise<TurnContext> {
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
-  if (!flags.tools) return { ...ctx, profile, guard };
+  const ceiling = providerCeiling(ctx.policy, spec.name, locality);
+  const provider = `${spec.name} (${locality})`;
+  const context = await sessionContext(ctx.db, ctx.session, profile, {
+    config: ctx.config,
+    resolved: ctx.provider.resolved,
+    provider,
+    mayReceive: (label) => mayReceive(ceiling, label),
+  });
+  const ports = {
+    ...databasePorts(ctx.db, ctx.session, profile.mode),
+    context,
+    budget: NO_BUDGET,
+    clock: SYSTEM_CLOCK,
+  };
+  if (!flags.tools) return { ...ctx, ...ports, profile, guard };
   const tools = await createToolManager({
-    labels: { ceiling: providerCeiling(ctx.policy, spec.name, locality), provider: `${spec.name} (${locality})` },
+    labels: { ceiling, provider },
     db: ctx.db,
     session: ctx.session,
     mode: profile.mode,
@@ -39,7 +60,7 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
     workspace: ctx.workspace,
     auditText: (payload) => guard.auditText(payload),
   });
-  return { ...ctx, profile, tools, guard };
+  return { ...ctx, ...ports, profile, tools, guard };
 }
 
 /** Options for {@linkcode resultJson}. */
@@ -138,7 +159,7 @@ export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
 }
 
 /**
- * The prompt with the `--resource` files attached. A resource labelled above
+ * The prompt with the `--resource` files attached, and the highest label among them. A resource labelled above
  * what the provider may receive is refused before anything is sent; a private
  * one also taints the run (the flow rule).
  */
@@ -146,12 +167,14 @@ export async function withResources(
   ctx: TurnContext & SessionContext,
   names: readonly string[],
   text: string,
-): Promise<string> {
-  if (!names.length) return text;
+): Promise<{ text: string; label?: Label }> {
+  if (!names.length) return { text };
   const resources = await loadResources(paiPaths().configDir);
+  const notes = { note: (name: string) => noteText(ctx.db, name) };
   const { locality, spec } = ctx.provider.resolved;
   const ceiling = providerCeiling(ctx.policy, spec.name, locality);
   const parts: string[] = [];
+  let highest: Label | undefined;
   for (const name of names) {
     const r = resources.find((x) => x.name === name);
     if (!r) {
@@ -161,9 +184,10 @@ export async function withResources(
         hint: `Register it: pai resource add ${name} --kind file --uri PATH --label LABEL`,
       });
     }
-    // The file is judged where it is now: a registered path swapped for a link (a pull, another user) is labelled,
-    // and read, as what it leads to.
-    const real = r.kind === "file" && r.uri ? await realFile(name, r.uri) : undefined;
+    // A file is judged where it is now: a registered path swapped for a link (a pull, another user) is labelled,
+    // and read, as what it leads to (its backend resolves it). Kinds without `attach` are refused below.
+    const attachment = await attaching(r, async () => await backendOf(r.kind).attach?.(r, notes));
+    const real = attachment?.real;
     const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => labelFromResources(resources, p));
     const label = r.uri?.startsWith("/") ? [r.uri, ...(real ? [real] : [])].map(labelOf).reduce(higherLabel) : r.label;
     if (!mayReceive(ceiling, label)) {
@@ -172,35 +196,29 @@ export async function withResources(
         { exitCode: EXIT.POLICY, hint: 'Use a local model for it: "pai init ollama --model MODEL"' },
       );
     }
-    if (r.kind !== "file" && r.kind !== "note") {
+    if (!attachment) {
       throw new PaiError(`--resource "${name}" is a ${r.kind}: only files and notes can be attached`, {
         exitCode: EXIT.USAGE,
         hint: "Let the agent reach it with its tools instead",
       });
     }
     if (label === "private" || label === "secret") ctx.tools?.taint?.(`resource "${name}" (labelled ${label})`);
-    let content: string;
-    try {
-      content = r.kind === "note" ? noteText(ctx.db, name) ?? "" : await Deno.readTextFile(real ?? r.uri!);
-    } catch (error) {
-      throw unreadable(name, r.uri, error);
-    }
+    const content = await attaching(r, () => attachment.text());
     parts.push(`<resource name="${name}" label="${label}">\n${content.replace(/\n$/, "")}\n</resource>`);
+    highest = highest ? higherLabel(highest, label) : label;
   }
-  return `${text}\n\n${parts.join("\n\n")}`;
+  // The label goes with the prompt into the history: a summary of it is labelled so too.
+  return { text: `${text}\n\n${parts.join("\n\n")}`, label: highest };
 }
 
-/** The real path of a file resource, as it is now. */
-async function realFile(name: string, uri: string): Promise<string> {
+/** Runs one step of attaching `r`; a failure (a missing file, an unreadable one) names the resource and its path. */
+async function attaching<T>(r: Resource, step: () => Promise<T>): Promise<T> {
   try {
-    return await Deno.realPath(uri);
+    return await step();
   } catch (error) {
-    throw unreadable(name, uri, error);
+    throw new PaiError(
+      `Cannot read resource "${r.name}" at "${r.uri}": ${error instanceof Error ? error.message : error}`,
+      { exitCode: EXIT.FAILURE },
+    );
   }
-}
-
-function unreadable(name: string, uri: string | undefined, error: unknown): PaiError {
-  return new PaiError(`Cannot read resource "${name}" at "${uri}": ${error instanceof Error ? error.message : error}`, {
-    exitCode: EXIT.FAILURE,
-  });
 }

@@ -1,4 +1,4 @@
-/** Builds the messages a turn sends from the stored history. */
+/** How a stored message is sent again: as it was, with a mark when the user cut it short. */
 import type { ChatMessage } from "../core/types.ts";
 import type { StoredMessage } from "../store/messages.ts";
 
@@ -6,15 +6,14 @@ import type { StoredMessage } from "../store/messages.ts";
 export const INTERRUPTED_MARK = "[interrupted by the user]";
 
 /**
- * The history as messages for the model, followed by the new user message.
- * An interrupted answer is sent as far as it got, with a mark (never empty:
- * some providers reject empty assistant turns).
+ * A message of the history as the model is sent it: its tool calls and the call a result answers kept, an
+ * interrupted answer sent as far as it got with a mark (never empty: some providers reject empty assistant turns).
  */
-export function contextMessages(history: readonly StoredMessage[], userText: string): ChatMessage[] {
-  const messages: ChatMessage[] = history.map((m) => ({
+export function historyMessage(m: StoredMessage): ChatMessage {
+  return {
     role: m.role,
     content: m.interrupted ? `${m.content}${m.content ? "\n\n" : ""}${INTERRUPTED_MARK}` : m.content,
-  }));
-  messages.push({ role: "user", content: userText });
-  return messages;
+    ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}),
+    ...(m.toolCallId ? { toolCallId: m.toolCallId } : {}),
+  };
 }

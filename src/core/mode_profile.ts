@@ -39,8 +39,8 @@ export interface ModeProfile {
   readonly approvals: readonly ApprovalScope[];
 }
 
-/** The order of reach: a tool that needs `read` is offered where the mode reaches `read` or `crud`. */
-const REACH_ORDER: readonly ResourceReach[] = ["defaults", "read", "crud"];
+/** Every reach, in order: a tool that needs `read` is offered where the mode reaches `read` or `crud`. */
+export const REACH_ORDER = ["defaults", "read", "crud"] as const satisfies readonly ResourceReach[];
 
 /** Whether a mode with this reach has at least `needed`. */
 export function reaches(profile: Pick<ModeProfile, "resources">, needed: ResourceReach): boolean {

@@ -25,6 +25,12 @@ export interface PaiPaths {
   cacheDir: string;
 }
 
+/** Makes `raw` absolute: relative to the workspace, `~` to the home folder. */
+export function absolute(raw: string, workspace: string, home = Deno.env.get("HOME") ?? "/"): string {
+  if (raw === "~" || raw.startsWith("~/")) return home + raw.slice(1);
+  return raw.startsWith("/") ? raw : `${workspace}/${raw}`;
+}
+
 /** Whether `path` is absolute (POSIX, or a Windows drive or UNC path). */
 export function isAbsolute(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { denoCacheDir, join, paiPaths } from "./paths.ts";
+import { absolute, denoCacheDir, join, paiPaths } from "./paths.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -51,4 +51,12 @@ Deno.test("paiPaths() needs no HOME when PAI_HOME or the XDG variables are absol
     cacheDir: "/d/pai/cache",
   });
   assert.equal(paiPaths(env({ HOME: "/h", XDG_DATA_HOME: "rel" })).dataDir, "/h/.local/share/pai");
+});
+
+Deno.test("absolute() takes a relative path from the workspace and ~ from the home folder", () => {
+  assert.equal(absolute("notes/a.md", "/ws", "/home/u"), "/ws/notes/a.md");
+  assert.equal(absolute("/etc/hosts", "/ws", "/home/u"), "/etc/hosts");
+  assert.equal(absolute("~", "/ws", "/home/u"), "/home/u");
+  assert.equal(absolute("~/x", "/ws", "/home/u"), "/home/u/x");
+  assert.equal(absolute("~x", "/ws", "/home/u"), "/ws/~x");
 });

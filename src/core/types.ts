@@ -82,9 +82,17 @@ export interface Grant {
   reason: string;
 }
 
+/** Permissions as data (real paths; net as host or host:port): what a call needs, before its grant is decided. */
+export type Permissions = Pick<Grant, "read" | "write" | "net">;
+
 /** Sensitivity labels, least to most sensitive. */
 export const LABELS = ["public", "internal", "private", "secret"] as const;
 export type Label = typeof LABELS[number];
+
+/** The higher (more sensitive) of two data labels. */
+export function higherLabel(a: Label, b: Label): Label {
+  return LABELS.indexOf(a) >= LABELS.indexOf(b) ? a : b;
+}
 
 /** The kinds of the user's named data. */
 export const RESOURCE_KINDS = ["note", "file", "folder", "url", "s3", "sqlite", "postgres"] as const;

@@ -5,7 +5,8 @@
  * difference stops the run with nothing sent (no model call, no probe) to
  * either endpoint, and leaves an audit row naming both.
  */
-import { appendAudit, sessionStartPayload } from "../audit/log.ts";
+import { redactEvent, type SessionStartedEvent } from "../audit/events.ts";
+import { appendAudit, type SessionStart, sessionStart } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { redactSecrets } from "../core/redact.ts";
 import {
@@ -21,9 +22,25 @@ import { type ProviderName, PROVIDERS, type ResolvedProvider } from "../provider
 import type { Database } from "../store/db.ts";
 import { pinSession, type Session } from "../store/sessions.ts";
 
-/** The audit payload recording where a session started (read back for sessions from before pinning). */
-export function startPayload(endpoint: Endpoint): string {
-  return `session started at ${endpoint.baseUrl} (${endpoint.locality})`;
+/**
+ * The audit event recording where a session started (`sessionStart` reads it back for a session whose pin is
+ * missing). `origin`: `init` for `pai init`, `default` for the session PAI chose when there was none.
+ */
+export function sessionStarted(
+  session: Pick<Session, "id" | "provider" | "model">,
+  endpoint: Endpoint,
+  origin: SessionStartedEvent["origin"],
+): SessionStartedEvent {
+  return {
+    kind: "session",
+    action: "started",
+    sessionId: session.id,
+    provider: session.provider,
+    model: session.model,
+    origin,
+    baseUrl: endpoint.baseUrl,
+    locality: endpoint.locality,
+  };
 }
 
 /** What the session expected: an old session's start row recorded the URL only, not the locality. */
@@ -40,19 +57,24 @@ export type EndpointCheck =
   | { kind: "unpinned"; now: Endpoint };
 
 /**
- * Compares (pure): with the pin when there is one, else with the URL an old
- * session's start row (`recordedStart`, its audit payload) names, so that an
- * old session started on loopback is not pinned to wherever the next shell points.
+ * Compares (pure): with the pin when there is one, else with where the
+ * session's start row (`recordedStart`, from the audit log) says it started, so
+ * that an old session started on loopback is not pinned to wherever the next
+ * shell points. A start row that names the locality too (every typed one) is
+ * held to both, as a pin is; an old one names the URL only.
  */
-export function checkEndpoint(session: Session, now: Endpoint, recordedStart?: string): EndpointCheck {
+export function checkEndpoint(session: Session, now: Endpoint, recordedStart?: SessionStart): EndpointCheck {
   if (session.pinned) {
     return sameEndpoint(session.pinned, now)
       ? { kind: "same", pinned: session.pinned }
       : { kind: "drift", expected: session.pinned, now };
   }
-  const recorded = recordedStart?.match(/^session started at (\S+)/)?.[1];
-  if (recorded && !sameBaseUrl(recorded, now.baseUrl)) {
-    return { kind: "drift", expected: { baseUrl: shownUrl(recorded) }, now };
+  if (recordedStart) {
+    const { baseUrl, locality } = recordedStart;
+    const same = locality ? sameEndpoint({ baseUrl, locality }, now) : sameBaseUrl(baseUrl, now.baseUrl);
+    if (!same) {
+      return { kind: "drift", expected: { baseUrl: shownUrl(baseUrl), ...(locality ? { locality } : {}) }, now };
+    }
   }
   return { kind: "unpinned", now };
 }
@@ -99,7 +121,7 @@ export async function holdToEndpoint(db: Database, run: SessionRun, options: Hol
   const { session, resolved } = run;
   if (options.proxy) checkProxy(resolved, options.proxy);
   const now = endpointOf(resolved);
-  const check = checkEndpoint(session, now, session.pinned ? undefined : sessionStartPayload(db, session.id));
+  const check = checkEndpoint(session, now, session.pinned ? undefined : sessionStart(db, session.id));
   switch (check.kind) {
     case "same":
       return session;
@@ -108,10 +130,12 @@ export async function holdToEndpoint(db: Database, run: SessionRun, options: Hol
       pinSession(db, session.id, now);
       await appendAudit(db, {
         kind: "session",
+        action: "endpoint_pinned",
         sessionId: session.id,
         provider: session.provider,
         model: session.model,
-        payload: `endpoint pinned to ${now.baseUrl} (${now.locality}): the session predates endpoint pinning`,
+        baseUrl: now.baseUrl,
+        locality: now.locality,
       });
       options.notice?.(
         `Session ${session.id} was started before PAI pinned endpoints; it is now pinned to ${
@@ -122,14 +146,21 @@ export async function holdToEndpoint(db: Database, run: SessionRun, options: Hol
     }
     case "drift": {
       const error = driftError(run, check);
-      await appendAudit(db, {
-        kind: "error",
-        sessionId: session.id,
-        provider: session.provider,
-        model: session.model,
-        // Both URLs are credential-free already; the redaction is a second net for a key in an odd place.
-        payload: redactSecrets(`endpoint refused: ${error.message}`),
-      });
+      // Both URLs are credential-free already; the redaction is a second net for a key in an odd place.
+      await appendAudit(
+        db,
+        redactEvent({
+          kind: "session",
+          action: "endpoint_refused",
+          sessionId: session.id,
+          provider: session.provider,
+          model: session.model,
+          expected: check.expected,
+          baseUrl: check.now.baseUrl,
+          locality: check.now.locality,
+          reason: error.message,
+        }, (text) => redactSecrets(text)),
+      );
       throw error;
     }
     default: {

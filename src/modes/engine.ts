@@ -1,21 +1,29 @@
 /**
- * The turn loop, written once for every mode: build the context, record the
- * prompt, stream the answer, record the response and keep the history.
+ * The turn loop, written once for every mode: build the context, record the prompt, check the budget, stream the
+ * answer, run the tools it calls, and keep the turn. Its collaborators are ports (`turn_ports.ts`, the context
+ * manager, the tool host, the data guard): this module is the only caller of `provider.stream`.
  */
-import { contextMessages } from "../context/history.ts";
+import { type ContextPort, type FixedParts, type Summarise, SUMMARY_INSTRUCTION } from "../context/context_manager.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
 import { redactSecrets } from "../core/redact.ts";
-import { addUsage, type ChatMessage, type ToolCall, type ToolDefinition, type Usage } from "../core/types.ts";
+import {
+  addUsage,
+  type ChatMessage,
+  type Label,
+  type ToolCall,
+  type ToolDefinition,
+  type Usage,
+  ZERO_USAGE,
+} from "../core/types.ts";
 import type { DataGuard, GuardReport } from "../policy/data_guard.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
 import type { Config } from "../store/config.ts";
-import type { Database } from "../store/db.ts";
-import { appendMessages, listMessages } from "../store/messages.ts";
-import { type Session, touchSession } from "../store/sessions.ts";
+import type { StoredMessage } from "../store/messages.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
-import type { ModeProfile } from "../core/mode_profile.ts";
 import { TurnGuard } from "./turn_guard.ts";
+import type { AuditPort, BudgetPort, Clock, HistoryPort } from "./turn_ports.ts";
 
-/** The tools a turn may use (the tool manager, or a fake in tests). */
+/** The tools a turn may use (the tool manager, or a fake in tests); approvals are its prompter's. */
 export interface ToolHost {
   definitions(): ToolDefinition[];
   execute(call: ToolCall): Promise<ToolExecution>;
@@ -23,13 +31,18 @@ export interface ToolHost {
   taint?(reason: string): void;
 }
 
-/** What a turn needs: the collaborators are passed in, so tests can give fakes. */
+/** What a turn needs: the collaborators are ports, so tests can give fakes. */
 export interface TurnContext {
-  db: Database;
   provider: Provider;
-  session: Session;
-  config: Config;
+  session: { id: string; provider: string; model: string };
+  /** The system prompt and the answer's token limit. */
+  config: Pick<Config, "systemPrompt" | "maxTokens">;
   profile: ModeProfile;
+  context: ContextPort;
+  history: HistoryPort;
+  audit: AuditPort;
+  budget: BudgetPort;
+  clock: Clock;
   tools?: ToolHost;
   /** The policy's scanners for this provider (absent: nothing is scanned). */
   guard?: DataGuard;
@@ -45,14 +58,16 @@ export interface TurnOptions {
   onText?: (text: string) => void;
   /** How many rounds of tool calls the model may make before it must answer (default: the profile's). */
   maxToolRounds?: number;
-  /** A wall-clock limit (epoch ms) after which no more tools run. */
+  /** A wall-clock limit (epoch ms, by the turn's clock) after which no more tools run. */
   deadline?: number;
   onToolStart?: (call: ToolCall) => void;
   onToolEnd?: (execution: ToolExecution) => void;
-  /** Told of what the scanners warn about (kinds and rules, never values). */
+  /** Told of what the scanners warn about (kinds and rules, never values), and of summaries made. */
   onNotice?: (text: string) => void;
   /** Build and protect the first request, record nothing, send nothing. */
   dryRun?: boolean;
+  /** The most sensitive label of what the input carries (attached resources): kept with it in the history. */
+  inputLabel?: Label;
 }
 
 /** The outcome of one turn. */
@@ -101,30 +116,38 @@ interface RoundResult {
  * it is asked for a final answer with tools switched off). Everything is recorded.
  */
 export async function runTurn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
-  const { db, session, profile } = ctx;
-  const history = profile.context === "history" ? listMessages(db, session.id, profile.mode) : [];
+  const { session, profile } = ctx;
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
-  const messages = contextMessages(history, userText);
-  if (options.dryRun) return dryRun(ctx, messages);
   const guard = new TurnGuard(ctx, who, options.onNotice);
+  const fixed: FixedParts = { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() };
+  const summarise = summariser(ctx, guard, options);
+  if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
+  let messages = await ctx.context.start(userText, fixed, summarise);
   await guard.recordPrompt(messages, userText);
 
   const maxRounds = options.maxToolRounds ?? profile.limits.rounds;
   const result: TurnResult = {
     text: "",
-    usage: { inputTokens: 0, outputTokens: 0 },
+    usage: ZERO_USAGE,
     interrupted: false,
     incomplete: false,
     stopReason: "incomplete",
     steps: [],
     rounds: [],
   };
+  /** What the history keeps of the turn: the input, each answer with its calls, each result. */
+  const kept: StoredMessage[] = [message(ctx, { role: "user", content: userText }, options.inputLabel)];
   const ran = new Set<string>();
   for (let round = 0;; round++) {
-    const overTime = options.deadline !== undefined && Date.now() > options.deadline;
+    const overTime = options.deadline !== undefined && ctx.clock.now() > options.deadline;
     const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
     if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
-    const request = { ...firstRequest(ctx, messages), stream: options.stream, toolChoice: mayCall ? "auto" : "none" };
+    if (round > 0) messages = await ctx.context.fit(messages, fixed, summarise);
+    const request = {
+      ...requestOf(ctx, fixed, messages),
+      stream: options.stream,
+      toolChoice: mayCall ? "auto" : "none",
+    };
     const answer = await requestOnce(ctx, guard, request as ChatRequest, options);
     result.text += answer.text;
     result.usage = addUsage(result.usage, answer.usage);
@@ -137,9 +160,16 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
         `Note: the answer was cut short at the token limit (maxTokens ${ctx.config.maxTokens} in PAI's config.json)`,
       );
     }
-    if (options.signal.aborted || answer.stopReason === "incomplete" || !mayCall || !answer.toolCalls.length) break;
-    messages.push({ role: "assistant", content: answer.text, toolCalls: answer.toolCalls });
-    for (const call of answer.toolCalls) {
+    const calls = mayCall && !options.signal.aborted && answer.stopReason !== "incomplete" ? answer.toolCalls : [];
+    const said: ChatMessage = {
+      role: "assistant",
+      content: answer.text,
+      ...(calls.length ? { toolCalls: calls } : {}),
+    };
+    kept.push(message(ctx, said));
+    if (!calls.length) break;
+    messages = [...messages, said];
+    for (const call of calls) {
       // A call id that already ran (a provider replaying a turn) is never run twice.
       const execution = ran.has(call.id)
         ? refused(call, `Call ${call.id} already ran`)
@@ -149,23 +179,37 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
       ran.add(call.id);
       result.steps.push(execution);
       thisRound.steps++;
-      messages.push({ role: "tool", toolCallId: call.id, content: execution.content });
+      const answered: ChatMessage = { role: "tool", toolCallId: call.id, content: execution.content };
+      messages.push(answered);
+      kept.push(message(ctx, answered, execution.label));
     }
     if (options.signal.aborted) break;
   }
   result.interrupted = options.signal.aborted;
   result.incomplete = !result.interrupted && result.stopReason === "incomplete";
-  appendMessages(db, session.id, [
-    { role: "user", content: userText, mode: profile.mode, interrupted: false },
-    {
-      role: "assistant",
-      content: result.text,
-      mode: profile.mode,
-      interrupted: result.interrupted || result.incomplete,
-    },
-  ]);
-  touchSession(db, session.id, profile.mode);
+  const last = kept.at(-1)!;
+  if (last.role === "tool") {
+    // Stopped between a round's results and the model's answer to them: the history still ends with an answer.
+    kept.push(message(ctx, { role: "assistant", content: "" }));
+  }
+  kept.at(-1)!.interrupted = result.interrupted || result.incomplete;
+  ctx.history.append(kept);
   return result;
+}
+
+/**
+ * A message of the turn as the history keeps it, with its label and, when the tokenizer was loaded, its tokens
+ * (counted by PAI: a server's reported usage is not trusted to size what is sent later).
+ */
+function message(ctx: TurnContext, m: ChatMessage, label?: Label): StoredMessage {
+  const tokens = ctx.context.tokensOf(m);
+  return {
+    ...m,
+    mode: ctx.profile.mode,
+    interrupted: false,
+    ...(tokens ? { tokens } : {}),
+    ...(label ? { label } : {}),
+  };
 }
 
 async function runCall(tools: ToolHost, call: ToolCall, options: TurnOptions): Promise<ToolExecution> {
@@ -180,25 +224,51 @@ function refused(call: ToolCall, message: string): ToolExecution {
   return { call, ok: false, content: JSON.stringify(outcome), summary: `skipped: ${message}`, outcome };
 }
 
-function firstRequest(ctx: TurnContext, messages: ChatMessage[]): ChatRequest {
+function requestOf(ctx: TurnContext, fixed: FixedParts, messages: ChatMessage[]): ChatRequest {
   return {
-    system: ctx.config.systemPrompt,
+    system: fixed.system,
     messages,
     stream: true,
     maxTokens: ctx.config.maxTokens,
-    tools: ctx.tools?.definitions(),
+    tools: fixed.tools,
     toolChoice: ctx.tools ? "auto" : "none",
+  };
+}
+
+/**
+ * How the context manager has the model summarise older turns: one request without tools, through the same
+ * scanners, budget and audit as every other (this module stays the only caller of `provider.stream`).
+ */
+function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions): Summarise {
+  return async (messages, previous) => {
+    const transcript = messages.map((m) => {
+      const calls = m.toolCalls?.length
+        ? `\n(called ${m.toolCalls.map((c) => `${c.name} ${c.arguments}`).join("; ")})`
+        : "";
+      return `${m.role}: ${m.content}${calls}`;
+    }).join("\n\n");
+    const before = previous ? `<summary so far>\n${previous}\n</summary so far>\n\n` : "";
+    const request: ChatRequest = {
+      system: SUMMARY_INSTRUCTION,
+      messages: [{ role: "user", content: `${before}<conversation>\n${transcript}\n</conversation>` }],
+      stream: false,
+      maxTokens: ctx.config.maxTokens,
+      toolChoice: "none",
+    };
+    options.onNotice?.("pai: summarising older turns to stay within the model's context window");
+    const answer = await requestOnce(ctx, guard, request, { ...options, onText: undefined });
+    return answer.text.trim();
   };
 }
 
 /** What the first request would be, after the scanners; nothing is sent or recorded. */
 function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
-  const request = firstRequest(ctx, messages);
+  const request = requestOf(ctx, { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() }, messages);
   // Inspected, not protected: a prompt the policy would refuse still shows what the scanners found, and why.
   const guarded = ctx.guard?.inspect(request.messages);
   return {
     text: "",
-    usage: { inputTokens: 0, outputTokens: 0 },
+    usage: ZERO_USAGE,
     interrupted: false,
     incomplete: false,
     stopReason: "dry-run",
@@ -219,9 +289,9 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
 }
 
 /**
- * One request to the model, after the scanners, streamed into a round's
- * result and recorded. The answer is recorded as the audit keeps text (the
- * placeholders the user sees restored are put back, no raw secret).
+ * One request to the model, after the scanners and within the budget, streamed into a round's result and
+ * recorded. The answer is recorded as the audit keeps text (the placeholders the user sees restored are put
+ * back, no raw secret).
  */
 async function requestOnce(
   ctx: TurnContext,
@@ -229,13 +299,10 @@ async function requestOnce(
   unprotected: ChatRequest,
   options: TurnOptions,
 ): Promise<RoundResult> {
-  const round: RoundResult = {
-    text: "",
-    usage: { inputTokens: 0, outputTokens: 0 },
-    stopReason: "incomplete",
-    toolCalls: [],
-  };
+  const round: RoundResult = { text: "", usage: ZERO_USAGE, stopReason: "incomplete", toolCalls: [] };
   const { request, restorer } = await guard.protect(unprotected);
+  const estimate = ctx.context.tokensOfRequest(request);
+  const reservation = await ctx.budget.reserve({ inputTokens: estimate, outputTokens: request.maxTokens });
   const show = (text: string) => {
     const restored = restorer ? restorer.push(text) : text;
     round.text += restored;
@@ -262,15 +329,15 @@ async function requestOnce(
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await guard.record("error", redactSecrets(message));
+    await guard.recordError(redactSecrets(message));
+    await reservation.settle(round.usage);
     throw error;
   } finally {
     const rest = restorer?.flush();
     if (rest) (round.text += rest, options.onText?.(rest));
   }
-  const payload = round.toolCalls.length
-    ? JSON.stringify({ text: round.text, toolCalls: round.toolCalls })
-    : round.text;
-  await guard.record("response", payload, round.usage);
+  // What the provider reported replaces the estimate; a provider that reports nothing is held to the estimate.
+  await reservation.settle(round.usage.inputTokens ? round.usage : { ...round.usage, inputTokens: estimate });
+  await guard.recordResponse(round.text, round.toolCalls, round.usage);
   return round;
 }

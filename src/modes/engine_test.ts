@@ -1,13 +1,17 @@
+/** The turn loop against hand-written fakes of its ports: no database, no server. */
 import assert from "node:assert/strict";
-import type { StreamEvent } from "../core/types.ts";
+import type { AuditEvent } from "../audit/events.ts";
+import type { ContextPort } from "../context/context_manager.ts";
+import { PaiError } from "../core/errors.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
+import type { ChatMessage, StreamEvent, Usage } from "../core/types.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
 import { resolveProvider } from "../providers/registry.ts";
 import { DEFAULT_CONFIG } from "../store/config.ts";
-import { type Database, openDatabase } from "../store/db.ts";
-import { listMessages } from "../store/messages.ts";
-import { createSession } from "../store/sessions.ts";
+import type { StoredMessage } from "../store/messages.ts";
 import { runTurn, type ToolHost, type TurnContext } from "./engine.ts";
 import { AGENT, CHAT, PROMPT } from "./profiles.ts";
+import { NO_BUDGET } from "./turn_ports.ts";
 
 /** A provider that plays back scripted events and remembers the requests it got. */
 class ScriptedProvider implements Provider {
@@ -23,46 +27,79 @@ class ScriptedProvider implements Provider {
   }
 }
 
-function setup(provider: Provider): { ctx: TurnContext; db: Database; dir: string } {
-  const dir = Deno.makeTempDirSync();
-  const db = openDatabase(dir);
-  const session = createSession(db, {
-    provider: "ollama",
-    model: "m",
-    baseUrl: null,
-    apiKeyEnv: null,
-    systemRole: "system",
-    locality: "auto",
-    pinned: { baseUrl: "http://127.0.0.1:11434/v1", locality: "local" },
-  });
-  return { ctx: { db, provider, session, config: { ...DEFAULT_CONFIG }, profile: CHAT }, db, dir };
+/** A context that sends the history kept of earlier turns of the same mode (as chat's does), one token a character. */
+class FakeContext implements ContextPort {
+  stats = { largestRequest: 0, summaries: 0, compacted: 0 };
+  fits = 0;
+  constructor(private readonly history: StoredMessage[], private readonly profile: ModeProfile) {}
+  start(input: string): Promise<ChatMessage[]> {
+    const earlier = this.profile.context === "history"
+      ? this.history.filter((m) => m.mode === this.profile.mode).map(({ role, content, toolCalls, toolCallId }) => ({
+        role,
+        content,
+        ...(toolCalls ? { toolCalls } : {}),
+        ...(toolCallId ? { toolCallId } : {}),
+      }))
+      : [];
+    return Promise.resolve([...earlier, { role: "user", content: input }]);
+  }
+  fit(messages: ChatMessage[]): Promise<ChatMessage[]> {
+    this.fits++;
+    return Promise.resolve(messages);
+  }
+  tokensOf(message: ChatMessage): number | undefined {
+    return message.content.length;
+  }
+  tokensOfRequest(request: { messages: readonly ChatMessage[] }): number {
+    return request.messages.reduce((n, m) => n + m.content.length, 0);
+  }
 }
 
-function teardown(db: Database, dir: string): void {
-  db.close();
-  Deno.removeSync(dir, { recursive: true });
+interface Fakes {
+  history: StoredMessage[];
+  events: AuditEvent[];
+  context: FakeContext;
 }
 
-Deno.test("runTurn() sends chat history but not prompt-mode history, and records both turns", async () => {
+function turn(provider: Provider, profile: ModeProfile = CHAT, over: Partial<TurnContext> = {}, fakes?: Fakes) {
+  const history = fakes?.history ?? [];
+  const events = fakes?.events ?? [];
+  const context = new FakeContext(history, profile);
+  const ctx: TurnContext = {
+    provider,
+    session: { id: "s", provider: "ollama", model: "m" },
+    config: { systemPrompt: DEFAULT_CONFIG.systemPrompt, maxTokens: DEFAULT_CONFIG.maxTokens },
+    profile,
+    context,
+    history: { append: (messages) => void history.push(...messages) },
+    audit: { emit: (event) => (events.push(event), Promise.resolve()) },
+    budget: NO_BUDGET,
+    clock: { now: () => 1_000 },
+    ...over,
+  };
+  return { ctx, fakes: { history, events, context } };
+}
+
+const signal = () => new AbortController().signal;
+
+Deno.test("runTurn() sends chat history but not prompt-mode history, and keeps every turn", async () => {
   const provider = new ScriptedProvider(async function* () {
     yield { type: "text", text: "hi" };
     yield { type: "usage", usage: { inputTokens: 3, outputTokens: 1 } };
     yield { type: "stop", reason: "stop" };
   });
-  const { ctx, db, dir } = setup(provider);
-  try {
-    const signal = new AbortController().signal;
-    await runTurn(ctx, "one", { signal, stream: true });
-    await runTurn({ ...ctx, profile: PROMPT }, "side question", { signal, stream: true });
-    const result = await runTurn(ctx, "two", { signal, stream: true });
-    assert.deepEqual(result.usage, { inputTokens: 3, outputTokens: 1 });
-    assert.deepEqual(provider.requests[1].messages.map((m) => m.content), ["side question"]);
-    assert.deepEqual(provider.requests[2].messages.map((m) => m.content), ["one", "hi", "two"]);
-    assert.equal(provider.requests[2].system, DEFAULT_CONFIG.systemPrompt);
-    assert.equal(listMessages(db, ctx.session.id).length, 6);
-  } finally {
-    teardown(db, dir);
-  }
+  const { ctx, fakes } = turn(provider);
+  await runTurn(ctx, "one", { signal: signal(), stream: true });
+  await runTurn(turn(provider, PROMPT, {}, fakes).ctx, "side question", { signal: signal(), stream: true });
+  const result = await runTurn(turn(provider, CHAT, {}, fakes).ctx, "two", { signal: signal(), stream: true });
+  assert.deepEqual(result.usage, { inputTokens: 3, outputTokens: 1 });
+  assert.deepEqual(provider.requests[1].messages.map((m) => m.content), ["side question"]);
+  assert.deepEqual(provider.requests[2].messages.map((m) => m.content), ["one", "hi", "two"]);
+  assert.equal(provider.requests[2].system, DEFAULT_CONFIG.systemPrompt);
+  assert.equal(fakes.history.length, 6);
+  // The answer is kept with PAI's own count of its tokens (the fake context counts characters).
+  assert.equal(fakes.history[1].tokens, 2);
+  assert.deepEqual(fakes.events.map((e) => e.kind), ["prompt", "response", "prompt", "response", "prompt", "response"]);
 });
 
 Deno.test("runTurn() keeps what arrived before an abort, marked interrupted", async () => {
@@ -73,18 +110,13 @@ Deno.test("runTurn() keeps what arrived before an abort, marked interrupted", as
     if (signal.aborted) return; // as the adapters do: an aborted stream ends quietly
     yield { type: "text", text: "never" };
   });
-  const { ctx, db, dir } = setup(provider);
-  try {
-    const seen: string[] = [];
-    const result = await runTurn(ctx, "q", { signal: controller.signal, stream: true, onText: (t) => seen.push(t) });
-    assert.equal(result.interrupted, true);
-    assert.equal(result.incomplete, false);
-    assert.deepEqual(seen, ["partial "]);
-    const stored = listMessages(db, ctx.session.id);
-    assert.deepEqual(stored.map((m) => [m.content, m.interrupted]), [["q", false], ["partial ", true]]);
-  } finally {
-    teardown(db, dir);
-  }
+  const { ctx, fakes } = turn(provider);
+  const seen: string[] = [];
+  const result = await runTurn(ctx, "q", { signal: controller.signal, stream: true, onText: (t) => seen.push(t) });
+  assert.equal(result.interrupted, true);
+  assert.equal(result.incomplete, false);
+  assert.deepEqual(seen, ["partial "]);
+  assert.deepEqual(fakes.history.map((m) => [m.content, m.interrupted]), [["q", false], ["partial ", true]]);
 });
 
 Deno.test("runTurn() records a provider error in the audit log (redacted) and keeps no half turn", async () => {
@@ -92,15 +124,11 @@ Deno.test("runTurn() records a provider error in the audit log (redacted) and ke
     yield { type: "text", text: "x" };
     throw new Error("boom with sk-abcdefghijklmnopqrstuvwx");
   });
-  const { ctx, db, dir } = setup(provider);
-  try {
-    await assert.rejects(runTurn(ctx, "q", { signal: new AbortController().signal, stream: true }), /boom/);
-    assert.equal(listMessages(db, ctx.session.id).length, 0);
-    const error = db.prepare("SELECT payload FROM audit_log WHERE kind = 'error'").get();
-    assert.equal(error?.payload, "boom with [REDACTED]");
-  } finally {
-    teardown(db, dir);
-  }
+  const { ctx, fakes } = turn(provider);
+  await assert.rejects(runTurn(ctx, "q", { signal: signal(), stream: true }), /boom/);
+  assert.equal(fakes.history.length, 0);
+  const error = fakes.events.find((e) => e.kind === "error");
+  assert.equal(error?.kind === "error" && error.message, "boom with [REDACTED]");
 });
 
 /** A tool host that counts what it ran. */
@@ -117,6 +145,7 @@ function countingTools(): ToolHost & { ran: string[] } {
         content: '{"ok":true}',
         summary: "ok",
         outcome: { ok: true, result: {} },
+        label: "private" as const,
       });
     },
   };
@@ -124,7 +153,7 @@ function countingTools(): ToolHost & { ran: string[] } {
 
 /** A provider that calls tool `t` with this id on every request, until tools are switched off. */
 function callingProvider(id: string): ScriptedProvider {
-  return new ScriptedProvider(async function* () {
+  return new ScriptedProvider(async function* (_signal) {
     yield { type: "tool_call", call: { id, name: "t", arguments: "{}" } };
     yield { type: "stop", reason: "tool_calls" };
   });
@@ -133,34 +162,61 @@ function callingProvider(id: string): ScriptedProvider {
 /** Runs an agent turn with a provider that always calls tool `t` with `id`, and counts what ran. */
 async function agentTurn(id: string, options: { maxToolRounds?: number; deadline?: number }) {
   const provider = callingProvider(id);
-  const { ctx, db, dir } = setup(provider);
-  try {
-    const tools = countingTools();
-    const result = await runTurn({ ...ctx, profile: AGENT, tools }, "go", {
-      signal: new AbortController().signal,
-      stream: true,
-      ...options,
-    });
-    return { result, ran: tools.ran, requests: provider.requests };
-  } finally {
-    teardown(db, dir);
-  }
+  const tools = countingTools();
+  const { ctx, fakes } = turn(provider, AGENT, { tools });
+  const result = await runTurn(ctx, "go", { signal: signal(), stream: true, ...options });
+  return { result, ran: tools.ran, requests: provider.requests, fakes };
 }
 
 Deno.test("runTurn() never runs the same tool call id twice, and stops at the round limit with tools off", async () => {
-  const { result, ran, requests } = await agentTurn("same-id", { maxToolRounds: 3 });
+  const { result, ran, requests, fakes } = await agentTurn("same-id", { maxToolRounds: 3 });
   assert.deepEqual(ran, ["same-id"]);
   assert.equal(result.steps.length, 3);
   assert.match(result.steps[1].content, /already ran/);
   assert.equal(result.stoppedBy, "max-rounds");
   assert.equal(requests.at(-1)!.toolChoice, "none");
+  // Every request after the first was fitted to the window by the context.
+  assert.equal(fakes.context.fits, requests.length - 1);
 });
 
-Deno.test("runTurn() runs no tool once the wall-clock deadline has passed", async () => {
-  const { result, ran, requests } = await agentTurn("c1", { deadline: Date.now() - 1 });
+Deno.test("runTurn() keeps the tool calls and their results in the history, with the results' labels", async () => {
+  const { fakes } = await agentTurn("c1", { maxToolRounds: 1 });
+  assert.deepEqual(fakes.history.map((m) => m.role), ["user", "assistant", "tool", "assistant"]);
+  assert.deepEqual(fakes.history[1].toolCalls, [{ id: "c1", name: "t", arguments: "{}" }]);
+  assert.equal(fakes.history[2].toolCallId, "c1");
+  assert.equal(fakes.history[2].label, "private");
+  assert.equal(fakes.history[2].content, '{"ok":true}');
+});
+
+Deno.test("runTurn() runs no tool once the wall-clock deadline (by the turn's clock) has passed", async () => {
+  const { result, ran, requests } = await agentTurn("c1", { deadline: 999 });
   assert.deepEqual(ran, []);
   assert.equal(result.stoppedBy, "deadline");
   assert.equal(requests[0].toolChoice, "none");
+});
+
+Deno.test("runTurn() reserves each request's estimate before sending, settles it with the reported usage, and sends nothing past the budget", async () => {
+  const provider = new ScriptedProvider(async function* () {
+    yield { type: "text", text: "ok" };
+    yield { type: "usage", usage: { inputTokens: 7, outputTokens: 2 } };
+    yield { type: "stop", reason: "stop" };
+  });
+  const reserved: Usage[] = [];
+  const settled: Usage[] = [];
+  const budget = {
+    reserve: (estimate: Usage) => {
+      if (reserved.length) throw new PaiError("Over the daily budget", { exitCode: 8 });
+      reserved.push(estimate);
+      return Promise.resolve({ settle: (actual: Usage) => (settled.push(actual), Promise.resolve()) });
+    },
+  };
+  const { ctx, fakes } = turn(provider, CHAT, { budget });
+  await runTurn(ctx, "hello", { signal: signal(), stream: true });
+  assert.deepEqual(reserved, [{ inputTokens: "hello".length, outputTokens: DEFAULT_CONFIG.maxTokens }]);
+  assert.deepEqual(settled, [{ inputTokens: 7, outputTokens: 2 }]);
+  await assert.rejects(runTurn(ctx, "again", { signal: signal(), stream: true }), /Over the daily budget/);
+  assert.equal(provider.requests.length, 1, "the refused request was not sent");
+  assert.equal(fakes.history.length, 2, "the refused turn is not kept");
 });
 
 Deno.test("runTurn() says when the token limit cut the answer (OpenAI's length, Anthropic's max_tokens), not otherwise", async () => {
@@ -171,23 +227,19 @@ Deno.test("runTurn() says when the token limit cut the answer (OpenAI's length, 
       yield { type: "text", text: "The first half of" };
       yield { type: "stop", reason };
     });
-    const { ctx, db, dir } = setup(provider);
-    try {
-      const notices: string[] = [];
-      const result = await runTurn({ ...ctx, config: { ...ctx.config, maxTokens: 50 } }, "q", {
-        signal: new AbortController().signal,
-        stream: true,
-        onNotice: (text) => notices.push(text),
-      });
-      assert.equal(result.stopReason, reason);
-      assert.equal(result.text, "The first half of");
-      assert.deepEqual(
-        notices,
-        noted ? ["Note: the answer was cut short at the token limit (maxTokens 50 in PAI's config.json)"] : [],
-        reason,
-      );
-    } finally {
-      teardown(db, dir);
-    }
+    const { ctx } = turn(provider);
+    const notices: string[] = [];
+    const result = await runTurn({ ...ctx, config: { ...ctx.config, maxTokens: 50 } }, "q", {
+      signal: signal(),
+      stream: true,
+      onNotice: (text) => notices.push(text),
+    });
+    assert.equal(result.stopReason, reason);
+    assert.equal(result.text, "The first half of");
+    assert.deepEqual(
+      notices,
+      noted ? ["Note: the answer was cut short at the token limit (maxTokens 50 in PAI's config.json)"] : [],
+      reason,
+    );
   }
 });

@@ -9,11 +9,32 @@ Deno.test("every mode has one profile, under its own name", () => {
   for (const [name, profile] of Object.entries(PROFILES)) assert.equal(profile.mode, name);
 });
 
+const NAMES = MODES.join("|");
+/** A comparison of something named `mode` with a mode's name, either way round, or a switch on a mode. */
+const MODE_COMPARISON = new RegExp(
+  String
+    .raw`\bmode\b[\w.?!\])]*\s*(===|!==)\s*"(${NAMES})"|"(${NAMES})"\s*(===|!==)\s*[\w.?!]*\bmode\b|switch \([^)]*\bmode\b`,
+  "i",
+);
+
+Deno.test("the matcher of mode comparisons catches the ones the modules had before profiles", () => {
+  for (
+    const line of [
+      'if ((input.mode === "chat" || input.mode === "prompt") && !input.readOnly) {',
+      'return ctx.host.list().filter((r) => ctx.mode !== "chat" || r.default);',
+      'const writes = (mode: Mode) => mode === "agent" || mode === "assistant";',
+      "switch (options.mode) {",
+      'if ("agent" === o.mode) {',
+    ]
+  ) assert.ok(MODE_COMPARISON.test(line), line);
+  // A message's role and an audit event's kind are not modes.
+  for (const line of ['} else if (m.role === "assistant") {', 'case "prompt":', 'e.kind === "prompt"']) {
+    assert.ok(!MODE_COMPARISON.test(line), line);
+  }
+});
+
 Deno.test("no module but the profiles compares mode names", async () => {
   const root = new URL("../", import.meta.url);
-  const comparison = new RegExp(
-    String.raw`(===|!==|case)\s*"(${MODES.join("|")})"|"(${MODES.join("|")})"\s*(===|!==)`,
-  );
   const offenders: string[] = [];
   const walk = async (dir: URL) => {
     for await (const entry of Deno.readDir(dir)) {
@@ -22,8 +43,7 @@ Deno.test("no module but the profiles compares mode names", async () => {
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
         const text = await Deno.readTextFile(url);
         text.split("\n").forEach((line, i) => {
-          // "assistant" is also a message role: comparisons of roles are not of modes.
-          if (comparison.test(line) && !/\brole\b|^\s*case "assistant":/.test(line)) {
+          if (MODE_COMPARISON.test(line)) {
             offenders.push(`${url.pathname.slice(root.pathname.length)}:${i + 1}: ${line}`);
           }
         });

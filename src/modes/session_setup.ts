@@ -17,7 +17,7 @@ import { type Config, loadConfig } from "../store/config.ts";
 import { trustedFolders } from "../store/trusted_folders.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { createSession, currentSession, type Session } from "../store/sessions.ts";
-import { holdToEndpoint, startPayload } from "./endpoint_pin.ts";
+import { holdToEndpoint, sessionStarted } from "./endpoint_pin.ts";
 
 /** The model used when PAI falls back to OpenAI with no session. */
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
@@ -169,13 +169,7 @@ async function startDefaultSession(
     locality: "auto",
     pinned,
   });
-  await appendAudit(db, {
-    kind: "session",
-    sessionId: session.id,
-    provider: session.provider,
-    model: session.model,
-    payload: `default ${startPayload(pinned)}`,
-  });
+  await appendAudit(db, sessionStarted(session, pinned, "default"));
   const said = local?.kind === "chosen"
     ? `using ollama with model "${choice.model}", ${local.why}`
     : `${local ? `${ollamaAt} has ${local.why}; ` : ""}using ${choice.provider} with model "${choice.model}"`;

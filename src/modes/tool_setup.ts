@@ -1,4 +1,5 @@
 /** Builds the tool manager for one run: workspace, protected paths, approvals and audit records. */
+import { redactEvent } from "../audit/events.ts";
 import { appendAudit } from "../audit/log.ts";
 import { PROFILES } from "./profiles.ts";
 import { denoCacheDir, paiPaths } from "../core/paths.ts";
@@ -6,6 +7,8 @@ import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { policyFolders, protectedPaths, secretFolders } from "../policy/protected_paths.ts";
+import type { ResourceHost } from "../resources/backend.ts";
+import { awsCredentials } from "../resources/backends/aws_credentials.ts";
 import { checkDefinition } from "../resources/definition.ts";
 import { labelOfPath, mayReceive } from "../policy/labels.ts";
 import { globSource } from "../policy/glob.ts";
@@ -19,7 +22,6 @@ import {
 } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
-import type { AwsCredentials, ResourceHost } from "../tools/resource_tools.ts";
 import { listSavedGrants, saveGrants } from "../store/saved_grants.ts";
 import { listSessionGrants, saveSessionGrants } from "../store/session_grants.ts";
 import { currentSession, type Session } from "../store/sessions.ts";
@@ -31,6 +33,7 @@ import {
   ToolManager,
   type ToolManagerOptions,
 } from "../tools/tool_manager.ts";
+import { ToolRegistry } from "../tools/tool_registry.ts";
 
 /** The folder of the tool programs, beside `src/`. */
 export const TOOLS_DIR = decodeURIComponent(new URL("../../tools", import.meta.url).pathname);
@@ -80,10 +83,10 @@ export interface ToolSetupOptions {
   /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
   labels?: Pick<NonNullable<ToolManagerOptions["labels"]>, "ceiling" | "provider">;
   /**
-   * What the audit log keeps of a record's payload (the data guard's
-   * `auditText`): a tool call, a decision or a result holding a secret is
-   * recorded with the secret's placeholder, never raw — a result the policy
-   * withholds from the model included.
+   * What the audit log keeps of each text a record carries (the data guard's
+   * `auditText`, applied to every field by `redactEvent`): a tool call, a
+   * decision or a result holding a secret is recorded with the secret's
+   * placeholder, never raw — a result the policy withholds from the model included.
    */
   auditText?: (payload: string) => string;
 }
@@ -125,32 +128,6 @@ const NO_APPROVALS: ApprovalBook = {
   entries: () => [],
   remember: () => {},
 };
-
-/** S3 credentials from the standard variables, or from a profile in ~/.aws/credentials. */
-function awsCredentials(profile?: string): AwsCredentials | undefined {
-  if (!profile) {
-    const accessKeyId = Deno.env.get("AWS_ACCESS_KEY_ID");
-    const secretAccessKey = Deno.env.get("AWS_SECRET_ACCESS_KEY");
-    if (!accessKeyId || !secretAccessKey) return undefined;
-    const sessionToken = Deno.env.get("AWS_SESSION_TOKEN");
-    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-  }
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(
-      Deno.env.get("AWS_SHARED_CREDENTIALS_FILE") ?? `${Deno.env.get("HOME") ?? ""}/.aws/credentials`,
-    );
-  } catch {
-    return undefined;
-  }
-  const section = text.split(/^\[/m).find((s) => s.startsWith(`${profile}]`));
-  const value = (name: string) => section?.match(new RegExp(`^\\s*${name}\\s*=\\s*(\\S+)`, "m"))?.[1];
-  const accessKeyId = value("aws_access_key_id");
-  const secretAccessKey = value("aws_secret_access_key");
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = value("aws_session_token");
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-}
 
 /** The registry and notes, for the resource tools of one run. */
 async function resourceHost(db: Database, configDir: string, workspace: string): Promise<ResourceHost> {
@@ -220,16 +197,16 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     record: (r) =>
       session
         ? appendAudit(db, {
-          kind: r.kind,
+          ...(options.auditText ? redactEvent(r, options.auditText) : r),
           sessionId: session.id,
           mode,
           provider: session.provider,
           model: session.model,
-          payload: `${r.tool}: ${options.auditText ? options.auditText(r.payload) : r.payload}`,
         })
         : Promise.resolve(),
     limits: TOOL_LIMITS,
-    toolsDir: TOOLS_DIR,
+    // One registry per run: the built-in tools, and those added to this run.
+    registry: new ToolRegistry({ toolsDir: TOOLS_DIR }),
     policy: options.policy,
     // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
     labels: options.labels && pathLabels(policy, resources, options.labels),

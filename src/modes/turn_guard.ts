@@ -3,19 +3,28 @@
  * what it found is recorded and told to the user once, and everything the
  * audit log keeps of the turn is what the policy sent, never a raw secret.
  */
-import { appendAudit, type AuditEntry } from "../audit/log.ts";
-import type { ChatMessage, Usage } from "../core/types.ts";
+import {
+  type AuditCommon,
+  type AuditEvent,
+  type AuditFinding,
+  type AuditToolCall,
+  redactEvent,
+} from "../audit/events.ts";
+import type { AuditPort } from "./turn_ports.ts";
+import type { ChatMessage, ToolCall, Usage } from "../core/types.ts";
 import { type DataGuard, type Guarded, type GuardFinding, PlaceholderRestorer } from "../policy/data_guard.ts";
 import type { ChatRequest } from "../providers/provider.ts";
-import type { Database } from "../store/db.ts";
 import type { ToolHost } from "./engine.ts";
 
 /** The audit columns every row of a turn shares. */
-export type Who = Omit<AuditEntry, "kind" | "payload" | "usage">;
+export type Who = Omit<AuditCommon, "usage">;
+
+/** The events a turn records. */
+type TurnEvent = Extract<AuditEvent, { kind: "prompt" | "response" | "error" | "policy_decision" }>;
 
 /** What a turn guard needs. */
 export interface TurnGuardContext {
-  db: Database;
+  audit: AuditPort;
   guard?: DataGuard;
   tools?: ToolHost;
 }
@@ -35,16 +44,22 @@ export function strippedNotice(stripped: readonly GuardFinding[]): string | unde
 }
 
 /**
- * The findings for the audit log's policy_decision row. Stripped tag
- * characters are recorded with what they spelled (redacted, cut short): the
- * rows of the text itself keep it stripped, so this is the evidence.
+ * The findings for the audit log's policy_decision row, field by field (so a
+ * field added to a finding is not stored unless named here: never a value).
+ * Stripped tag characters are recorded with what they spelled (redacted, cut
+ * short): the rows of the text itself keep it stripped, so this is the evidence.
  */
-function summary(findings: readonly GuardFinding[]): string {
-  return findings.map((f) => {
-    const spelled = f.hidden ? ` spelling ${JSON.stringify(f.hidden)}` : "";
-    const how = f.encoding ? `, ${f.encoding}` : f.count ? `, ${f.count} from ${f.where}${spelled}` : "";
-    return `${f.rule} (${f.action}${how}) in a ${f.role} message`;
-  }).join(", ");
+function auditFindings(findings: readonly GuardFinding[]): AuditFinding[] {
+  return findings.map((f) => ({
+    rule: f.rule,
+    kind: f.kind,
+    action: f.action,
+    role: f.role,
+    ...(f.encoding ? { encoding: f.encoding } : {}),
+    ...(f.count !== undefined ? { count: f.count } : {}),
+    ...(f.where ? { where: f.where } : {}),
+    ...(f.hidden ? { hidden: f.hidden } : {}),
+  }));
 }
 
 /** The guard of one turn. */
@@ -70,16 +85,18 @@ export class TurnGuard {
    */
   async recordPrompt(messages: readonly ChatMessage[], userText: string): Promise<void> {
     const guarded = this.#ctx.guard?.inspect(messages);
-    await this.#append("prompt", guarded ? guarded.audit[messages.length - 1] : userText);
+    await this.#append({ kind: "prompt", text: guarded ? guarded.audit[messages.length - 1] : userText });
     if (!guarded?.refusal) {
       this.#pending = guarded;
       return;
     }
     const blocked = [...new Set(guarded.report.findings.filter((f) => f.action === "block").map((f) => f.rule))];
-    await this.#append(
-      "policy_decision",
-      `scan: ${summary(guarded.report.findings)}; the prompt was blocked (${blocked.join(", ")}) and not sent`,
-    );
+    await this.#append({
+      kind: "policy_decision",
+      check: "scan",
+      findings: auditFindings(guarded.report.findings),
+      blocked,
+    });
     throw guarded.refusal;
   }
 
@@ -91,7 +108,7 @@ export class TurnGuard {
     if (guarded.refusal) throw guarded.refusal;
     const findings = guarded.report.findings;
     if (findings.length) {
-      await this.#append("policy_decision", `scan: ${summary(findings)}`);
+      await this.#append({ kind: "policy_decision", check: "scan", findings: auditFindings(findings), blocked: [] });
       this.#taint(findings);
       this.#notify(findings);
     }
@@ -101,9 +118,15 @@ export class TurnGuard {
     };
   }
 
-  /** Records a row of the turn (an answer, an error) as the audit log keeps text: see `DataGuard.auditText`. */
-  record(kind: AuditEntry["kind"], payload: string, usage?: Usage): Promise<void> {
-    return this.#append(kind, this.#ctx.guard ? this.#ctx.guard.auditText(payload) : payload, usage);
+  /** Records one answer of the model, its text and tool calls as the audit log keeps text (`DataGuard.auditText`). */
+  recordResponse(text: string, toolCalls: readonly ToolCall[], usage: Usage): Promise<void> {
+    const calls: AuditToolCall[] = toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
+    return this.#appendRedacted({ kind: "response", text, toolCalls: calls, usage });
+  }
+
+  /** Records a provider's error as the audit log keeps text. */
+  recordError(message: string): Promise<void> {
+    return this.#appendRedacted({ kind: "error", message });
   }
 
   /** Personal data or secrets sent as they are (local providers, or "warn"/"allow") are in the context now. */
@@ -124,7 +147,12 @@ export class TurnGuard {
     for (const line of stripped ? [...lines, stripped] : lines) this.#onNotice?.(line);
   }
 
-  #append(kind: AuditEntry["kind"], payload: string, usage?: Usage): Promise<void> {
-    return appendAudit(this.#ctx.db, { ...this.#who, kind, payload, ...(usage ? { usage } : {}) });
+  #appendRedacted(event: TurnEvent): Promise<void> {
+    const guard = this.#ctx.guard;
+    return this.#append(guard ? redactEvent(event, (text) => guard.auditText(text)) : event);
+  }
+
+  #append(event: TurnEvent): Promise<void> {
+    return this.#ctx.audit.emit({ ...event, ...this.#who });
   }
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { type AuditEvent, eventOf, summary } from "../audit/events.ts";
+import { appendAudit } from "../audit/log.ts";
 import type { PaiError } from "../core/errors.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { DEFAULT_POLICY } from "../policy/policy.ts";
@@ -22,8 +24,15 @@ function withDb(test: (db: ReturnType<typeof openDatabase>) => Promise<void>): (
   };
 }
 
-const payloads = (db: ReturnType<typeof openDatabase>) =>
-  db.prepare("SELECT kind, payload FROM audit_log ORDER BY id").all().map((r) => `${r.kind}: ${r.payload}`);
+/** The audit port of a real run, over `db`: events are read back from its rows. */
+const audit = (db: ReturnType<typeof openDatabase>) => ({ emit: (event: AuditEvent) => appendAudit(db, event) });
+
+/** Every audit row's event. */
+const events = (db: ReturnType<typeof openDatabase>) =>
+  db.prepare("SELECT * FROM audit_log ORDER BY id").all().map((r) => eventOf(r)!);
+
+/** Every audit row, as `pai audit list` would show it. */
+const summaries = (db: ReturnType<typeof openDatabase>) => events(db).map(summary);
 
 Deno.test("strippedNotice() tells counts, places and the hidden text in one line", () => {
   assert.equal(strippedNotice([]), undefined);
@@ -55,15 +64,27 @@ Deno.test("strippedNotice() tells counts, places and the hidden text in one line
 Deno.test(
   "TurnGuard records a blocked prompt redacted, says it was blocked and by which rule, then refuses it",
   withDb(async (db) => {
-    const guard = new TurnGuard({ db, guard: new DataGuard(DEFAULT_POLICY.scan, "remote", "openai") }, {});
+    const guard = new TurnGuard(
+      { audit: audit(db), guard: new DataGuard(DEFAULT_POLICY.scan, "remote", "openai") },
+      {},
+    );
     await assert.rejects(
       () => guard.recordPrompt([{ role: "user", content: `deploy ${KEY}` }], `deploy ${KEY}`),
       (e: PaiError) => e.exitCode === 7,
     );
-    assert.deepEqual(payloads(db), [
-      "prompt: deploy [SECRET_1]",
-      "policy_decision: scan: openai_key (block) in a user message; the prompt was blocked (openai_key) and not sent",
+    assert.deepEqual(events(db), [
+      { kind: "prompt", text: "deploy [SECRET_1]" },
+      {
+        kind: "policy_decision",
+        check: "scan",
+        findings: [{ rule: "openai_key", kind: "secret", action: "block", role: "user" }],
+        blocked: ["openai_key"],
+      },
     ]);
+    assert.equal(
+      summaries(db)[1],
+      "scan: openai_key (block) in a user message; the prompt was blocked (openai_key) and not sent",
+    );
   }),
 );
 
@@ -72,7 +93,7 @@ Deno.test(
   withDb(async (db) => {
     const notices: string[] = [];
     const guard = new TurnGuard(
-      { db, guard: new DataGuard(DEFAULT_POLICY.scan, "local", "ollama") },
+      { audit: audit(db), guard: new DataGuard(DEFAULT_POLICY.scan, "local", "ollama") },
       {},
       (n) => notices.push(n),
     );
@@ -86,14 +107,21 @@ Deno.test(
       'pai: removed 4 invisible Unicode tag characters from the prompt before sending; the tag characters spelled out: "psst"',
     ]);
     assert.ok(
-      payloads(db).includes(
-        'policy_decision: scan: unicode_tags (strip, 4 from the prompt spelling "psst") in a user message',
-      ),
+      summaries(db).includes('scan: unicode_tags (strip, 4 from the prompt spelling "psst") in a user message'),
+      summaries(db).join("\n"),
     );
-    await guard.record("response", `Here: ${KEY}`);
-    assert.deepEqual(payloads(db).filter((p) => !p.startsWith("policy_decision")), [
-      "prompt: hi",
-      "response: Here: [SECRET_1]",
+    const call = { id: "c1", name: "fs_read", arguments: `{"path":"${KEY}"}` };
+    await guard.recordResponse(`Here: ${KEY}`, [call], { inputTokens: 3, outputTokens: 4 });
+    await guard.recordError(`failed with ${KEY}`);
+    assert.deepEqual(events(db).filter((e) => e.kind !== "policy_decision"), [
+      { kind: "prompt", text: "hi" },
+      {
+        kind: "response",
+        text: "Here: [SECRET_1]",
+        toolCalls: [{ id: "c1", name: "fs_read", arguments: '{"path":"[SECRET_1]"}' }],
+        usage: { inputTokens: 3, outputTokens: 4 },
+      },
+      { kind: "error", message: "failed with [SECRET_1]" },
     ]);
   }),
 );

@@ -6,16 +6,12 @@
  */
 import { isHostInternal } from "../core/paths.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
-import type { Grant } from "../core/types.ts";
+import type { Grant, Permissions } from "../core/types.ts";
 import type { SourcedRule } from "./policy.ts";
 import { describeRule, matchRule } from "./rules.ts";
 
-/** Permissions as data (real paths; net as host or host:port). */
-export interface Permissions {
-  read: string[];
-  write: string[];
-  net: string[];
-}
+// Defined in core, where the resource backends (which may not import the policy) find it too.
+export type { Permissions } from "../core/types.ts";
 
 /** What the decision is made from. */
 export interface DecisionInput {

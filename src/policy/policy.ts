@@ -115,10 +115,7 @@ export function lowerLabel(a: Label, b: Label): Label {
   return LABELS.indexOf(a) <= LABELS.indexOf(b) ? a : b;
 }
 
-/** The higher (more sensitive) of two data labels. */
-export function higherLabel(a: Label, b: Label): Label {
-  return LABELS.indexOf(a) >= LABELS.indexOf(b) ? a : b;
-}
+export { higherLabel } from "../core/types.ts";
 
 /** Whether a layer may widen what is in force: the user's own file, or a project folder trusted as it is now. */
 export type LayerTrust = "trusted" | "untrusted";

@@ -1,10 +1,11 @@
 /**
  * Asks local servers what they offer, bounded in time so that PAI never hangs
  * on a host that does not answer. Ollama is asked on its native API
- * (`/api/tags`, and `/api/show` for what a model can do), everything else on
+ * (`/api/tags`, and `/api/show` for what a model can do and how much it reads), everything else on
  * the OpenAI-style `/models`.
  */
 import { probeJson } from "./http.ts";
+import type { OllamaModelFacts } from "./model_windows.ts";
 import type { ResolvedProvider } from "./registry.ts";
 
 /** How long a probe may take: enough for loopback, short enough never to feel like a hang. */
@@ -39,8 +40,8 @@ export async function probeModels(
 }
 
 /** Ollama's own API sits beside its OpenAI-compatible `/v1`. */
-function ollamaRoot(provider: ResolvedProvider): string {
-  return provider.baseUrl.replace(/\/v1$/, "");
+function ollamaRoot(provider: ResolvedProvider | string): string {
+  return (typeof provider === "string" ? provider : provider.baseUrl).replace(/\/v1\/?$/, "").replace(/\/$/, "");
 }
 
 /** Options for {@linkcode probeCapabilities}. */
@@ -62,23 +63,81 @@ export async function probeCapabilities(
   const signal = AbortSignal.timeout(options.timeoutMs ?? PROBE_TIMEOUT_MS);
   const url = `${ollamaRoot(provider)}/api/show`;
   return await Promise.all(models.map(async (model) => {
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model }),
-        signal,
-      });
-      if (!response.ok) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      const { capabilities } = await response.json() as { capabilities?: unknown };
-      return Array.isArray(capabilities) && capabilities.every((c) => typeof c === "string") ? capabilities : undefined;
-    } catch {
+    const capabilities = (await showModel(url, model, signal))?.capabilities;
+    return Array.isArray(capabilities) && capabilities.every((c) => typeof c === "string") ? capabilities : undefined;
+  }));
+}
+
+/** Options for {@linkcode ollamaContextLength}. */
+export interface ContextProbeOptions {
+  /** The `fetch` to use (tests, a proxy-aware one); the global one by default. */
+  fetch?: typeof fetch;
+  /** Ends the probe early; it also ends after {@linkcode PROBE_TIMEOUT_MS}. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What Ollama's `POST /api/show` says of a model's window: its own maximum (`model_info["<arch>.context_length"]`)
+ * and the `num_ctx` its Modelfile sets, if any (see `model_windows.ts` for the window PAI assumes from them).
+ * `baseUrl` is Ollama's root or its `/v1`. `undefined` when Ollama does not answer in time, or not with a model.
+ *
+ * @example
+ * ```ts
+ * await ollamaContextLength("http://127.0.0.1:11434", "llama3.2"); // { contextLength: 131072 }
+ * ```
+ */
+export async function ollamaContextLength(
+  baseUrl: string,
+  model: string,
+  options: ContextProbeOptions = {},
+): Promise<OllamaModelFacts | undefined> {
+  const timeout = AbortSignal.timeout(PROBE_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const shown = await showModel(`${ollamaRoot(baseUrl)}/api/show`, model, signal, options.fetch);
+  if (shown === undefined) return undefined;
+  const info = typeof shown.model_info === "object" && shown.model_info !== null
+    ? shown.model_info as Record<string, unknown>
+    : {};
+  const arch = info["general.architecture"];
+  const contextLength = positiveInt(typeof arch === "string" ? info[`${arch}.context_length`] : undefined);
+  // `parameters` is the Modelfile's PARAMETER lines as text: "num_ctx    8192\nstop ...".
+  const parameters = typeof shown.parameters === "string" ? shown.parameters : "";
+  const numCtx = positiveInt(Number(/^num_ctx\s+(\d+)\s*$/m.exec(parameters)?.[1]));
+  const facts: OllamaModelFacts = {};
+  if (contextLength !== undefined) facts.contextLength = contextLength;
+  if (numCtx !== undefined) facts.numCtx = numCtx;
+  return facts;
+}
+
+function positiveInt(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Ollama's answer to `POST /api/show {model}`, or `undefined` on an error, a non-object or no answer in time. */
+async function showModel(
+  url: string,
+  model: string,
+  signal: AbortSignal,
+  fetchFn: typeof fetch = fetch,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const response = await fetchFn(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model }),
+      signal,
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
       return undefined;
     }
-  }));
+    const shown: unknown = await response.json();
+    return typeof shown === "object" && shown !== null && !Array.isArray(shown)
+      ? shown as Record<string, unknown>
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The model to chat with at Ollama and why, or why there is none; `why` completes a sentence of the notice. */

@@ -29,6 +29,11 @@ export interface RunToolOptions {
   denoPath?: string;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /**
+   * Called with the exact flags the tool is about to get (between `deno run` and the program), and awaited:
+   * the grant is recorded with them before the process exists, and a failure to record it means no process.
+   */
+  beforeSpawn?: (flags: readonly string[]) => Promise<void> | void;
 }
 
 const STDERR_CAP = 16 * 1024;
@@ -40,8 +45,10 @@ export async function runToolProcess(
   grant: Grant,
   options: RunToolOptions = {},
 ): Promise<ToolOutcome> {
+  const flags = grantFlags(grant);
+  await options.beforeSpawn?.(flags);
   const child = new Deno.Command(options.denoPath ?? Deno.execPath(), {
-    args: ["run", ...grantFlags(grant), program],
+    args: ["run", ...flags, program],
     cwd: "/",
     // Nothing from PAI's environment (API keys!) reaches the tool: only what the grant names.
     clearEnv: true,

@@ -17,4 +17,21 @@ export const CONFIG_SCHEMA = z.strictObject({
    * that applies to the session's endpoint and is not named here stops every run before anything is sent.
    */
   proxy: z.string().min(1).optional(),
+  /**
+   * Settings per model, keyed by a model's name or the start of it (the longest key that matches wins): its limits
+   * where PAI's table is wrong or the server was set up otherwise (an Ollama with a larger `num_ctx`), and later its
+   * prices. `{ "llama3.2": { "contextWindow": 32768 } }`
+   */
+  models: z.record(
+    z.string().min(1),
+    z.strictObject({
+      /** Tokens the model reads, prompt and answer together, as the server runs it. */
+      contextWindow: z.number().int().positive().optional(),
+      /** The most tokens of one answer. */
+      maxOutputTokens: z.number().int().positive().optional(),
+    }),
+  ).optional(),
 });
+
+/** The `models` of `config.json`. */
+export type ModelsConfig = NonNullable<z.infer<typeof CONFIG_SCHEMA>["models"]>;

@@ -26,3 +26,18 @@ Deno.test("loadConfig() still names the line and column of what is wrong in a co
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("loadConfig() reads the limits of models, and names a limit that is not a positive integer", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(
+      `${dir}/config.json`,
+      `{\n  // the server runs with OLLAMA_CONTEXT_LENGTH=32768\n  "models": { "llama3.2": { "contextWindow": 32768 } }\n}\n`,
+    );
+    assert.deepEqual((await loadConfig(dir)).models, { "llama3.2": { contextWindow: 32768 } });
+    Deno.writeTextFileSync(`${dir}/config.json`, `{\n  "models": { "gpt-4o": { "maxOutputTokens": 0 } }\n}\n`);
+    await assert.rejects(loadConfig(dir), /config\.json": line 2, .*maxOutputTokens/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -1,15 +1,48 @@
-/** A session's conversation history (what chat mode sends back with each turn). */
-import type { ChatMessage, Mode } from "../core/types.ts";
+/** A session's conversation history: what the user said, what the model answered, and what its tools returned. */
+import type { ChatMessage, Label, Mode, ToolCall } from "../core/types.ts";
 import type { Database } from "./db.ts";
 
-/** A stored message; `interrupted` marks an answer cut short by Ctrl+C. */
+/** A stored message; `interrupted` marks an answer cut short by Ctrl+C or a dropped stream. */
 export interface StoredMessage extends ChatMessage {
-  role: "user" | "assistant";
+  /** The row's id (set when read back). */
+  id?: number;
   mode: Mode;
   interrupted: boolean;
+  /** Its tokens, as estimated when stored (or as the provider reported, for an answer). */
+  tokens?: number;
+  /** The most sensitive label of the data in it, when known (a tool result from a labelled file). */
+  label?: Label;
 }
 
-/** Appends messages to a session's history. */
+type Row = {
+  id: number;
+  role: StoredMessage["role"];
+  content: string;
+  mode: Mode;
+  interrupted: number;
+  tool_calls: string | null;
+  tool_call_id: string | null;
+  tokens: number | null;
+  label: Label | null;
+};
+
+const COLUMNS = "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label";
+
+function fromRow(r: Row): StoredMessage {
+  return {
+    id: r.id,
+    role: r.role,
+    content: r.content,
+    mode: r.mode,
+    interrupted: r.interrupted === 1,
+    ...(r.tool_calls ? { toolCalls: JSON.parse(r.tool_calls) as ToolCall[] } : {}),
+    ...(r.tool_call_id ? { toolCallId: r.tool_call_id } : {}),
+    ...(r.tokens === null ? {} : { tokens: r.tokens }),
+    ...(r.label ? { label: r.label } : {}),
+  };
+}
+
+/** Appends messages to a session's history, in one transaction: a turn is stored whole or not at all. */
 export function appendMessages(
   db: Database,
   sessionId: string,
@@ -17,24 +50,69 @@ export function appendMessages(
   now = new Date(),
 ): void {
   const insert = db.prepare(
-    "INSERT INTO messages (session_id, role, content, mode, interrupted, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    `INSERT INTO messages (session_id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label,
+                           created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const m of messages) {
-    insert.run(sessionId, m.role, m.content, m.mode, m.interrupted ? 1 : 0, now.toISOString());
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    for (const m of messages) {
+      insert.run(
+        sessionId,
+        m.role,
+        m.content,
+        m.mode,
+        m.interrupted ? 1 : 0,
+        m.toolCalls?.length ? JSON.stringify(m.toolCalls) : null,
+        m.toolCallId ?? null,
+        m.tokens ?? null,
+        m.label ?? null,
+        now.toISOString(),
+      );
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
   }
 }
 
 /** The session's history, oldest first, optionally only one mode's messages. */
 export function listMessages(db: Database, sessionId: string, mode?: Mode): StoredMessage[] {
-  const rows = (mode
-    ? db.prepare(
-      "SELECT role, content, mode, interrupted FROM messages WHERE session_id = ? AND mode = ? ORDER BY id",
-    )
-      .all(sessionId, mode)
-    : db.prepare("SELECT role, content, mode, interrupted FROM messages WHERE session_id = ? ORDER BY id").all(
-      sessionId,
-    )) as { role: "user" | "assistant"; content: string; mode: Mode; interrupted: number }[];
-  return rows.map((r) => ({ role: r.role, content: r.content, mode: r.mode, interrupted: r.interrupted === 1 }));
+  const rows = mode
+    ? db.prepare(`SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND mode = ? ORDER BY id`).all(sessionId, mode)
+    : db.prepare(`SELECT ${COLUMNS} FROM messages WHERE session_id = ? ORDER BY id`).all(sessionId);
+  return (rows as Row[]).map(fromRow);
+}
+
+/**
+ * One mode's messages after `afterId`, newest first, read lazily: the caller stops when it has enough, so the
+ * cost follows what is sent, not how long the history is.
+ */
+export function* newestMessages(db: Database, sessionId: string, mode: Mode, afterId = 0): Generator<StoredMessage> {
+  const rows = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND mode = ? AND id > ? ORDER BY id DESC`,
+  ).iterate(sessionId, mode, afterId);
+  for (const r of rows) yield fromRow(r as Row);
+}
+
+/** One mode's messages with `afterId < id <= throughId`, oldest first, read lazily (what a summary covers). */
+export function* messagesBetween(
+  db: Database,
+  sessionId: string,
+  mode: Mode,
+  afterId: number,
+  throughId: number,
+): Generator<StoredMessage> {
+  const rows = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND mode = ? AND id > ? AND id <= ? ORDER BY id`,
+  ).iterate(sessionId, mode, afterId, throughId);
+  for (const r of rows) yield fromRow(r as Row);
+}
+
+/** Stores the tokens of a message counted after it was kept. */
+export function setMessageTokens(db: Database, id: number, tokens: number): void {
+  db.prepare("UPDATE messages SET tokens = ? WHERE id = ?").run(tokens, id);
 }
 
 /** How many messages the session's history holds. */

@@ -85,4 +85,37 @@ export const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      UNIQUE (session_id, tool, kind, value)
    );`,
+  // 9: the history keeps what happened: tool calls (on assistant rows), tool results (tool rows), each message's
+  // estimated tokens and the most sensitive label of its data; and the summary of a session's older turns.
+  // SQLite cannot widen a CHECK in place, so the table is rebuilt (ids kept).
+  `CREATE TABLE messages_v9 (
+     id           INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+     role         TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'tool')),
+     content      TEXT NOT NULL,
+     mode         TEXT NOT NULL,
+     interrupted  INTEGER NOT NULL DEFAULT 0,
+     created_at   TEXT NOT NULL,
+     tool_calls   TEXT,
+     tool_call_id TEXT,
+     tokens       INTEGER,
+     label        TEXT
+   );
+   INSERT INTO messages_v9 (id, session_id, role, content, mode, interrupted, created_at)
+     SELECT id, session_id, role, content, mode, interrupted, created_at FROM messages;
+   DROP TABLE messages;
+   ALTER TABLE messages_v9 RENAME TO messages;
+   CREATE INDEX messages_by_session ON messages(session_id, mode, id);
+   CREATE TABLE summaries (
+     session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+     through_id INTEGER NOT NULL,
+     text       TEXT NOT NULL,
+     label      TEXT NOT NULL,
+     tokens     INTEGER NOT NULL,
+     made       INTEGER NOT NULL DEFAULT 1,
+     updated_at TEXT NOT NULL
+   );`,
+  // 10: typed audit events: a row's fields other than its content (kept in payload) as JSON. NULL in rows written
+  // before; the hash of a row that has one covers it (audit/log.ts).
+  `ALTER TABLE audit_log ADD COLUMN detail TEXT;`,
 ];

@@ -13,19 +13,22 @@ export interface Needs {
 /** Maps a path the model gave to the real path PAI resolved and granted. */
 export type RealPath = (raw: string) => string;
 
+/** What a tool's calls may change (`ToolManifest.access`). */
+export const ACCESS_KINDS = ["read", "write", "either"] as const;
+
 /** A tool: a manifest plus a program in the top-level `tools/` folder. */
 export interface ToolManifest<A = unknown> {
   /** The model-facing name: a contract (users write it in policies). */
   name: string;
   description: string;
   schema: z.ZodType<A>;
-  /** File name of the program in `tools/`. */
+  /** File name of the program in `tools/` (of a tool registered at run time: its real path, `runtime_tool.ts`). */
   program: string;
   /**
    * What its calls change: `read` never anything, `write` always something, `either` as its arguments say
    * (`readOnly`). A mode whose profile reads only is offered no `write` tool and runs only the calls that read.
    */
-  access: "read" | "write" | "either";
+  access: (typeof ACCESS_KINDS)[number];
   /** For an `either` tool: whether this call only reads. */
   readOnly?(args: A): boolean;
   /** The tool sends data out (not offered in safe mode; its results are untrusted content). */

@@ -1,16 +1,10 @@
 /** The network tools: http_request and web_fetch. Each call needs net to exactly one host:port. */
 import { z } from "zod";
+import { hostPort } from "../core/host_port.ts";
 import { htmlToMarkdown } from "./html_to_markdown.ts";
 import type { ToolManifest } from "./manifest.ts";
 
 const url = z.string().url().refine((u) => /^https?:\/\//i.test(u), "only http and https URLs");
-
-/** `host:port` of a URL, with the scheme's default port made explicit (as Deno's net grants take it). */
-export function hostPort(raw: string): string {
-  const u = new URL(raw);
-  const port = u.port || (u.protocol === "https:" ? "443" : "80");
-  return `${u.hostname}:${port}`;
-}
 
 export const HTTP_REQUEST: ToolManifest<
   { method: string; url: string; headers?: Record<string, string>; body?: string }

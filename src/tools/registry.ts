@@ -1,4 +1,7 @@
-/** Every tool PAI offers, by name. */
+/**
+ * The built-in tools, by name: the seed of each run's `ToolRegistry` (`tool_registry.ts`), which also holds the
+ * tools added at run time, and the source `definitions.json` is generated from.
+ */
 import { FS_DELETE, FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
 import type { AnyToolManifest } from "./manifest.ts";
 import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
@@ -21,7 +24,7 @@ export const TOOLS: readonly AnyToolManifest[] = [
   FS_DELETE,
 ];
 
-/** The tool with this name, if PAI has one. */
+/** The built-in tool with this name, if there is one. */
 export function findTool(name: string): AnyToolManifest | undefined {
   return TOOLS.find((t) => t.name === name);
 }

@@ -6,7 +6,7 @@
  * Resolution walks segment by segment, so `..` after a symlink goes where the
  * filesystem says, not where the text suggests.
  */
-import { isHostInternal } from "../core/paths.ts";
+import { absolute, isHostInternal } from "../core/paths.ts";
 import type { Needs } from "./manifest.ts";
 
 /** The needs of a call with real paths: what to grant, and what to send the tool. */
@@ -20,12 +20,6 @@ export interface ResolvedNeeds {
   net: string[];
   /** Each raw path → its real path (what the tool is given). */
   real: Map<string, string>;
-}
-
-/** Makes `raw` absolute: relative to the workspace, `~` to the home folder. */
-export function absolute(raw: string, workspace: string, home = Deno.env.get("HOME") ?? "/"): string {
-  if (raw === "~" || raw.startsWith("~/")) return home + raw.slice(1);
-  return raw.startsWith("/") ? raw : `${workspace}/${raw}`;
 }
 
 /** The real path of `path` and, when it does not exist, the first missing folder on the way to it. */

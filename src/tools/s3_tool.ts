@@ -1,7 +1,7 @@
 /** s3_object: reached only through a registered s3 resource (credentials come in the request, never the env). */
 import { z } from "zod";
 import type { ToolManifest } from "./manifest.ts";
-import { hostPort } from "./net_tools.ts";
+import { hostPort } from "../core/host_port.ts";
 
 const S3_SCHEMA = z.strictObject({
   endpoint: z.string().regex(/^https?:\/\//),

@@ -1,7 +1,7 @@
 /** The SQL tool: one statement on a SQLite database file. */
 import { z } from "zod";
 import type { ToolManifest } from "./manifest.ts";
-import { sqlShape } from "./sql_shape.ts";
+import { sqlShape } from "../core/sql_shape.ts";
 
 /** The files SQLite touches for a database: the file and its journal, WAL and shared-memory files. */
 function databaseFiles(path: string): string[] {

@@ -4,17 +4,18 @@
  * loaded on the first call). Collaborators (approvals, prompter, audit) are
  * injected.
  */
+import type { ToolAuditEvent } from "../audit/events.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
 import type { Grant, ToolCall, ToolDefinition } from "../core/types.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import type { Decision, DecisionInput, Permissions } from "../policy/decide.ts";
 import type { Label, Policy } from "../policy/policy.ts";
 import type { ToolOutcome } from "../sandbox/run_tool.ts";
-import definitions from "./definitions.json" with { type: "json" };
 import type { ApprovalEntry } from "./approvals.ts";
-import { type AnyToolManifest, type GeneratedDefinition, offered } from "./manifest.ts";
+import { type AnyToolManifest, offered } from "./manifest.ts";
 import type { ResolvedNeeds } from "./resolve_paths.ts";
-import type { ResourceHost, ResourceRequest } from "./resource_tools.ts";
+import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
+import type { ToolRegistry } from "./tool_registry.ts";
 import type { ToolRunner } from "./tool_runner.ts";
 
 /** How long a user's approval lasts. */
@@ -44,12 +45,8 @@ export interface Prompter {
   askResource(request: ResourceRequest): Promise<"allow" | "deny">;
 }
 
-/** One record for the audit log. */
-export interface ToolRecord {
-  kind: "tool_call" | "policy_decision" | "tool_result";
-  tool: string;
-  payload: string;
-}
+/** One record for the audit log: a typed event of the call pipeline, without the columns the mode adds. */
+export type ToolRecord = ToolAuditEvent;
 
 /** What the manager needs from the mode that uses it. */
 export interface ToolManagerOptions {
@@ -69,8 +66,8 @@ export interface ToolManagerOptions {
   prompter?: Prompter;
   record(record: ToolRecord): Promise<void>;
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
-  /** The folder of the tool programs. */
-  toolsDir: string;
+  /** The run's tools: the built-in ones and those added at run time, with where their programs are. */
+  registry: ToolRegistry;
   /** The policy's tool rules and safe mode. */
   policy: Pick<Policy, "rules" | "safe">;
   /** Labels: what a path is, and the most sensitive label the provider may receive. */
@@ -115,6 +112,8 @@ export interface ToolExecution {
   permissions?: Permissions;
   /** The raw outcome (for a user's direct use; the model gets `content`). */
   outcome: ToolOutcome;
+  /** The most sensitive label of the data the result holds (files it read), when the policy labels them. */
+  label?: Label;
 }
 
 /** The default limits of one tool process. */
@@ -127,15 +126,11 @@ export const TOOL_LIMITS: ToolManagerOptions["limits"] = {
 /** The tool manager of one run. */
 export class ToolManager {
   #options: ToolManagerOptions;
-  #offered: ToolDefinition[];
   #tainted?: string;
   #runner?: Promise<ToolRunner>;
 
   constructor(options: ToolManagerOptions) {
     this.#options = options;
-    this.#offered = (definitions as GeneratedDefinition[])
-      .filter((t) => offered(t.offer, options.profile, options.policy.safe))
-      .map(({ name, description, parameters }) => ({ name, description, parameters }));
   }
 
   /**
@@ -146,9 +141,11 @@ export class ToolManager {
     this.#tainted ??= reason;
   }
 
-  /** The tools as the model sees them (generated from the manifests: `definitions.json`). */
+  /** The tools this mode is offered, as the model sees them (read at each request: tools may join during a run). */
   definitions(): ToolDefinition[] {
-    return this.#offered;
+    const { profile, policy, registry } = this.#options;
+    return registry.definitions().filter((t) => offered(t.offer, profile, policy.safe))
+      .map(({ name, description, parameters }) => ({ name, description, parameters }));
   }
 
   /**
@@ -171,7 +168,7 @@ export class ToolManager {
       ({ ToolRunner }) =>
         new ToolRunner({
           options: this.#options,
-          offered: this.#offered,
+          offered: () => this.definitions(),
           tainted: () => this.#tainted,
           taint: (reason) => this.taint(reason),
         }),

@@ -5,27 +5,28 @@
  * `ToolManager` loads this module on a run's first tool call, so a turn that
  * calls no tool never loads the sandbox runner or the path resolution.
  */
-import type { Grant, Resource, ToolCall, ToolDefinition } from "../core/types.ts";
-import { decide, type DecisionInput, describePermissions, grantFor, type Permissions } from "../policy/decide.ts";
+import type { ResourceAction } from "../audit/events.ts";
+import type { Grant, Resource, ResourceKind, ToolCall, ToolDefinition } from "../core/types.ts";
+import { decide, type DecisionInput, grantFor, type Permissions } from "../policy/decide.ts";
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label } from "../policy/policy.ts";
 import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
-import { lazyImport } from "../core/lazy_import.ts";
 import { asPermissions, describeApproval, matchingApprovals, nameDecidingApprovals } from "./approvals.ts";
 import { capForModel } from "./cap.ts";
 import { type AnyToolManifest, callReadOnly } from "./manifest.ts";
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
 import { gitDirectoriesReached } from "./git_dirs.ts";
-import type { ResourceRequest, ResourceToolManifest } from "./resource_tools.ts";
-import { sqlShape } from "./sql_shape.ts";
+import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
+import { sqlShape } from "../core/sql_shape.ts";
+import type { ResourceToolManifest } from "./resource_tools.ts";
 import type { CallPlan, DecidedCall, ToolExecution, ToolManagerOptions } from "./tool_manager.ts";
 
-/** What a runner shares with its manager: the run's options, the tools offered, and the run's taint. */
+/** What a runner shares with its manager: the run's options, the tools offered now, and the run's taint. */
 export interface RunState {
   options: ToolManagerOptions;
-  offered: readonly ToolDefinition[];
+  offered(): readonly ToolDefinition[];
   tainted(): string | undefined;
   taint(reason: string): void;
 }
@@ -45,11 +46,12 @@ export class ToolRunner {
     call: ToolCall,
     internal = false,
   ): Promise<{ tool: AnyToolManifest; args: unknown } | { error: [string, string] }> {
-    // The manifests (and zod) load only when the model actually calls a tool.
-    const { findTool } = await lazyImport<typeof import("./registry.ts")>("./registry.ts", import.meta.url);
-    const tool = internal || this.#state.offered.some((t) => t.name === call.name) ? findTool(call.name) : undefined;
+    const offered = this.#state.offered();
+    const tool = internal || offered.some((t) => t.name === call.name)
+      ? await this.#state.options.registry.find(call.name)
+      : undefined;
     if (!tool) {
-      const names = this.#state.offered.map((t) => t.name).join(", ");
+      const names = offered.map((t) => t.name).join(", ");
       return { error: ["invalid_input", `There is no tool "${call.name}" in this mode; tools: ${names}`] };
     }
     let raw: unknown;
@@ -100,7 +102,8 @@ export class ToolRunner {
       writeTargets: needs.writeTargets,
       hardLinks: await this.#hardLinks.check(reached),
       workspace: o.workspace,
-      protectedPaths: o.protectedPaths,
+      // The programs of tools added at run time are protected like PAI's own (`ToolRegistry.programFolders`).
+      protectedPaths: [...o.protectedPaths, ...o.registry.programFolders()],
       protectedWhy: o.protectedWhy,
       policyFolders: o.policyFolders,
       gitDirectories: await gitDirectoriesReached(needs.writeTargets),
@@ -118,7 +121,7 @@ export class ToolRunner {
   /** Runs one call; never throws for anything the model or the tool did. */
   async execute(call: ToolCall): Promise<ToolExecution> {
     const o = this.#state.options;
-    await o.record({ kind: "tool_call", tool: call.name, payload: JSON.stringify(call) });
+    await o.record({ kind: "tool_call", tool: call.name, callId: call.id, arguments: call.arguments });
     if (call.name.startsWith("resource_")) return await this.#executeResource(call);
     const viaResource = sqlOnResource(call);
     if (viaResource) return await this.#executeResource(viaResource, call);
@@ -135,16 +138,12 @@ export class ToolRunner {
     const tool = found.tool as ResourceToolManifest<unknown>;
     if (!o.resources) return this.#failed(asked, "invalid_input", "No resources are registered");
     const expansion = tool.expand(found.args, { host: o.resources, profile: o.profile });
-    const what = `${tool.name} ${JSON.stringify(found.args).slice(0, 200)} in ${o.profile.mode} mode`;
+    const access = resourceAccess(tool.name, found.args, o.resources);
     if ("refuse" in expansion) {
-      await o.record({
-        kind: "policy_decision",
-        tool: tool.name,
-        payload: `resource: refused ${what}: ${expansion.refuse}`,
-      });
+      await o.record({ ...access, outcome: "refused", reason: expansion.refuse });
       return this.#failed(asked, "permission_denied", expansion.refuse);
     }
-    await o.record({ kind: "policy_decision", tool: tool.name, payload: `resource: ${what}` });
+    await o.record({ ...access, outcome: "allowed" });
     if ("request" in expansion) return await this.#requestResource(asked, expansion.request);
     if ("answer" in expansion) {
       const outcome = expansion.label && o.labels && !mayReceive(o.labels.ceiling, expansion.label)
@@ -153,7 +152,8 @@ export class ToolRunner {
       if (expansion.label === "private" || expansion.label === "secret") {
         this.#state.taint(`data labelled ${expansion.label}`);
       }
-      return await this.#finish(asked, tool.name, outcome);
+      const done = await this.#finish(asked, tool.name, outcome);
+      return expansion.label ? { ...done, label: expansion.label } : done;
     }
     const plan = await this.plan(expansion.call, expansion.grant);
     if ("error" in plan) return this.#failed(asked, ...plan.error);
@@ -173,9 +173,13 @@ export class ToolRunner {
     }
     const answer = await o.prompter.askResource(request);
     await o.record({
-      kind: "policy_decision",
+      kind: "resource_access",
       tool: "resource_request",
-      payload: `resource: request ${request.kind} ${request.uri} as "${request.name}": ${answer}`,
+      resource: request.name,
+      resourceKind: request.kind,
+      action: "request",
+      outcome: answer === "allow" ? "approved" : "denied",
+      uri: request.uri,
     });
     if (answer === "deny") return this.#failed(call, "permission_denied", "The user denied the request");
     let resource: Resource;
@@ -202,19 +206,17 @@ export class ToolRunner {
     let grant: Grant;
     switch (decision.kind) {
       case "deny":
-        await o.record({ kind: "policy_decision", tool: tool.name, payload: `deny: ${decision.reason}` });
+        await o.record({ kind: "denial", tool: tool.name, reason: decision.reason, by: "policy" });
         return this.#failed(call, "permission_denied", `Denied: ${decision.reason}`);
       case "ask": {
-        const { onceOnly } = decision;
-        const answer = o.prompter
-          ? await o.prompter.ask({ tool: tool.name, args, missing: decision.missing, onceOnly })
-          : "deny";
-        await o.record({
-          kind: "policy_decision",
-          tool: tool.name,
-          payload: `ask ${describePermissions(decision.missing)}: ${o.prompter ? answer : "deny (no terminal to ask)"}`,
-        });
+        const { onceOnly, missing } = decision;
+        const answer = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing, onceOnly }) : "deny";
+        if (o.prompter) {
+          await o.record({ kind: "approval", tool: tool.name, missing, answer, ...(onceOnly ? { onceOnly } : {}) });
+        }
         if (answer === "deny") {
+          const by = o.prompter ? "user" : "no_terminal";
+          await o.record({ kind: "denial", tool: tool.name, reason: decision.reason, missing, by });
           const how = o.prompter
             ? "The user denied it."
             : onceOnly
@@ -223,18 +225,23 @@ export class ToolRunner {
           return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
         }
         // A once-only call is never remembered, whatever the prompter answered.
-        if (answer !== "once" && !onceOnly) await o.approvals.remember(tool.name, decision.missing, answer);
+        if (answer !== "once" && !onceOnly) {
+          await o.approvals.remember(tool.name, missing, answer);
+          await o.record({
+            kind: "user_change",
+            change: "approval_saved",
+            tool: tool.name,
+            scope: answer,
+            permissions: missing,
+          });
+        }
         // The user's answer is the decision: what was asked for, exactly, and nothing more.
         grant = { ...grantFor(input), reason: `approved by the user (${onceOnly ? "once" : answer})` };
         break;
       }
       case "allow":
+        // Recorded as the process is spawned, with its flags (below).
         grant = { ...decision.grant, reason: decision.reason };
-        await o.record({
-          kind: "policy_decision",
-          tool: tool.name,
-          payload: `allow ${describePermissions(grant)}: ${decision.reason}`,
-        });
         break;
       default:
         return decision satisfies never;
@@ -242,10 +249,10 @@ export class ToolRunner {
     if (tool.envNames) grant = { ...grant, envNames: tool.envNames };
     const moved = await this.#movedSince(plan);
     if (moved) {
-      await o.record({ kind: "policy_decision", tool: tool.name, payload: `deny: ${moved}` });
+      await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
       return this.#failed(call, "permission_denied", `Denied: ${moved}`);
     }
-    const program = `${o.toolsDir}/${tool.program}`;
+    const program = o.registry.program(tool);
     const request = {
       ...tool.request(args, (p) => needs.real.get(p) ?? p) as Record<string, unknown>,
       // The tool checks what it opens against these, so a swap after this very moment is refused too.
@@ -256,7 +263,17 @@ export class ToolRunner {
         ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld() ?? [] }
         : {}),
     };
-    let outcome: ToolOutcome = await runToolProcess(program, request, grant);
+    let outcome: ToolOutcome = await runToolProcess(program, request, grant, {
+      // The grant row names the exact flags the sandbox spawns the tool with, and is written before it runs.
+      beforeSpawn: (flags) =>
+        o.record({
+          kind: "grant",
+          tool: tool.name,
+          permissions: { read: grant.read, write: grant.write, net: grant.net },
+          flags: [...flags],
+          reason: grant.reason,
+        }),
+    });
     if (outcome.ok && tool.present) {
       try {
         outcome = { ok: true, result: await tool.present(outcome.result) };
@@ -265,8 +282,15 @@ export class ToolRunner {
       }
     }
     if (outcome.ok && tool.network) this.#state.taint(`untrusted web content (from ${tool.name})`);
-    if (o.labels) outcome = this.#checkLabel(tool, plan, outcome);
-    const done = await this.#finish(call, tool.name, outcome, { read: grant.read, write: grant.write, net: grant.net });
+    const label = o.labels ? this.#labelOf(tool, plan, outcome) : undefined;
+    if (label) outcome = this.#checkLabel(tool, label, outcome);
+    const finished = await this.#finish(call, tool.name, outcome, {
+      read: grant.read,
+      write: grant.write,
+      net: grant.net,
+    });
+    // The label goes with the result into the history: a summary of it is labelled so too.
+    const done = label ? { ...finished, label } : finished;
     // The step line says which of the user's approvals let the call run, so that it can be found and revoked.
     const by = plan.approvedBy?.map(describeApproval).join(" and ");
     return by ? { ...done, summary: `${done.summary}, allowed by your ${by}` } : done;
@@ -306,31 +330,40 @@ export class ToolRunner {
     const markers = injectionMarkers(result);
     if (markers.length) {
       this.#state.taint(`text shaped like instructions (a prompt injection) from ${tool.name}`);
-      await o.record({
-        kind: "policy_decision",
-        tool: tool.name,
-        payload: `injection markers: ${markers.join(" | ")}`,
-      });
+      await o.record({ kind: "policy_decision", check: "injection", tool: tool.name, markers });
     }
     const content = asUntrusted(tool.name, result, markers);
-    await o.record({ kind: "tool_result", tool: tool.name, payload: content });
+    await o.record({
+      kind: "tool_result",
+      tool: tool.name,
+      callId: call.id,
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { error: outcome.error.type }),
+      content,
+      size: content.length,
+    });
     return outcome.ok
       ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions, outcome }
       : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions, outcome };
   }
 
   /**
-   * A result from data the provider may not receive is withheld, an error too (a database's error message can
-   * quote its rows, "not found" answers a question about the file); private data taints the run. A file with
-   * other names may be a second name of labelled data: it carries the highest label in use.
+   * The most sensitive label of what a call reached, its error included (a database's error message can quote its
+   * rows, "not found" answers a question about the file). A file with other names may be a second name of
+   * labelled data: it carries the highest label in use.
    */
-  #checkLabel(tool: AnyToolManifest, plan: DecidedCall, outcome: ToolOutcome): ToolOutcome {
+  #labelOf(tool: AnyToolManifest, plan: DecidedCall, outcome: ToolOutcome): Label | undefined {
     const labels = this.#state.options.labels!;
     const linked = new Set(plan.input.hardLinks?.map((l) => l.path));
     const paths = [...plan.needs.read, ...(outcome.ok ? tool.resultPaths?.(outcome.result) ?? [] : [])];
-    if (!paths.length) return outcome;
-    const label = paths.map((p) => linked.has(p) ? higherLabel(labels.of(p), labels.highest()) : labels.of(p))
+    if (!paths.length) return undefined;
+    return paths.map((p) => linked.has(p) ? higherLabel(labels.of(p), labels.highest()) : labels.of(p))
       .reduce(higherLabel);
+  }
+
+  /** Private data taints the run; a result (or error) from data the provider may not receive is withheld. */
+  #checkLabel(tool: AnyToolManifest, label: Label, outcome: ToolOutcome): ToolOutcome {
+    const labels = this.#state.options.labels!;
     if (label === "private" || label === "secret") this.#state.taint(`data labelled ${label} (from ${tool.name})`);
     return mayReceive(labels.ceiling, label) ? outcome : withheld(label, labels);
   }
@@ -339,7 +372,15 @@ export class ToolRunner {
     const outcome = { ok: false as const, error: { type: type as ToolErrorType, message } };
     // Like every result, wrapped as untrusted: a refusal quotes what the model sent (a path, a tool name).
     const content = asUntrusted(call.name, JSON.stringify(outcome), []);
-    await this.#state.options.record({ kind: "tool_result", tool: call.name, payload: content });
+    await this.#state.options.record({
+      kind: "tool_result",
+      tool: call.name,
+      callId: call.id,
+      ok: false,
+      error: type,
+      content,
+      size: content.length,
+    });
     return { call, ok: false, content, summary: `${type}: ${message}`, outcome };
   }
 }
@@ -358,6 +399,26 @@ function sqlOnResource(call: ToolCall): ToolCall | undefined {
   }
   const name = sqlShape(args.sql).readOnly ? "resource_read" : "resource_update";
   return { ...call, name, arguments: JSON.stringify({ name: args.resource, query: args.sql }) };
+}
+
+/** The audit fields of a resource tool's call: which resource, of what kind, and what the tool does to it. */
+function resourceAccess(
+  toolName: string,
+  args: unknown,
+  host: ResourceHost,
+): { kind: "resource_access"; tool: string; resource?: string; resourceKind?: ResourceKind; action: ResourceAction } {
+  const name = (args as { name?: unknown }).name;
+  const resource = typeof name === "string" ? name : undefined;
+  const resourceKind = resource === undefined ? undefined : host.list().find((r) => r.name === resource)?.kind;
+  // Every resource tool is named resource_<what it does> (resource_tools.ts).
+  const action = toolName.replace(/^resource_/, "") as ResourceAction;
+  return {
+    kind: "resource_access",
+    tool: toolName,
+    action,
+    ...(resource === undefined ? {} : { resource }),
+    ...(resourceKind ? { resourceKind } : {}),
+  };
 }
 
 /** The result PAI gives instead of data the provider may not receive. */

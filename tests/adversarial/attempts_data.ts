@@ -15,12 +15,15 @@ const tagged = (text: string) => [...text].map((c) => String.fromCodePoint(0xE00
 /** Any Unicode tag character. */
 const TAG = /[\u{E0000}-\u{E007F}]/u;
 
-/** The audit rows' payloads, as stored. */
+/** What the audit rows store, as one text: each row's payload and its detail (the event's other fields). */
 function auditPayloads(a: Arena): string {
   const db = new DatabaseSync(`${a.home.dir}/pai.db`, { readOnly: true });
   try {
-    return (db.prepare("SELECT payload FROM audit_log").all() as { payload: string | null }[])
-      .map((r) => r.payload ?? "").join("\n");
+    return (db.prepare("SELECT payload, detail FROM audit_log").all() as {
+      payload: string | null;
+      detail: string | null;
+    }[])
+      .map((r) => `${r.payload ?? ""}\n${r.detail ?? ""}`).join("\n");
   } finally {
     db.close();
   }

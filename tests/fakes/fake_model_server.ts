@@ -42,6 +42,13 @@ export interface FakeServerOptions {
   embeddingModels?: string[];
   /** Answer `/v1/models` as Ollama's OpenAI-compatible API does (tagged ids, owned by "library"), not as OpenAI. */
   ollama?: boolean;
+  /**
+   * The `<arch>.context_length` that `/api/show` reports in `model_info`, by model as given in `models`; else
+   * llama3.2's 131072 for a chat model and nomic-bert's 2048 for an embedding model.
+   */
+  contextLengths?: Record<string, number>;
+  /** A `num_ctx` set by a model's Modelfile, reported in the `parameters` of `/api/show`, by model as in `models`. */
+  numCtx?: Record<string, number>;
   /** When set, requests must carry this key (`Authorization: Bearer` or `x-api-key`). */
   apiKey?: string;
 }
@@ -54,8 +61,11 @@ export class FakeModelServer {
   readonly models: string[];
   #embedding: Set<string>;
   #ollama: boolean;
+  #contextLengths: Record<string, number>;
+  #numCtx: Record<string, number>;
   #queue: ScriptedReply[] = [];
   #callIds = 0;
+  #summaries = 0;
   #server: Deno.HttpServer<Deno.NetAddr>;
   #apiKey?: string;
 
@@ -63,6 +73,8 @@ export class FakeModelServer {
     this.models = options.models ?? ["fake-model"];
     this.#embedding = new Set((options.embeddingModels ?? []).map(ollamaKey));
     this.#ollama = options.ollama ?? false;
+    this.#contextLengths = options.contextLengths ?? {};
+    this.#numCtx = options.numCtx ?? {};
     this.#apiKey = options.apiKey;
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -184,13 +196,23 @@ export class FakeModelServer {
     if (given === undefined) return json({ error: `model '${asked}' not found` }, 404);
     const { details } = this.#ollamaModel(given);
     const embedding = this.#embedding.has(ollamaKey(given));
+    const numCtx = this.#numCtx[given];
+    // Ollama pads each PARAMETER name to a column: "num_ctx                        8192".
+    const parameters = [
+      ...(numCtx === undefined ? [] : [`num_ctx${" ".repeat(24)}${numCtx}`]),
+      ...(embedding
+        ? []
+        : ["<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"].map((t) => `stop${" ".repeat(27)}"${t}"`)),
+    ].join("\n");
     return json({
       license: "",
-      modelfile: `FROM ${withTag(given)}\n`,
-      parameters: "",
+      modelfile: `FROM ${withTag(given)}\n${numCtx === undefined ? "" : `PARAMETER num_ctx ${numCtx}\n`}`,
+      parameters,
       template: embedding ? "" : "{{ .Prompt }}",
       details,
-      model_info: { "general.architecture": embedding ? "nomic-bert" : "llama" },
+      model_info: embedding
+        ? nomicBertInfo(this.#contextLengths[given] ?? 2048)
+        : llamaInfo(this.#contextLengths[given] ?? 131_072),
       capabilities: embedding ? ["embedding"] : ["completion", "tools"],
       modified_at: new Date(MODIFIED_AT).toISOString(),
     });
@@ -200,7 +222,11 @@ export class FakeModelServer {
     record: RecordedRequest,
     format: (reply: Required<Pick<ScriptedReply, "usage">> & ScriptedReply, streaming: boolean) => Response,
   ): Response {
-    const next = this.#queue.shift() ?? { text: `echo: ${lastUserText(record.body)}` };
+    // Asked for a summary (PAI's context manager), it writes a short one, as a model following the instruction does;
+    // scripted replies are kept for the conversation.
+    const next = asksForSummary(record.body)
+      ? { text: `Summary ${++this.#summaries}: the user asked numbered questions and got echoes.` }
+      : this.#queue.shift() ?? { text: `echo: ${lastUserText(record.body)}` };
     // Real providers give every tool call a unique id.
     const reply = { ...next, toolCalls: next.toolCalls?.map((c) => ({ ...c, id: c.id ?? `call_${++this.#callIds}` })) };
     if (reply.status) {
@@ -208,6 +234,60 @@ export class FakeModelServer {
     }
     return format({ usage: { input: 11, output: 7 }, ...reply }, record.body?.stream === true);
   }
+}
+
+/** `model_info` as Ollama gives it for llama3.2 (3B, Q4_K_M); its large token arrays are null unless verbose. */
+function llamaInfo(contextLength: number): Record<string, unknown> {
+  return {
+    "general.architecture": "llama",
+    "general.basename": "Llama-3.2",
+    "general.file_type": 15,
+    "general.finetune": "Instruct",
+    "general.parameter_count": 3_212_749_888,
+    "general.quantization_version": 2,
+    "general.size_label": "3B",
+    "general.type": "model",
+    "llama.attention.head_count": 24,
+    "llama.attention.head_count_kv": 8,
+    "llama.attention.key_length": 128,
+    "llama.attention.layer_norm_rms_epsilon": 0.00001,
+    "llama.attention.value_length": 128,
+    "llama.block_count": 28,
+    "llama.context_length": contextLength,
+    "llama.embedding_length": 3072,
+    "llama.feed_forward_length": 8192,
+    "llama.rope.dimension_count": 128,
+    "llama.rope.freq_base": 500_000,
+    "llama.vocab_size": 128_256,
+    "tokenizer.ggml.bos_token_id": 128_000,
+    "tokenizer.ggml.eos_token_id": 128_009,
+    "tokenizer.ggml.merges": null,
+    "tokenizer.ggml.model": "gpt2",
+    "tokenizer.ggml.pre": "llama-bpe",
+    "tokenizer.ggml.token_type": null,
+    "tokenizer.ggml.tokens": null,
+  };
+}
+
+/** `model_info` as Ollama gives it for nomic-embed-text. */
+function nomicBertInfo(contextLength: number): Record<string, unknown> {
+  return {
+    "general.architecture": "nomic-bert",
+    "general.file_type": 1,
+    "general.parameter_count": 136_727_040,
+    "general.quantization_version": 2,
+    "nomic-bert.attention.causal": false,
+    "nomic-bert.attention.head_count": 12,
+    "nomic-bert.block_count": 12,
+    "nomic-bert.context_length": contextLength,
+    "nomic-bert.embedding_length": 768,
+    "nomic-bert.feed_forward_length": 3072,
+    "nomic-bert.pooling_type": 1,
+    "nomic-bert.rope.freq_base": 1000,
+    "tokenizer.ggml.model": "bert",
+    "tokenizer.ggml.token_type": null,
+    "tokenizer.ggml.tokens": null,
+  };
 }
 
 /** When the fake's models were "pulled". */
@@ -233,6 +313,13 @@ function fakeDigest(name: string): string {
   let hex = "";
   for (let i = 0; hex.length < 64; i++) hex += ((name.charCodeAt(i % name.length) * 2654435761 + i) >>> 0).toString(16);
   return hex.slice(0, 64);
+}
+
+/** Whether the request's system prompt (OpenAI's first message, Anthropic's `system`) asks for a summary. */
+function asksForSummary(body: Record<string, unknown> | undefined): boolean {
+  const messages = (body?.messages ?? []) as { role: string; content: unknown }[];
+  const system = typeof body?.system === "string" ? body.system : messages.find((m) => m.role === "system")?.content;
+  return typeof system === "string" && system.startsWith("Summarise the conversation");
 }
 
 function lastUserText(body: Record<string, unknown> | undefined): string {

@@ -1,0 +1,516 @@
+/**
+ * What the audit log records: one typed event per row, with fields per kind,
+ * so that what a row means is data (`pai audit list` filters and renders it),
+ * never a prefix of free text.
+ *
+ * The content of an event — the prompt as sent, the answer, a tool call's
+ * arguments, a tool result as the model got it, an error message — is stored
+ * in the row's `payload` (the text a full-text search reads); its other fields
+ * are stored as JSON in `detail`, and the session, mode, provider, model and
+ * tokens in their own columns, as for every row.
+ *
+ * @example
+ * ```ts
+ * const event: AuditEvent = { kind: "denial", tool: "fs_read", reason: "it is a secret", by: "policy" };
+ * summary(event); // 'denied fs_read (by the policy): it is a secret'
+ * ```
+ */
+import type { Grant, Mode, ResourceKind, Usage } from "../core/types.ts";
+
+/** The columns every row has, whatever its kind. */
+export interface AuditCommon {
+  sessionId?: string;
+  mode?: Mode;
+  provider?: string;
+  model?: string;
+  usage?: Usage;
+}
+
+/** Permissions as data: the real paths readable and writable, the hosts reachable. */
+export type AuditPermissions = Pick<Grant, "read" | "write" | "net">;
+
+/** Where a provider runs. */
+export type AuditLocality = "local" | "remote";
+
+/** A tool call the model asked for, as recorded with its answer. */
+export interface AuditToolCall {
+  id: string;
+  name: string;
+  /** The raw JSON text the model sent (redacted). */
+  arguments: string;
+}
+
+/** The prompt as the policy sent it (redacted, stripped), or would have, for a blocked one. */
+export interface PromptEvent extends AuditCommon {
+  kind: "prompt";
+  text: string;
+}
+
+/** One answer of the model: its text, the tool calls it asked for; the tokens are in `usage`. */
+export interface ResponseEvent extends AuditCommon {
+  kind: "response";
+  text: string;
+  toolCalls: AuditToolCall[];
+}
+
+/** A provider's error in the middle of a turn. */
+export interface ErrorEvent extends AuditCommon {
+  kind: "error";
+  message: string;
+}
+
+/** A tool call the model made, before anything is decided about it. */
+export interface ToolCallEvent extends AuditCommon {
+  kind: "tool_call";
+  /** The name the model called (it may name no tool at all). */
+  tool: string;
+  callId: string;
+  /** The raw JSON text the model sent (redacted). */
+  arguments: string;
+}
+
+/** A call about to run: what it may reach, why, and the exact Deno flags its process is spawned with. */
+export interface GrantEvent extends AuditCommon {
+  kind: "grant";
+  tool: string;
+  permissions: AuditPermissions;
+  /** The flags between `deno run` and the program, as `src/sandbox/` built them (a secret-shaped part redacted). */
+  flags: string[];
+  /** The rule, approval or mode default that decided. */
+  reason: string;
+}
+
+/** A call that did not run. */
+export interface DenialEvent extends AuditCommon {
+  kind: "denial";
+  tool: string;
+  reason: string;
+  /** What the call needed and did not have, when the user could have granted it. */
+  missing?: AuditPermissions;
+  /**
+   * Who said no: the policy; the user, asked (their answer is the `approval` row before); nobody, because no
+   * user could be asked (no terminal); or nobody, because the call's paths changed after the decision.
+   */
+  by: "policy" | "user" | "no_terminal" | "moved";
+}
+
+/** The user was asked to grant what a call was missing, and answered. */
+export interface ApprovalEvent extends AuditCommon {
+  kind: "approval";
+  tool: string;
+  missing: AuditPermissions;
+  answer: "once" | "session" | "always" | "deny";
+  /** Why only "once" could be given (a write under .git), when so. */
+  onceOnly?: string;
+}
+
+/** A tool's result as the model was sent it. */
+export interface ToolResultEvent extends AuditCommon {
+  kind: "tool_result";
+  tool: string;
+  callId: string;
+  ok: boolean;
+  /** The error's type when `ok` is false (`permission_denied`, `timeout` …). */
+  error?: string;
+  /** What the model was sent (capped, wrapped as untrusted), as the audit keeps text. */
+  content: string;
+  /** Its length in characters, as sent (before the audit's redaction). */
+  size: number;
+}
+
+/** What a resource tool does. */
+export type ResourceAction = "list" | "read" | "create" | "update" | "delete" | "request";
+
+/** A resource tool's call, or the model's request for a new resource, and what became of it. */
+export interface ResourceAccessEvent extends AuditCommon {
+  kind: "resource_access";
+  tool: string;
+  /** The resource's name (absent for a listing). */
+  resource?: string;
+  resourceKind?: ResourceKind;
+  action: ResourceAction;
+  /** PAI let it through (its expansion is recorded on), refused it, or the user approved or denied a request. */
+  outcome: "allowed" | "refused" | "approved" | "denied";
+  /** Why it was refused. */
+  reason?: string;
+  /** What a request asked to register. */
+  uri?: string;
+}
+
+/** A scanner finding: the rule, what the policy did, where — never the value found. */
+export interface AuditFinding {
+  rule: string;
+  /** `secret`, `personal`, or `invisible` for stripped characters. */
+  kind: string;
+  action: string;
+  /** The role of the message it was in. */
+  role: string;
+  /** How a secret was disguised (`hex`, `base64`, `spaced`, `tags`). */
+  encoding?: string;
+  /** Stripped characters: how many, and where from. */
+  count?: number;
+  where?: string;
+  /** What stripped tag characters spelled, with findings replaced, cut short. */
+  hidden?: string;
+}
+
+/** What the scanners found in a request, and whether it was blocked (then nothing was sent). */
+export interface ScanDecisionEvent extends AuditCommon {
+  kind: "policy_decision";
+  check: "scan";
+  findings: AuditFinding[];
+  /** The rules that blocked the prompt; empty when the request was sent. */
+  blocked: string[];
+}
+
+/** A tool result with text shaped like instructions to the model. */
+export interface InjectionDecisionEvent extends AuditCommon {
+  kind: "policy_decision";
+  check: "injection";
+  tool: string;
+  /** The marker patterns found (`text hidden in invisible Unicode tag characters` for hidden text). */
+  markers: string[];
+}
+
+/** A budget reached (issue 12 records these): which one, its limit, what is used, and what PAI did. */
+export interface BudgetEvent extends AuditCommon {
+  kind: "budget";
+  /** The budget's name, as `pai budget show` lists it (`daily-tokens`, `monthly-usd` …). */
+  budget: string;
+  unit: "tokens" | "usd";
+  limit: number;
+  /** Used so far, with this call's estimate reserved. */
+  used: number;
+  action: "warn" | "refuse";
+}
+
+/** A session started: where its data goes (a credential-free base URL, and whether that runs locally). */
+export interface SessionStartedEvent extends AuditCommon {
+  kind: "session";
+  action: "started";
+  /** `init` for `pai init`, `default` for the session PAI chose when there was none. */
+  origin: "init" | "default";
+  baseUrl: string;
+  locality: AuditLocality;
+}
+
+/** `pai reset`: the session's history and its "for this session" approvals cleared. */
+export interface SessionResetEvent extends AuditCommon {
+  kind: "session";
+  action: "reset";
+  messagesCleared: number;
+  approvalsRevoked: number;
+}
+
+/** A session from before endpoint pinning, pinned to this run's endpoint. */
+export interface EndpointPinnedEvent extends AuditCommon {
+  kind: "session";
+  action: "endpoint_pinned";
+  baseUrl: string;
+  locality: AuditLocality;
+}
+
+/** A run refused because its endpoint is not the session's: both, and the message the user got. */
+export interface EndpointRefusedEvent extends AuditCommon {
+  kind: "session";
+  action: "endpoint_refused";
+  expected: { baseUrl: string; locality?: AuditLocality };
+  baseUrl: string;
+  locality: AuditLocality;
+  reason: string;
+}
+
+/** The user's answer kept: "for this session" or "always" (saved). */
+export interface ApprovalSavedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "approval_saved";
+  tool: string;
+  scope: "session" | "always";
+  permissions: AuditPermissions;
+}
+
+/** One approval revoked by the user (`pai policy revoke ID`). */
+export interface ApprovalRevokedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "approval_revoked";
+  /** Its id as `pai policy approvals` lists it (`s` and a number for the session's). */
+  id: string;
+  scope: "session" | "always";
+  tool: string;
+  access: "read" | "write" | "net";
+  value: string;
+}
+
+/** Every saved approval and the session's revoked (`pai policy revoke --all`). */
+export interface ApprovalsRevokedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "approvals_revoked";
+  saved: number;
+  ofSession: number;
+}
+
+/** A resource registered, changed or removed by the user (issue 12 records these). */
+export interface ResourceChangedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "resource_added" | "resource_updated" | "resource_removed";
+  resource: string;
+  resourceKind: ResourceKind;
+}
+
+/** A project policy trusted or untrusted by the user (issue 12 records these). */
+export interface PolicyTrustEvent extends AuditCommon {
+  kind: "user_change";
+  change: "policy_trusted" | "policy_untrusted";
+  folder: string;
+  /** The SHA-256 of the policy file trusted. */
+  policyHash?: string;
+}
+
+/** Everything the audit log records: one row each. */
+export type AuditEvent =
+  | PromptEvent
+  | ResponseEvent
+  | ErrorEvent
+  | ToolCallEvent
+  | GrantEvent
+  | DenialEvent
+  | ApprovalEvent
+  | ToolResultEvent
+  | ResourceAccessEvent
+  | ScanDecisionEvent
+  | InjectionDecisionEvent
+  | BudgetEvent
+  | SessionStartedEvent
+  | SessionResetEvent
+  | EndpointPinnedEvent
+  | EndpointRefusedEvent
+  | ApprovalSavedEvent
+  | ApprovalRevokedEvent
+  | ApprovalsRevokedEvent
+  | ResourceChangedEvent
+  | PolicyTrustEvent;
+
+/** The kinds, as the `kind` column stores them. */
+export type AuditKind = AuditEvent["kind"];
+
+type WithoutCommon<E> = E extends unknown ? Omit<E, keyof AuditCommon> : never;
+
+/**
+ * What the tool pipeline records: its events without the common columns, which the mode that runs it adds
+ * (`ToolRecord` in `src/tools/tool_manager.ts`).
+ */
+export type ToolAuditEvent =
+  | Extract<
+    WithoutCommon<AuditEvent>,
+    { kind: "tool_call" | "grant" | "denial" | "approval" | "tool_result" | "resource_access" | "policy_decision" }
+  >
+  | Extract<WithoutCommon<AuditEvent>, { change: "approval_saved" }>;
+
+/** The columns every row has: not part of `detail`. */
+const COMMON_KEYS: ReadonlySet<string> = new Set(["sessionId", "mode", "provider", "model", "usage"]);
+
+/** The field of each kind that is its content: stored in `payload`, not in `detail`. */
+const CONTENT_FIELD: { readonly [K in AuditKind]?: string } = {
+  prompt: "text",
+  response: "text",
+  error: "message",
+  tool_call: "arguments",
+  tool_result: "content",
+};
+
+/** The keys that say what an event is: never rewritten by {@linkcode redactEvent}. */
+const DISCRIMINANTS: ReadonlySet<string> = new Set(["kind", "check", "action", "change", ...COMMON_KEYS]);
+
+/** An event as a row stores it, apart from the common columns. */
+export interface StoredEvent {
+  kind: AuditKind;
+  /** The event's content (empty for kinds that have none). */
+  payload: string;
+  /** Its other fields, as JSON. */
+  detail: string;
+}
+
+/** Splits an event into the row's `payload` and `detail`. */
+export function storedEvent(event: AuditEvent): StoredEvent {
+  const content = CONTENT_FIELD[event.kind];
+  const detail: Record<string, unknown> = {};
+  let payload = "";
+  for (const [key, value] of Object.entries(event)) {
+    if (key === content) payload = String(value);
+    else if (key !== "kind" && !COMMON_KEYS.has(key) && value !== undefined) detail[key] = value;
+  }
+  return { kind: event.kind, payload, detail: JSON.stringify(detail) };
+}
+
+/** An audit row's columns, as SQLite returns them. */
+export type AuditRow = Record<string, unknown>;
+
+/**
+ * The event a row records, or `undefined` for a row written before events were typed (its meaning is the
+ * text of its payload) or one whose detail does not parse.
+ */
+export function eventOf(row: AuditRow): AuditEvent | undefined {
+  if (typeof row.detail !== "string" || typeof row.kind !== "string") return undefined;
+  let detail: unknown;
+  try {
+    detail = JSON.parse(row.detail);
+  } catch {
+    return undefined;
+  }
+  if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return undefined;
+  const kind = row.kind as AuditKind;
+  const content = CONTENT_FIELD[kind];
+  const common: AuditCommon = {
+    ...(typeof row.session_id === "string" ? { sessionId: row.session_id } : {}),
+    ...(typeof row.mode === "string" ? { mode: row.mode as Mode } : {}),
+    ...(typeof row.provider === "string" ? { provider: row.provider } : {}),
+    ...(typeof row.model === "string" ? { model: row.model } : {}),
+  };
+  const usage = { inputTokens: Number(row.input_tokens ?? 0), outputTokens: Number(row.output_tokens ?? 0) };
+  // The row is PAI's own, written by storedEvent from a typed event: its shape is that event's.
+  return {
+    kind,
+    ...common,
+    ...(usage.inputTokens || usage.outputTokens ? { usage } : {}),
+    ...detail,
+    ...(content ? { [content]: String(row.payload ?? "") } : {}),
+  } as AuditEvent;
+}
+
+/**
+ * The event with `redact` applied to every text it carries — content, reasons, paths, tool names, arguments,
+ * flags, nested ones too — apart from the keys that say what it is. Structured fields can hold what a model
+ * chose (a tool's name, a path, a refusal quoting its arguments), so none is left out by a list to forget.
+ */
+export function redactEvent<E extends AuditEvent | ToolAuditEvent>(event: E, redact: (text: string) => string): E {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return redact(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    }
+    return value;
+  };
+  return Object.fromEntries(
+    Object.entries(event).map(([key, value]) => [key, DISCRIMINANTS.has(key) ? value : walk(value)]),
+  ) as E;
+}
+
+/** How many characters of a text {@linkcode summary} shows. */
+const SUMMARY_TEXT = 80;
+
+/**
+ * One line of human text for an event, as `pai audit list` shows it.
+ *
+ * @example
+ * ```ts
+ * summary({ kind: "session", action: "started", origin: "init", baseUrl: "http://127.0.0.1:11434/v1", locality: "local" });
+ * // 'session started at http://127.0.0.1:11434/v1 (local)'
+ * ```
+ */
+export function summary(event: AuditEvent): string {
+  return (SUMMARIES[event.kind] as (event: AuditEvent) => string)(event);
+}
+
+/** One renderer per kind: the mapped type makes a kind without one a type error. */
+const SUMMARIES: { readonly [K in AuditKind]: (event: Extract<AuditEvent, { kind: K }>) => string } = {
+  prompt: (e) => `prompt: ${clip(e.text)}`,
+  response: (e) => {
+    const calls = e.toolCalls.length;
+    return `response: ${clip(e.text)}${calls ? ` (+${calls} tool call${calls === 1 ? "" : "s"})` : ""}`;
+  },
+  error: (e) => `error: ${clip(e.message)}`,
+  tool_call: (e) => `tool call ${e.tool} ${clip(e.arguments)}`,
+  grant: (e) => `granted ${e.tool} ${permissionsText(e.permissions)}: ${e.reason}`,
+  denial: (e) => `denied ${e.tool} (${DENIED_BY[e.by]}): ${e.reason}`,
+  approval: (e) => `asked about ${e.tool} ${permissionsText(e.missing)}: ${e.answer}`,
+  tool_result: (e) => `${e.tool} result: ${e.ok ? "ok" : e.error ?? "error"}, ${e.size} characters`,
+  resource_access: (e) => {
+    const what = e.resource ? ` "${e.resource}"${e.resourceKind ? ` (${e.resourceKind})` : ""}` : "";
+    const uri = e.uri ? ` at ${e.uri}` : "";
+    return `${e.tool}${what}${uri}: ${e.outcome}${e.reason ? `: ${e.reason}` : ""}`;
+  },
+  policy_decision: policySummary,
+  budget: (e) => `budget ${e.budget}: ${e.used} of ${e.limit} ${e.unit} used: ${e.action}`,
+  session: sessionSummary,
+  user_change: userChangeSummary,
+};
+
+const DENIED_BY: Record<DenialEvent["by"], string> = {
+  policy: "by the policy",
+  user: "by the user",
+  no_terminal: "no user to ask",
+  moved: "its paths changed",
+};
+
+function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent): string {
+  switch (event.check) {
+    case "scan": {
+      const found = event.findings.map((f) => {
+        const spelled = f.hidden ? ` spelling ${JSON.stringify(f.hidden)}` : "";
+        const how = f.encoding ? `, ${f.encoding}` : f.count ? `, ${f.count} from ${f.where}${spelled}` : "";
+        return `${f.rule} (${f.action}${how}) in a ${f.role} message`;
+      }).join(", ");
+      const blocked = event.blocked.length ? `; the prompt was blocked (${event.blocked.join(", ")}) and not sent` : "";
+      return `scan: ${found}${blocked}`;
+    }
+    case "injection":
+      return `injection markers in ${event.tool}: ${event.markers.join(" | ")}`;
+    default:
+      return event satisfies never;
+  }
+}
+
+function sessionSummary(
+  event: SessionStartedEvent | SessionResetEvent | EndpointPinnedEvent | EndpointRefusedEvent,
+): string {
+  switch (event.action) {
+    case "started":
+      return `${event.origin === "default" ? "default " : ""}session started at ${event.baseUrl} (${event.locality})`;
+    case "reset":
+      return `history reset: ${event.messagesCleared} messages cleared, ${event.approvalsRevoked} session approvals revoked`;
+    case "endpoint_pinned":
+      return `endpoint pinned to ${event.baseUrl} (${event.locality}): the session predates endpoint pinning`;
+    case "endpoint_refused":
+      return `endpoint refused: ${clip(event.reason)}`;
+    default:
+      return event satisfies never;
+  }
+}
+
+function userChangeSummary(
+  event: ApprovalSavedEvent | ApprovalRevokedEvent | ApprovalsRevokedEvent | ResourceChangedEvent | PolicyTrustEvent,
+): string {
+  switch (event.change) {
+    case "approval_saved":
+      return `approval saved (${event.scope}): ${event.tool} ${permissionsText(event.permissions)}`;
+    case "approval_revoked":
+      return `approval revoked: ${event.id} (${event.tool}: ${event.access} of "${event.value}")`;
+    case "approvals_revoked":
+      return `approvals revoked: all (${event.saved} saved, ${event.ofSession} for the session)`;
+    case "resource_added":
+    case "resource_updated":
+    case "resource_removed":
+      return `${event.change.replace("_", " ")}: "${event.resource}" (${event.resourceKind})`;
+    case "policy_trusted":
+    case "policy_untrusted":
+      return `${event.change.replace("_", " ")}: ${event.folder}`;
+    default:
+      return event satisfies never;
+  }
+}
+
+function permissionsText(p: AuditPermissions): string {
+  const parts = [
+    ...p.read.map((x) => `read of "${x}"`),
+    ...p.write.map((x) => `write of "${x}"`),
+    ...p.net.map((x) => `net to ${x}`),
+  ];
+  return parts.join(", ") || "nothing";
+}
+
+/** A text on one line, cut short. */
+function clip(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > SUMMARY_TEXT ? `${flat.slice(0, SUMMARY_TEXT - 1)}…` : flat;
+}

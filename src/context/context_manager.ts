@@ -1,0 +1,446 @@
+/**
+ * The context manager: what each request carries, by the mode's strategy, kept inside the model's window.
+ *
+ * - `history` (chat): the whole history while it fits; when a request would pass `TRIGGER` of the window, the
+ *   oldest turns are summarised by the model into the session's summary and the request carries the summary and
+ *   the recent turns (`KEEP` of the window), so the next turns fit again without a summary each.
+ * - `summary` (prompt): the session's summary, if there is one, and the prompt.
+ * - `run` (agent): the run's whole reasoning context; when it outgrows the window, old tool results are compacted
+ *   first (a short note with their size), then the older rounds are summarised.
+ * - `memory` (assistant): as `summary` until assistant mode brings its working memory.
+ *
+ * History is read from the newest message backwards and only as far as it is sent, so assembling a request does
+ * not grow with the part of the history that is not sent. The model is asked for summaries through the turn loop
+ * (`Summarise`): summaries pass the policy's scanners like every request, and carry the highest label of what
+ * they summarise, so they are sent only where that data may go.
+ */
+import type { ContextStrategy } from "../core/mode_profile.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
+import { type ChatMessage, higherLabel, type Label, type Mode, type ToolDefinition } from "../core/types.ts";
+import type { Database } from "../store/db.ts";
+import { messagesBetween, newestMessages, setMessageTokens, type StoredMessage } from "../store/messages.ts";
+import { getSummary, saveSummary, type Summary } from "../store/summaries.ts";
+import { historyMessage } from "./history.ts";
+import { type TokenCounter as FullCounter, utf8Length } from "./tokens.ts";
+
+/** What the context manager needs of a counter (`tokens.ts` has the model's tokenizer). */
+export type TokenCounter = Pick<FullCounter, "count">;
+
+/** UTF-8 bytes: an upper bound on the tokens of byte-level BPE tokenizers (GPT, Claude, Llama), free to count. */
+export const BYTES: TokenCounter = { count: utf8Length };
+
+/**
+ * How a context manager counts: a bound that costs nothing first, and the model's tokenizer only when the bound
+ * says the request may not fit (a tokenizer's tables take tens of milliseconds to load: a short prompt never
+ * pays for them).
+ */
+export interface Counters {
+  /** Never less than the tokens of a text (`BYTES`: a byte-level tokenizer makes at most one token per byte). */
+  bound: TokenCounter;
+  exact(): Promise<TokenCounter>;
+}
+
+/** The share of the window past which the history is summarised. */
+export const TRIGGER = 0.75;
+/** The share of the window the recent turns may keep once older ones are summarised. */
+export const KEEP = 0.4;
+/** Tokens every message costs besides its text (role and framing; OpenAI's published figure is 3–4). */
+const MESSAGE_OVERHEAD = 4;
+
+/** What every request of the turn carries besides the messages. */
+export interface FixedParts {
+  system: string;
+  tools?: readonly ToolDefinition[];
+}
+
+/** Asks the model for a summary (through the turn loop); `previous` is the summary it extends. */
+export type Summarise = (messages: readonly ChatMessage[], previous: string | undefined) => Promise<string>;
+
+/** What the context port needs about the model and the provider. */
+export interface ContextLimits {
+  /** The model's context window, in tokens. */
+  window: number;
+  /** Tokens kept free for the answer. */
+  output: number;
+  /** The model's name, for messages. */
+  model: string;
+  /** Whether the provider may receive data with this label (the policy's ceiling). */
+  mayReceive(label: Label): boolean;
+  /** The provider as the user reads it in a refusal ("openai (remote)"). */
+  provider: string;
+}
+
+/** The context of one turn, as the turn loop uses it. */
+export interface ContextPort {
+  /**
+   * The messages of the turn's first request: what the strategy keeps of the history, then the input. With
+   * `preview` (a dry run) nothing is summarised or saved: the request shows where a summary would go.
+   */
+  start(
+    input: string,
+    fixed: FixedParts,
+    summarise: Summarise,
+    options?: { preview?: boolean },
+  ): Promise<ChatMessage[]>;
+  /** Before each later request of the turn (results added): compacted to fit the window when it must be. */
+  fit(messages: ChatMessage[], fixed: FixedParts, summarise: Summarise): Promise<ChatMessage[]>;
+  /** The tokens of a message when the tokenizer was needed in this turn (stored with it), else `undefined`. */
+  tokensOf(message: ChatMessage): number | undefined;
+  /** The tokens a whole request is estimated at (what a budget reserves before it is sent). */
+  tokensOfRequest(
+    request: { system?: string; messages: readonly ChatMessage[]; tools?: readonly ToolDefinition[] },
+  ): number;
+  /** What the last `start` or `fit` did, for `pai status` and the bench. */
+  readonly stats: ContextStats;
+}
+
+/** What the context manager did in one turn. */
+export interface ContextStats {
+  /** Estimated tokens of the largest request of the turn. */
+  largestRequest: number;
+  /** Summaries made in the turn. */
+  summaries: number;
+  /** Tool results compacted in the turn. */
+  compacted: number;
+}
+
+/** The summary's place in a request: before the first kept message, which is the user's. */
+const summaryBlock = (text: string) => `<summary of the earlier conversation>\n${text}\n</summary>\n\n`;
+
+/** What the model is asked to keep in a summary. */
+export const SUMMARY_INSTRUCTION = "Summarise the conversation below for your own later use: the user's goals, the " +
+  "facts and decisions established, what the tools returned that still matters, and open questions. Be concise; " +
+  "keep names, numbers and paths exactly. Write only the summary.";
+
+/** The context manager of one session and mode. */
+export class ContextManager implements ContextPort {
+  readonly #db: Database;
+  readonly #sessionId: string;
+  readonly #mode: Mode;
+  readonly #strategy: ContextStrategy;
+  readonly #limits: ContextLimits;
+  readonly #counters: Counters;
+  /** The bound until a request may not fit; the tokenizer from then on. */
+  #counter: TokenCounter;
+  #exact = false;
+  stats: ContextStats = { largestRequest: 0, summaries: 0, compacted: 0 };
+
+  constructor(
+    db: Database,
+    session: { id: string },
+    profile: { mode: Mode; context: ContextStrategy },
+    limits: ContextLimits,
+    counters: Counters,
+  ) {
+    this.#db = db;
+    this.#sessionId = session.id;
+    this.#mode = profile.mode;
+    this.#strategy = profile.context;
+    this.#limits = limits;
+    this.#counters = counters;
+    this.#counter = counters.bound;
+  }
+
+  tokensOf(message: ChatMessage): number | undefined {
+    return this.#exact ? this.#count(message) : undefined;
+  }
+
+  #count(message: ChatMessage): number {
+    const calls = message.toolCalls?.length ? this.#counter.count(JSON.stringify(message.toolCalls)) : 0;
+    return this.#counter.count(message.content) + calls + MESSAGE_OVERHEAD;
+  }
+
+  tokensOfRequest(
+    request: { system?: string; messages: readonly ChatMessage[]; tools?: readonly ToolDefinition[] },
+  ): number {
+    return this.#sum(request.messages) + this.#fixedTokens({ system: request.system ?? "", tools: request.tools });
+  }
+
+  async start(
+    input: string,
+    fixed: FixedParts,
+    summarise: Summarise,
+    options: { preview?: boolean } = {},
+  ): Promise<ChatMessage[]> {
+    const inputTokens = await this.#inputTokens(input, fixed);
+    const summary = getSummary(this.#db, this.#sessionId);
+    if (this.#strategy !== "history") {
+      const messages = summary ? [this.#withSummary(summary, { role: "user", content: input })] : [];
+      return this.#measured(messages.length ? messages : [{ role: "user", content: input }], fixed);
+    }
+    const made = options.preview ? preview : summarise;
+    const first = await this.#history(input, inputTokens, fixed, summary, made, !options.preview);
+    if (first || this.#exact) return this.#measured(first ?? [], fixed);
+    // By the bound the history does not fit: count it with the tokenizer before summarising anything.
+    await this.#upgrade();
+    const counted = await this.#inputTokens(input, fixed);
+    return this.#measured((await this.#history(input, counted, fixed, summary, made, !options.preview))!, fixed);
+  }
+
+  /** The input's tokens; an input that cannot fit even alone is refused, counted only as far as needed. */
+  async #inputTokens(input: string, fixed: FixedParts): Promise<number> {
+    const bound = this.#count({ role: "user", content: input });
+    if (bound <= this.#room(fixed)) return bound;
+    await this.#upgrade();
+    const room = this.#room(fixed);
+    const tokens = countUpTo(this.#counter, input, room) + MESSAGE_OVERHEAD;
+    if (tokens > room) throw this.#tooLarge(tokens, room);
+    return tokens;
+  }
+
+  async #upgrade(): Promise<void> {
+    if (this.#exact) return;
+    this.#counter = await this.#counters.exact();
+    this.#exact = true;
+  }
+
+  async fit(messages: ChatMessage[], fixed: FixedParts, summarise: Summarise): Promise<ChatMessage[]> {
+    if (this.#sum(messages) <= this.#limit(fixed)) return this.#measured(messages, fixed);
+    await this.#upgrade();
+    const limit = this.#limit(fixed);
+    if (this.#sum(messages) <= limit) return this.#measured(messages, fixed);
+    const compacted = this.#compactResults(messages, limit);
+    if (this.#sum(compacted) <= limit) return this.#measured(compacted, fixed);
+    const summarised = await this.#summariseRun(compacted, summarise);
+    if (this.#sum(summarised) <= limit) return this.#measured(summarised, fixed);
+    // The latest results alone are too large: each is cut to its share of what is left, saying so.
+    let cutDown = summarised;
+    // Characters are cut in proportion to tokens: a second pass takes what uneven text left over.
+    for (let pass = 0; pass < 3 && this.#sum(cutDown) > limit; pass++) cutDown = this.#cutLatestResults(cutDown, limit);
+    if (this.#sum(cutDown) <= limit) return this.#measured(cutDown, fixed);
+    throw this.#tooLarge(this.#sum(cutDown), limit);
+  }
+
+  /** The most tokens the messages of a request may take: the trigger share, and never past the answer's room. */
+  #limit(fixed: FixedParts): number {
+    return Math.min(Math.floor(this.#limits.window * TRIGGER), this.#room(fixed));
+  }
+
+  /** The tokens left for messages once the system prompt, the tools and the answer's room are counted. */
+  #room(fixed: FixedParts): number {
+    return this.#limits.window - this.#limits.output - this.#fixedTokens(fixed);
+  }
+
+  #fixedTokens(fixed: FixedParts): number {
+    const tools = fixed.tools?.length ? this.#counter.count(JSON.stringify(fixed.tools)) : 0;
+    return this.#counter.count(fixed.system) + tools;
+  }
+
+  #sum(messages: readonly ChatMessage[]): number {
+    return messages.reduce((n, m) => n + this.#count(m), 0);
+  }
+
+  /**
+   * A stored message's tokens: by the bound, or exactly — as stored, or counted now and stored for the next turn
+   * (rows kept before the tokenizer was needed have none).
+   */
+  #stored(m: StoredMessage): number {
+    if (!this.#exact) return this.#count(m);
+    if (m.tokens !== undefined) return m.tokens;
+    const tokens = this.#count(m);
+    if (m.id !== undefined) setMessageTokens(this.#db, m.id, tokens);
+    return tokens;
+  }
+
+  #measured(messages: ChatMessage[], fixed: FixedParts): ChatMessage[] {
+    const total = this.#sum(messages) + this.#fixedTokens(fixed);
+    this.stats.largestRequest = Math.max(this.stats.largestRequest, total);
+    return messages;
+  }
+
+  /**
+   * Chat: the newest turns while they fit under the trigger; if older ones would not fit, everything older than
+   * the turns that fit in `KEEP` of the window is summarised (with the summary before it), and sent as one.
+   * Counting by the bound, a history that seems not to fit is `undefined`: the caller counts again exactly.
+   */
+  async #history(
+    input: string,
+    inputTokens: number,
+    fixed: FixedParts,
+    summary: Summary | undefined,
+    summarise: Summarise,
+    save: boolean,
+  ): Promise<ChatMessage[] | undefined> {
+    const summaryTokens = summary ? (this.#exact ? summary.tokens : this.#counter.count(summary.text)) : 0;
+    const limit = this.#limit(fixed) - inputTokens - summaryTokens;
+    const keepLimit = Math.min(limit, Math.floor(this.#limits.window * KEEP) - inputTokens);
+    const newest: StoredMessage[] = [];
+    let used = 0;
+    /** How many of `newest` (a whole number of turns) fit in `keepLimit`. */
+    let keep = 0;
+    let overflow = false;
+    for (const m of newestMessages(this.#db, this.#sessionId, this.#mode, summary?.throughId ?? 0)) {
+      used += this.#stored(m);
+      if (used > limit) {
+        overflow = true;
+        break;
+      }
+      newest.push(m);
+      // A turn starts at the user's message: the history is cut only there, never between a call and its result.
+      if (m.role === "user" && used <= keepLimit) keep = newest.length;
+    }
+    if (!overflow) return this.#messages(newest.reverse(), summary, input);
+    if (!this.#exact) return undefined;
+    const kept = newest.slice(0, keep).reverse();
+    const through = kept.length ? kept[0].id! - 1 : newest[0]?.id ?? summary?.throughId ?? 0;
+    const made = await this.#summarise(summary, through, summarise, save);
+    return this.#messages(kept, made, input);
+  }
+
+  /** The history as messages, the summary before the first one, the input last; each label checked. */
+  #messages(history: readonly StoredMessage[], summary: Summary | undefined, input: string): ChatMessage[] {
+    const messages: ChatMessage[] = history.map((m) => {
+      this.#mayGo(m.label, "a message of this session's history");
+      return historyMessage(m);
+    });
+    messages.push({ role: "user", content: input });
+    if (summary) messages[0] = this.#withSummary(summary, messages[0]);
+    return messages;
+  }
+
+  #withSummary(summary: Summary, first: ChatMessage): ChatMessage {
+    this.#mayGo(summary.label, "the session's summary");
+    return { ...first, content: summaryBlock(summary.text) + first.content };
+  }
+
+  /** Refuses to send data labelled above what the provider may receive. */
+  #mayGo(label: Label | undefined, what: string): void {
+    if (!label || this.#limits.mayReceive(label)) return;
+    throw new PaiError(
+      `Not sent: ${what} holds data labelled ${label}, which ${this.#limits.provider} may not receive`,
+      {
+        exitCode: EXIT.POLICY,
+        hint: '"pai reset" clears the history and its summary; or use a local model: "pai init ollama --model MODEL"',
+      },
+    );
+  }
+
+  /**
+   * Summarises the messages after the current summary through `throughId`, in chunks that fit the window, each
+   * extending the summary before it; saves and returns the result.
+   */
+  async #summarise(
+    summary: Summary | undefined,
+    throughId: number,
+    summarise: Summarise,
+    save: boolean,
+  ): Promise<Summary> {
+    const chunkLimit = Math.floor(this.#room({ system: SUMMARY_INSTRUCTION }) * KEEP);
+    let text = summary?.text;
+    // A conversation is the user's own data: internal unless something in it is labelled higher.
+    let label: Label = summary?.label ?? "internal";
+    let chunk: ChatMessage[] = [];
+    let chunkTokens = 0;
+    const flush = async () => {
+      if (!chunk.length) return;
+      text = await summarise(chunk, text);
+      this.stats.summaries++;
+      chunk = [];
+      chunkTokens = 0;
+    };
+    for (const m of messagesBetween(this.#db, this.#sessionId, this.#mode, summary?.throughId ?? 0, throughId)) {
+      const tokens = this.#stored(m);
+      if (chunkTokens + tokens > chunkLimit) await flush();
+      if (m.label) label = higherLabel(label, m.label);
+      // A single message larger than a chunk is cut: the summary needs its gist, not all of it.
+      const sent = historyMessage(m);
+      chunk.push(tokens > chunkLimit ? { ...sent, content: cut(sent.content, chunkLimit, tokens) } : sent);
+      chunkTokens += Math.min(tokens, chunkLimit);
+    }
+    await flush();
+    const made = { throughId, text: text ?? "", label, tokens: this.#counter.count(text ?? "") + MESSAGE_OVERHEAD };
+    if (!save) return { ...made, made: 0, updatedAt: "" };
+    saveSummary(this.#db, this.#sessionId, made);
+    return getSummary(this.#db, this.#sessionId)!;
+  }
+
+  /** Agent: old tool results become a short note with their size, oldest first, keeping the latest round's. */
+  #compactResults(messages: ChatMessage[], limit: number): ChatMessage[] {
+    const out = [...messages];
+    const lastAssistant = out.findLastIndex((m) => m.role === "assistant");
+    let total = this.#sum(out);
+    for (let i = 0; i < lastAssistant && total > limit; i++) {
+      const m = out[i];
+      if (m.role !== "tool" || m.content.startsWith(COMPACTED)) continue;
+      const before = this.#count(m);
+      out[i] = {
+        ...m,
+        content: `${COMPACTED} ${m.content.length} characters, about ${before} tokens; call the tool ` +
+          "again if you need it]",
+      };
+      total -= before - this.#count(out[i]);
+      this.stats.compacted++;
+    }
+    return out;
+  }
+
+  /** Agent: when compacting was not enough, the rounds before the latest are summarised into the goal's message. */
+  async #summariseRun(messages: ChatMessage[], summarise: Summarise): Promise<ChatMessage[]> {
+    const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
+    if (lastAssistant <= 1) return messages; // no older round to summarise
+    const [goal, ...rest] = messages;
+    const older = rest.slice(0, lastAssistant - 1);
+    const text = await summarise(older, undefined);
+    this.stats.summaries++;
+    return [{ ...goal, content: `${goal.content}\n\n${summaryBlock(text).trim()}` }, ...rest.slice(lastAssistant - 1)];
+  }
+
+  /** The latest round's results, each cut to its share of the tokens left once the rest is counted. */
+  #cutLatestResults(messages: ChatMessage[], limit: number): ChatMessage[] {
+    const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
+    const results = messages.slice(lastAssistant + 1).filter((m) => m.role === "tool");
+    const resultTokens = results.reduce((n, m) => n + this.#count(m), 0);
+    const left = limit - (this.#sum(messages) - resultTokens) - results.length * CUT_NOTE_TOKENS;
+    if (left <= 0 || !resultTokens) return messages;
+    return messages.map((m, i) => {
+      if (i <= lastAssistant || m.role !== "tool") return m;
+      const tokens = this.#count(m);
+      this.stats.compacted++;
+      return { ...m, content: cut(m.content, Math.floor(tokens * left / resultTokens), tokens) };
+    });
+  }
+
+  #tooLarge(tokens: number, room: number): PaiError {
+    const { window, model } = this.#limits;
+    return new PaiError(
+      `Not sent: the input is about ${tokens} tokens, and ${model}'s window of ${window} tokens leaves ${
+        Math.max(room, 0)
+      } for it (after the system prompt, the tools and the room kept for the answer)`,
+      {
+        exitCode: EXIT.USAGE,
+        hint:
+          "Send a smaller part (for a file: the lines that matter), use a model with a larger window, or, if your " +
+          'server runs this model with a larger one, set it in config.json: "models": {"MODEL": {"contextWindow": N}}',
+      },
+    );
+  }
+}
+
+/** A dry run's stand-in for the summary the model would write: nothing is sent. */
+const preview: Summarise = (messages) =>
+  Promise.resolve(`(dry run: ${messages.length} older messages would be summarised by the model here)`);
+
+/** Room kept for the note that says a result was cut. */
+const CUT_NOTE_TOKENS = 24;
+
+/** The start of a compacted tool result. */
+const COMPACTED = "[tool result compacted:";
+
+/**
+ * The tokens of a text, counted in pieces until they pass `limit`; the rest is estimated from the part counted (a
+ * 4 MB paste is refused in milliseconds, not after tokenizing all of it).
+ */
+function countUpTo(counter: TokenCounter, text: string, limit: number): number {
+  const PIECE = 64 * 1024;
+  let tokens = 0;
+  for (let at = 0; at < text.length; at += PIECE) {
+    tokens += counter.count(text.slice(at, at + PIECE));
+    if (tokens > limit && at + PIECE < text.length) return Math.round(tokens * text.length / (at + PIECE));
+  }
+  return tokens;
+}
+
+/** The start of a text, cut to about `limit` of its `tokens`, saying so. */
+function cut(text: string, limit: number, tokens: number): string {
+  return `${text.slice(0, Math.floor(text.length * limit / tokens))}\n[… cut: about ${tokens - limit} more tokens]`;
+}

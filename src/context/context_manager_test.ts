@@ -1,0 +1,264 @@
+import assert from "node:assert/strict";
+import type { ContextStrategy } from "../core/mode_profile.ts";
+import { PaiError } from "../core/errors.ts";
+import type { ChatMessage, Label, Mode } from "../core/types.ts";
+import { type Database, openDatabase } from "../store/db.ts";
+import { appendMessages, type StoredMessage } from "../store/messages.ts";
+import { createSession } from "../store/sessions.ts";
+import { getSummary, saveSummary } from "../store/summaries.ts";
+import { BYTES, type ContextLimits, ContextManager, type Summarise, type TokenCounter } from "./context_manager.ts";
+
+/** One token per four characters: the tests reason in round numbers. */
+const QUARTERS: TokenCounter = { count: (text) => Math.ceil(text.length / 4) };
+const FIXED = { system: "" };
+
+function setup(): { db: Database; sessionId: string; close(): void } {
+  const dir = Deno.makeTempDirSync();
+  const db = openDatabase(dir);
+  const { id } = createSession(db, {
+    provider: "ollama",
+    model: "m",
+    baseUrl: null,
+    apiKeyEnv: null,
+    systemRole: "system",
+    locality: "auto",
+    pinned: { baseUrl: "http://127.0.0.1:11434/v1", locality: "local" },
+  });
+  return { db, sessionId: id, close: () => (db.close(), Deno.removeSync(dir, { recursive: true })) };
+}
+
+function manager(
+  db: Database,
+  sessionId: string,
+  context: ContextStrategy = "history",
+  limits: Partial<ContextLimits> = {},
+  mode: Mode = "chat",
+): ContextManager {
+  return new ContextManager(db, { id: sessionId }, { mode, context }, {
+    window: 1000,
+    output: 100,
+    model: "m",
+    provider: "test (remote)",
+    mayReceive: () => true,
+    ...limits,
+  }, { bound: QUARTERS, exact: () => Promise.resolve(QUARTERS) });
+}
+
+/** `turns` turns of a user message and an answer, each `chars` characters. */
+function chat(db: Database, sessionId: string, turns: number, chars = 80, label?: Label): void {
+  const messages: StoredMessage[] = [];
+  for (let i = 0; i < turns; i++) {
+    const text = (n: string) => `${n}${i} `.padEnd(chars, "x");
+    messages.push({ role: "user", content: text("q"), mode: "chat", interrupted: false, tokens: chars / 4 + 4, label });
+    messages.push({ role: "assistant", content: text("a"), mode: "chat", interrupted: false, tokens: chars / 4 + 4 });
+  }
+  appendMessages(db, sessionId, messages);
+}
+
+/** A summariser that says what it was given, and counts its calls. */
+function recorder(): Summarise & { calls: { messages: readonly ChatMessage[]; previous?: string }[] } {
+  const calls: { messages: readonly ChatMessage[]; previous?: string }[] = [];
+  const summarise = (messages: readonly ChatMessage[], previous: string | undefined) => {
+    calls.push({ messages, previous });
+    return Promise.resolve(`summary #${calls.length} of ${messages.length} messages`);
+  };
+  return Object.assign(summarise, { calls });
+}
+
+Deno.test("chat sends the whole history while it fits, and makes no summary", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    chat(db, sessionId, 5);
+    const summarise = recorder();
+    const messages = await manager(db, sessionId).start("now", FIXED, summarise);
+    assert.equal(messages.length, 11);
+    assert.equal(messages.at(-1)!.content, "now");
+    assert.equal(summarise.calls.length, 0);
+    assert.equal(getSummary(db, sessionId), undefined);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("a chat past the trigger is summarised: the request keeps the summary and the recent turns", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    chat(db, sessionId, 40); // 80 messages of 24 tokens: 1,920 tokens, past 750 (75 % of 1,000)
+    const summarise = recorder();
+    const context = manager(db, sessionId);
+    const messages = await context.start("now", FIXED, summarise);
+    assert.ok(summarise.calls.length >= 1);
+    assert.ok(context.stats.largestRequest <= 750, `request of ${context.stats.largestRequest} tokens`);
+    assert.match(messages[0].content, /^<summary of the earlier conversation>\nsummary #/);
+    assert.equal(messages[0].role, "user");
+    const summary = getSummary(db, sessionId)!;
+    // Everything before the kept turns is covered; the first kept message is the user's (a turn is never split).
+    assert.match(messages[0].content, /\n\nq\d+ /);
+    assert.ok(summary.throughId > 0);
+    // The next turn reuses the summary: no new one while the rest fits.
+    chat(db, sessionId, 1);
+    const again = recorder();
+    const next = await manager(db, sessionId).start("later", FIXED, again);
+    assert.equal(again.calls.length, 0);
+    assert.match(next[0].content, /summary #/);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("an old history is summarised in chunks that each fit, each extending the summary before it", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    chat(db, sessionId, 300);
+    const summarise = recorder();
+    await manager(db, sessionId).start("now", FIXED, summarise);
+    assert.ok(summarise.calls.length > 2);
+    for (const [i, call] of summarise.calls.entries()) {
+      const tokens = call.messages.reduce((n, m) => n + QUARTERS.count(m.content) + 4, 0);
+      assert.ok(tokens <= 900 * 0.4, `chunk ${i} is ${tokens} tokens`);
+      assert.equal(
+        call.previous,
+        i ? `summary #${i} of ${summarise.calls[i - 1].messages.length} messages` : undefined,
+      );
+    }
+  } finally {
+    close();
+  }
+});
+
+Deno.test("an input that cannot fit is refused before anything is sent, with its size and the window", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    const summarise = recorder();
+    await assert.rejects(
+      () => manager(db, sessionId).start("x".repeat(4000), FIXED, summarise),
+      (e: unknown) =>
+        e instanceof PaiError && e.exitCode === 2 &&
+        /about 1004 tokens, and m's window of 1000 tokens leaves 900/.test(e.message) && /contextWindow/.test(e.hint!),
+    );
+    assert.equal(summarise.calls.length, 0);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("a summary of private data carries its label and is not sent where private data may not go", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    chat(db, sessionId, 40, 80, "private");
+    await manager(db, sessionId).start("now", FIXED, recorder());
+    assert.equal(getSummary(db, sessionId)!.label, "private");
+    const remote = manager(db, sessionId, "summary", { mayReceive: (l) => l !== "private" && l !== "secret" });
+    await assert.rejects(
+      () => remote.start("a prompt", FIXED, recorder()),
+      (e: unknown) =>
+        e instanceof PaiError && e.exitCode === 7 &&
+        /the session's summary holds data labelled private/.test(e.message),
+    );
+  } finally {
+    close();
+  }
+});
+
+Deno.test("prompt mode sends the session's summary and the prompt, never the history", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    chat(db, sessionId, 3);
+    assert.deepEqual(await manager(db, sessionId, "summary").start("q", FIXED, recorder()), [
+      { role: "user", content: "q" },
+    ]);
+    saveSummary(db, sessionId, { throughId: 6, text: "we spoke of x", label: "internal", tokens: 5 });
+    const [only, ...rest] = await manager(db, sessionId, "summary").start("q", FIXED, recorder());
+    assert.equal(rest.length, 0);
+    assert.equal(only.content, "<summary of the earlier conversation>\nwe spoke of x\n</summary>\n\nq");
+  } finally {
+    close();
+  }
+});
+
+Deno.test("an agent run compacts old tool results first, then summarises its older rounds", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    const context = manager(db, sessionId, "run", {}, "agent");
+    const round = (i: number, size: number): ChatMessage[] => [
+      { role: "assistant", content: "", toolCalls: [{ id: `c${i}`, name: "fs_read", arguments: "{}" }] },
+      { role: "tool", toolCallId: `c${i}`, content: "r".repeat(size) },
+    ];
+    const run: ChatMessage[] = [
+      { role: "user", content: "goal" },
+      ...round(1, 1200),
+      ...round(2, 1200),
+      ...round(3, 1200),
+      ...round(4, 400),
+    ];
+    const fitted = await context.fit(run, FIXED, recorder());
+    assert.match(fitted[2].content, /^\[tool result compacted: 1200 characters, about 304 tokens/);
+    assert.match(fitted[4].content, /^\[tool result compacted:/);
+    assert.equal(fitted[6].content, "r".repeat(1200), "compacting stops once the request fits");
+    assert.equal(fitted[8].content, "r".repeat(400), "the latest round's result is kept");
+    assert.equal(context.stats.compacted, 2);
+    // Rounds whose calls alone overflow: compacting cannot help, so the older rounds are summarised.
+    const many: ChatMessage[] = [{ role: "user", content: "goal" }];
+    for (let i = 0; i < 40; i++) many.push(...round(i, 8));
+    const summarise = recorder();
+    const small = await manager(db, sessionId, "run", {}, "agent").fit(many, FIXED, summarise);
+    assert.equal(summarise.calls.length, 1);
+    assert.match(small[0].content, /^goal\n\n<summary of the earlier conversation>/);
+    assert.equal(small.length, 3);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("the tokenizer is loaded only when the free bound says a request may not fit", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    let loads = 0;
+    const counters = { bound: BYTES, exact: () => (loads++, Promise.resolve(QUARTERS)) };
+    const limits = { window: 1000, output: 100, model: "m", provider: "p", mayReceive: () => true };
+    const context = () =>
+      new ContextManager(db, { id: sessionId }, { mode: "chat", context: "history" }, limits, counters);
+    chat(db, sessionId, 2, 80); // 320 bytes: fits by the bound alone
+    const short = context();
+    assert.equal((await short.start("hi", FIXED, recorder())).length, 5);
+    assert.equal(loads, 0);
+    assert.equal(short.tokensOf({ role: "user", content: "hi" }), undefined, "no count is stored by the bound");
+    chat(db, sessionId, 6, 80); // 1,280 bytes, past 750 by the bound; 384 tokens by the tokenizer: fits
+    const summarise = recorder();
+    const long = context();
+    assert.equal((await long.start("hi", FIXED, summarise)).length, 17);
+    assert.equal(loads, 1);
+    assert.equal(summarise.calls.length, 0, "counted exactly, the history fits: nothing summarised");
+    assert.equal(long.tokensOf({ role: "user", content: "abcd" }), 5);
+    // A paste far past the window is counted only until it is certain, and estimated from there.
+    await assert.rejects(() => context().start("w".repeat(4_000_000), FIXED, recorder()), /about 1000004 tokens/);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("a round whose own results pass the window has them cut to fit, saying so; nothing is refused", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    const context = manager(db, sessionId, "run", {}, "agent");
+    const run: ChatMessage[] = [
+      { role: "user", content: "goal" },
+      {
+        role: "assistant",
+        content: "",
+        toolCalls: [{ id: "a", name: "fs_read", arguments: "{}" }, { id: "b", name: "fs_read", arguments: "{}" }],
+      },
+      { role: "tool", toolCallId: "a", content: "x".repeat(6000) },
+      { role: "tool", toolCallId: "b", content: "y".repeat(2000) },
+    ];
+    const fitted = await context.fit(run, FIXED, recorder());
+    assert.ok(context.stats.largestRequest <= 750, `${context.stats.largestRequest} tokens`);
+    assert.match(fitted[2].content, /^x+\n\[… cut: about \d+ more tokens\]$/);
+    assert.match(fitted[3].content, /^y+\n\[… cut: about \d+ more tokens\]$/);
+    // Each keeps its share: the larger result keeps about three times as much.
+    const kept = (m: ChatMessage) => m.content.split("\n")[0].length;
+    assert.ok(Math.abs(kept(fitted[2]) / kept(fitted[3]) - 3) < 0.2);
+  } finally {
+    close();
+  }
+});

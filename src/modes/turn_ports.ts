@@ -1,0 +1,66 @@
+/**
+ * The collaborators of the turn loop, as interfaces: each capability (context, budgets, audit, history, tools,
+ * time) plugs into the one loop through its port, and tests pass hand-written fakes. `databasePorts` gives the
+ * ones a real run uses, over the session's database.
+ */
+import { auditSink } from "../audit/log.ts";
+import type { AuditEvent } from "../audit/events.ts";
+import type { Usage } from "../core/types.ts";
+import type { Database } from "../store/db.ts";
+import { appendMessages, type StoredMessage } from "../store/messages.ts";
+import { touchSession } from "../store/sessions.ts";
+import type { Mode } from "../core/types.ts";
+
+/** Where the turn's audit events go (one sink per connection serialises the appends). */
+export interface AuditPort {
+  emit(event: AuditEvent): Promise<void>;
+}
+
+/** Where the turn is kept, whole, once it is over. */
+export interface HistoryPort {
+  append(messages: readonly StoredMessage[]): void;
+}
+
+/** What a request may spend, reserved before it is sent and settled with what it used. */
+export interface BudgetPort {
+  /**
+   * Reserves the estimate of one request; throws a `PaiError` naming the budget (nothing is sent) when the
+   * request would pass it.
+   */
+  reserve(estimate: Usage): Promise<Reservation>;
+}
+
+/** One request's reservation. */
+export interface Reservation {
+  /** Replaces the estimate with what the provider reported. */
+  settle(actual: Usage): Promise<void>;
+}
+
+/** The time, for deadlines and records. */
+export interface Clock {
+  now(): number;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
+/** The budget when none is set: every request may go (the audit log still counts its tokens). */
+export const NO_BUDGET: BudgetPort = {
+  reserve: () => Promise.resolve({ settle: () => Promise.resolve() }),
+};
+
+/** The audit and history ports of a session's database. */
+export function databasePorts(db: Database, session: { id: string }, mode: Mode): {
+  audit: AuditPort;
+  history: HistoryPort;
+} {
+  const sink = auditSink(db);
+  return {
+    audit: { emit: (event) => sink.append(event) },
+    history: {
+      append(messages) {
+        appendMessages(db, session.id, messages);
+        touchSession(db, session.id, mode);
+      },
+    },
+  };
+}
