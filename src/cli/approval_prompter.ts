@@ -14,7 +14,7 @@ import { lazyImport } from "../core/lazy_import.ts";
  * arguments, and the paths in the permissions come from them, so any of them could otherwise erase this question and
  * draw another. Only the line breaks written here start a line.
  */
-export function approvalQuestion(request: ApprovalRequest): string {
+export function approvalQuestion(request: Omit<ApprovalRequest, "scopes">): string {
   const args = JSON.stringify(request.args);
   const shown = args.length > 300 ? `${args.slice(0, 300)}…` : args;
   const question = line`${request.tool} ${shown}\n  needs ${describePermissions(request.missing)}\n`;
@@ -45,16 +45,19 @@ async function choose<T extends string>(
   }
 }
 
+/** How each scope is offered. */
+const SCOPE_CHOICES: Readonly<Record<ApprovalScope, string>> = {
+  once: "Allow once",
+  session: "Allow for this session",
+  always: "Always allow (saved)",
+};
+
 /** A prompter on the terminal (stdin and stderr must be terminals). */
 export const terminalPrompter: Prompter = {
   ask: (request) =>
     choose<ApprovalScope | "deny">(approvalQuestion(request), [
-      { name: "Allow once", value: "once" },
-      // A write under .git is approved call by call: never for the session, never saved.
-      ...(request.onceOnly ? [] : [
-        { name: "Allow for this session", value: "session" as const },
-        { name: "Always allow (saved)", value: "always" as const },
-      ]),
+      // The scopes the mode offers; a write under .git is approved call by call: once only, never saved.
+      ...request.scopes.map((scope) => ({ name: SCOPE_CHOICES[scope], value: scope })),
       { name: "Deny", value: "deny" },
     ], "deny"),
   askResource: (request) =>

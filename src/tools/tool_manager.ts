@@ -5,7 +5,7 @@
  * injected.
  */
 import type { ToolAuditEvent } from "../audit/events.ts";
-import type { ModeProfile } from "../core/mode_profile.ts";
+import type { ApprovalScope, ModeProfile } from "../core/mode_profile.ts";
 import type { Grant, ToolCall, ToolDefinition } from "../core/types.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import type { Decision, DecisionInput, Permissions } from "../policy/decide.ts";
@@ -18,8 +18,7 @@ import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
 import type { ToolRegistry } from "./tool_registry.ts";
 import type { ToolRunner } from "./tool_runner.ts";
 
-/** How long a user's approval lasts. */
-export type ApprovalScope = "once" | "session" | "always";
+export type { ApprovalScope } from "../core/mode_profile.ts";
 
 /** Remembers approvals: for the session, and saved ones (`approvals.ts` says how they apply). */
 export interface ApprovalBook {
@@ -36,6 +35,8 @@ export interface ApprovalRequest {
   missing: Permissions;
   /** Why only "once" may be offered (a write under .git): the prompter offers no longer scope. */
   onceOnly?: string;
+  /** The scopes the answer may have: the mode's (its profile), only "once" for a once-only call. */
+  scopes: readonly ApprovalScope[];
 }
 
 /** Asks the user; absent when there is no terminal (then the answer is deny). */

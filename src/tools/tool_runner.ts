@@ -210,7 +210,10 @@ export class ToolRunner {
         return this.#failed(call, "permission_denied", `Denied: ${decision.reason}`);
       case "ask": {
         const { onceOnly, missing } = decision;
-        const answer = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing, onceOnly }) : "deny";
+        const scopes = onceOnly ? ["once" as const] : o.profile.approvals;
+        const asked = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing, onceOnly, scopes }) : "deny";
+        // The answer counts only for a scope that was offered; a longer one is taken as "once".
+        const answer = asked === "deny" || scopes.includes(asked) ? asked : "once";
         if (o.prompter) {
           await o.record({ kind: "approval", tool: tool.name, missing, answer, ...(onceOnly ? { onceOnly } : {}) });
         }
@@ -225,7 +228,7 @@ export class ToolRunner {
           return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
         }
         // A once-only call is never remembered, whatever the prompter answered.
-        if (answer !== "once" && !onceOnly) {
+        if (answer !== "once") {
           await o.approvals.remember(tool.name, missing, answer);
           await o.record({
             kind: "user_change",
@@ -236,7 +239,7 @@ export class ToolRunner {
           });
         }
         // The user's answer is the decision: what was asked for, exactly, and nothing more.
-        grant = { ...grantFor(input), reason: `approved by the user (${onceOnly ? "once" : answer})` };
+        grant = { ...grantFor(input), reason: `approved by the user (${answer})` };
         break;
       }
       case "allow":
