@@ -123,6 +123,8 @@ export class ContextManager implements ContextPort {
   /** The bound until a request may not fit; the tokenizer from then on. */
   #counter: TokenCounter;
   #exact = false;
+  /** Exact counts of the messages of this turn's requests (a message is counted once, however often it is sent). */
+  #counted = new WeakMap<ChatMessage, number>();
   stats: ContextStats = { largestRequest: 0, summaries: 0, compacted: 0 };
 
   constructor(
@@ -146,8 +148,12 @@ export class ContextManager implements ContextPort {
   }
 
   #count(message: ChatMessage): number {
+    const known = this.#exact ? this.#counted.get(message) : undefined;
+    if (known !== undefined) return known;
     const calls = message.toolCalls?.length ? this.#counter.count(JSON.stringify(message.toolCalls)) : 0;
-    return this.#counter.count(message.content) + calls + MESSAGE_OVERHEAD;
+    const tokens = this.#counter.count(message.content) + calls + MESSAGE_OVERHEAD;
+    if (this.#exact) this.#counted.set(message, tokens);
+    return tokens;
   }
 
   tokensOfRequest(
@@ -291,7 +297,9 @@ export class ContextManager implements ContextPort {
   #messages(history: readonly StoredMessage[], summary: Summary | undefined, input: string): ChatMessage[] {
     const messages: ChatMessage[] = history.map((m) => {
       this.#mayGo(m.label, "a message of this session's history");
-      return historyMessage(m);
+      const sent = historyMessage(m);
+      if (this.#exact && m.tokens !== undefined && !m.interrupted) this.#counted.set(sent, m.tokens);
+      return sent;
     });
     messages.push({ role: "user", content: input });
     if (summary) messages[0] = this.#withSummary(summary, messages[0]);
