@@ -24,6 +24,11 @@ export interface AuditCommon {
   provider?: string;
   model?: string;
   usage?: Usage;
+  /**
+   * `user` when the user did it at the command line (`pai resource get|put`), not a model in a mode; such a row
+   * has no mode. Stored in the row's detail.
+   */
+  actor?: "user";
 }
 
 /** Permissions as data: the real paths readable and writable, the hosts reachable. */
@@ -194,6 +199,21 @@ export interface SessionStartedEvent extends AuditCommon {
   locality: AuditLocality;
 }
 
+/**
+ * What a run of the session may do, when it starts and whenever it differs from the last run's: its mode, the
+ * tools and resources offered, its limits, and the policy files in force with their SHA-256.
+ */
+export interface SessionConstraintsEvent extends AuditCommon {
+  kind: "session";
+  action: "constraints";
+  tools: string[];
+  resources: string[];
+  limits: { rounds: number; callsPerTurn: number; seconds?: number };
+  safe: boolean;
+  /** Each policy file in force and its SHA-256 (none: the built-in defaults). */
+  policy: Record<string, string>;
+}
+
 /** `pai reset`: the session's history and its "for this session" approvals cleared. */
 export interface SessionResetEvent extends AuditCommon {
   kind: "session";
@@ -281,6 +301,7 @@ export type AuditEvent =
   | InjectionDecisionEvent
   | BudgetEvent
   | SessionStartedEvent
+  | SessionConstraintsEvent
   | SessionResetEvent
   | EndpointPinnedEvent
   | EndpointRefusedEvent
@@ -462,9 +483,15 @@ function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent): strin
 }
 
 function sessionSummary(
-  event: SessionStartedEvent | SessionResetEvent | EndpointPinnedEvent | EndpointRefusedEvent,
+  event: SessionStartedEvent | SessionConstraintsEvent | SessionResetEvent | EndpointPinnedEvent | EndpointRefusedEvent,
 ): string {
   switch (event.action) {
+    case "constraints": {
+      const policy = Object.keys(event.policy).length ? Object.keys(event.policy).join(", ") : "built-in defaults";
+      return `${event.mode ?? "a"} run may use ${event.tools.length} tools (${clip(event.tools.join(", "))}), ` +
+        `${event.resources.length} resources, ${event.limits.rounds} rounds${event.safe ? ", safe mode" : ""}; ` +
+        `policy: ${policy}`;
+    }
     case "started":
       return `${event.origin === "default" ? "default " : ""}session started at ${event.baseUrl} (${event.locality})`;
     case "reset":

@@ -29,7 +29,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
   }
   const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
-    const turn = await turnContext(ctx, AGENT, flags);
+    const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds });
     const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal);
     const result = await printedTurn(turn, input.text, {
       inputLabel: input.label,

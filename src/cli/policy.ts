@@ -5,6 +5,7 @@ import { paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import { openState, policyHere } from "../modes/session_setup.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
+import { recordUserChange } from "../modes/user_change.ts";
 import { approvalLines, listApprovals } from "./approvals.ts";
 import { describePermissions } from "../policy/decide.ts";
 import { findProjectPolicy, readPolicyFile, userPolicyPath } from "../policy/load_policy.ts";
@@ -247,6 +248,7 @@ export async function trust(this: CommandContext, flags: TrustFlags, dir?: strin
   try {
     if (flags.revoke) {
       const was = distrustFolder(db, path);
+      if (was) await recordUserChange(db, { change: "policy_untrusted", folder: path });
       stdout.write(was ? line`${path} is no longer trusted.\n` : line`${path} was not trusted.\n`);
       return;
     }
@@ -254,6 +256,7 @@ export async function trust(this: CommandContext, flags: TrustFlags, dir?: strin
     const project = findProjectPolicy(path);
     const read = project?.root === path ? await readPolicyFile(project.path) : undefined;
     trustFolder(db, { path, policyHash: read?.hash ?? null });
+    await recordUserChange(db, { change: "policy_trusted", folder: path, ...(read ? { policyHash: read.hash } : {}) });
     stdout.write(
       read
         ? line`Trusted ${project!.path} as it is now (sha256 ${read.hash.slice(0, 12)}…): it may widen your policy. ` +

@@ -29,7 +29,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
   }
   const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
-    const turn = await turnContext(ctx, PROMPT, flags);
+    const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain });
     const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], text);
     const result = await printedTurn(turn, input.text, {
       inputLabel: input.label,

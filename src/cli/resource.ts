@@ -9,6 +9,7 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
 import { openState, policyHere } from "../modes/session_setup.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
+import { recordUserChange } from "../modes/user_change.ts";
 import type { DefinitionInput } from "../resources/backend.ts";
 import { checkDefinition } from "../resources/definition.ts";
 import { loadResources, type Resource, saveResources } from "../resources/registry.ts";
@@ -51,8 +52,11 @@ export async function add(this: CommandContext, flags: AddFlags, name: string): 
     });
   }
   const resource = await checkDefinition(name, flags as DefinitionInput, { cwd: Deno.cwd(), env });
-  if (resource.kind === "note") await withDb((db) => setNote(db, name, flags.text!));
-  saveResources(configDir, [...resources, resource]);
+  await withDb(async (db) => {
+    if (resource.kind === "note") setNote(db, name, flags.text!);
+    saveResources(configDir, [...resources, resource]);
+    await recordUserChange(db, { change: "resource_added", resource: name, resourceKind: resource.kind });
+  });
   stdout.write(line`Registered ${name}: ${describe(resource)}.\n`);
 }
 
@@ -81,8 +85,11 @@ export async function update(this: CommandContext, flags: UpdateFlags, name: str
     default: flags.default ?? old.default,
   };
   const resource = await checkDefinition(name, input, { cwd: Deno.cwd(), env });
-  if (old.kind === "note" && flags.text !== undefined) await withDb((db) => setNote(db, name, flags.text!));
-  saveResources(configDir, resources.map((r) => r.name === name ? resource : r));
+  await withDb(async (db) => {
+    if (old.kind === "note" && flags.text !== undefined) setNote(db, name, flags.text);
+    saveResources(configDir, resources.map((r) => r.name === name ? resource : r));
+    await recordUserChange(db, { change: "resource_updated", resource: name, resourceKind: resource.kind });
+  });
   stdout.write(line`Updated ${name}: ${describe(resource)}.\n`);
 }
 
@@ -104,25 +111,29 @@ export async function list(this: CommandContext, flags: { json: boolean }): Prom
 export async function rm(this: CommandContext, _flags: Record<never, never>, name: string): Promise<void> {
   const { configDir, resources } = await registry();
   const r = find(resources, name);
-  if (r.kind === "note") await withDb((db) => deleteNote(db, name));
-  saveResources(configDir, resources.filter((x) => x.name !== name));
+  await withDb(async (db) => {
+    if (r.kind === "note") deleteNote(db, name);
+    saveResources(configDir, resources.filter((x) => x.name !== name));
+    await recordUserChange(db, { change: "resource_removed", resource: name, resourceKind: r.kind });
+  });
   stdout.write(
     r.kind === "note" ? line`Deleted the note ${name}.\n` : line`Forgot ${name} (the data itself is untouched).\n`,
   );
 }
 
-async function withDb<T>(work: (db: Awaited<ReturnType<typeof openState>>["db"]) => T): Promise<T> {
+async function withDb<T>(work: (db: Awaited<ReturnType<typeof openState>>["db"]) => T | Promise<T>): Promise<T> {
   const { db } = await openState();
   try {
-    return work(db);
+    return await work(db);
   } finally {
     db.close();
   }
 }
 
 /**
- * Runs a resource tool for the user: the same sandboxed path as the model's calls, in agent mode (the user may do
- * anything with their own data), recorded in the current session's audit log when there is one.
+ * Runs a resource tool for the user: the same sandboxed path as the model's calls, with agent mode's reach (the
+ * user may do anything with their own data), recorded in the current session's audit log as the user's, not a
+ * mode's.
  */
 async function asUser(tool: "resource_read" | "resource_update", args: Record<string, unknown>): Promise<unknown> {
   const { db } = await openState();
@@ -132,6 +143,7 @@ async function asUser(tool: "resource_read" | "resource_update", args: Record<st
       db,
       session: currentSession(db),
       mode: "agent",
+      actor: "user",
       pregrants: { read: [], write: [], net: [] },
       policy,
       workspace,

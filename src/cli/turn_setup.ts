@@ -1,7 +1,8 @@
 /** What prompt, chat and agent share: the turn context with its tools, and the JSON form of a result. */
 import { errorJson, EXIT, PaiError } from "../core/errors.ts";
 import type { TurnContext, TurnResult, TurnRound } from "../modes/engine.ts";
-import type { ModeProfile } from "../core/mode_profile.ts";
+import { type ModeLimits, type ModeProfile, reachesResource } from "../core/mode_profile.ts";
+import { recordConstraints } from "../modes/session_constraints.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
 import { paiPaths } from "../core/paths.ts";
 import type { Label } from "../core/types.ts";
@@ -31,7 +32,12 @@ export interface ToolFlags extends GrantFlags {
  * The context of a mode's turns: the session, the ports of its database (context manager, history, audit), the
  * budget and the clock, plus, unless `--no-tools`, the tool manager.
  */
-export async function turnContext(ctx: SessionContext, profile: ModeProfile, flags: ToolFlags): Promise<TurnContext> {
+export async function turnContext(
+  ctx: SessionContext,
+  profile: ModeProfile,
+  flags: ToolFlags,
+  limits: Partial<ModeLimits> = {},
+): Promise<TurnContext> {
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
   const ceiling = providerCeiling(ctx.policy, spec.name, locality);
@@ -48,7 +54,20 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
     budget: NO_BUDGET,
     clock: SYSTEM_CLOCK,
   };
-  if (!flags.tools) return { ...ctx, ...ports, profile, guard };
+  const record = async (tools: readonly string[]) => {
+    const registered = await loadResources(paiPaths().configDir);
+    await recordConstraints(ctx.db, ctx.session, profile, {
+      tools,
+      resources: tools.length ? registered.filter((r) => reachesResource(profile, r)).map((r) => r.name) : [],
+      limits: { ...profile.limits, ...limits },
+      safe: ctx.policy.safe,
+      policy: ctx.policy.sourceHashes,
+    });
+  };
+  if (!flags.tools) {
+    await record([]);
+    return { ...ctx, ...ports, profile, guard };
+  }
   const tools = await createToolManager({
     labels: { ceiling, provider },
     db: ctx.db,
@@ -60,6 +79,7 @@ export async function turnContext(ctx: SessionContext, profile: ModeProfile, fla
     workspace: ctx.workspace,
     auditText: (payload) => guard.auditText(payload),
   });
+  await record(tools.definitions().map((t) => t.name));
   return { ...ctx, ...ports, profile, tools, guard };
 }
 

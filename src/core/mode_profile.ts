@@ -46,3 +46,8 @@ export const REACH_ORDER = ["defaults", "read", "crud"] as const satisfies reado
 export function reaches(profile: Pick<ModeProfile, "resources">, needed: ResourceReach): boolean {
   return REACH_ORDER.indexOf(profile.resources) >= REACH_ORDER.indexOf(needed);
 }
+
+/** Whether a mode reaches a registered resource: with `defaults` reach only the user's default ones. */
+export function reachesResource(profile: Pick<ModeProfile, "resources">, resource: { default?: boolean }): boolean {
+  return reaches(profile, "read") || resource.default === true;
+}

@@ -78,6 +78,8 @@ export interface ToolSetupOptions {
   policy: Policy;
   /** The workspace's real path. */
   workspace: string;
+  /** `user` for the user's own commands (`pai resource get|put`): recorded as theirs, with no mode. */
+  actor?: "user";
   /** For `pai policy test`: decide from the policy alone, not from the user's saved approvals. */
   ignoreSavedApprovals?: boolean;
   /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
@@ -199,7 +201,8 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
         ? appendAudit(db, {
           ...(options.auditText ? redactEvent(r, options.auditText) : r),
           sessionId: session.id,
-          mode,
+          // What the user does at the command line is the user's, not a mode's.
+          ...(options.actor ? { actor: options.actor } : { mode }),
           provider: session.provider,
           model: session.model,
         })

@@ -140,6 +140,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
     policy = applyLayer(policy, {
       file: await anchored(user.file, options.workspace, options.home),
       source: userPath,
+      sha256: user.hash,
       trust: "trusted",
     });
   }
@@ -151,6 +152,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
       policy = applyLayer(policy, {
         file: await anchored(read.file, project.root, options.home),
         source: project.path,
+        sha256: read.hash,
         trust,
       });
       if (notice) policy.notices.push(notice);

@@ -83,6 +83,8 @@ export interface Policy {
   tests: (PolicyTest & { source: string })[];
   /** The files that made it, in order (user, then project). */
   sources: string[];
+  /** The SHA-256 of each file of `sources`, as it was read: what the audit log names as the policy in force. */
+  sourceHashes: Record<string, string>;
   /** What a project policy tried and was not allowed to do (it cannot widen the user's). */
   ignored: string[];
   /** What the user must be told on every command that loads this policy (a trusted policy that changed). */
@@ -99,6 +101,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze<Policy>({
   files: [],
   tests: [],
   sources: [],
+  sourceHashes: {},
   ignored: [],
   notices: [],
 });
@@ -124,6 +127,8 @@ export type LayerTrust = "trusted" | "untrusted";
 export interface Layer {
   file: PolicyFile;
   source: string;
+  /** The SHA-256 of the file's bytes. */
+  sha256?: string;
   trust: LayerTrust;
 }
 
@@ -242,6 +247,7 @@ export function providerCeiling(
 export function applyLayer(policy: Readonly<Policy>, layer: Layer): Policy {
   const next: Policy = structuredClone(policy) as Policy;
   next.sources.push(layer.source);
+  if (layer.sha256) next.sourceHashes[layer.source] = layer.sha256;
   const ignore = (what: string) => next.ignored.push(`${layer.source}: ${what}`);
   for (const rule of Object.values(FIELD_RULES)) rule({ before: policy, next, layer, ignore });
   return next;

@@ -9,7 +9,7 @@
  * expands to is its backend's (`src/resources/backends/`).
  */
 import { z } from "zod";
-import { type ModeProfile, reaches, type ResourceReach } from "../core/mode_profile.ts";
+import { type ModeProfile, reaches, reachesResource, type ResourceReach } from "../core/mode_profile.ts";
 import type { Resource } from "../core/types.ts";
 import {
   type Expansion,
@@ -37,7 +37,7 @@ const NAME = z.string().min(1).describe("The resource's name (see resource_list)
 
 /** The resources a mode reaches: with `defaults` reach only the user's default ones, else all. */
 function reachable(ctx: ExpandContext): Resource[] {
-  return ctx.host.list().filter((r) => reaches(ctx.profile, "read") || r.default);
+  return ctx.host.list().filter((r) => reachesResource(ctx.profile, r));
 }
 
 function find(ctx: ExpandContext, name: string): Resource | string {
