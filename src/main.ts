@@ -24,6 +24,7 @@ import { errorJson, EXIT, PaiError } from "./core/errors.ts";
 import { lazyImport } from "./core/lazy_import.ts";
 import { redactSecrets } from "./core/redact.ts";
 import { MODES } from "./core/types.ts";
+import { USAGE_GROUPINGS } from "./audit/usage_totals.ts";
 import { PROFILES } from "./modes/profiles.ts";
 import { enterTaskCaller } from "./core/task_folder.ts";
 import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
@@ -433,6 +434,282 @@ const policyRoutes = buildRouteMap({
   docs: { brief: "Your rules: what may go to which model, what each tool may touch" },
 });
 
+/** `pai audit`'s module, loaded when one of its commands runs. */
+function auditCommand(): Promise<typeof import("./cli/audit.ts")> {
+  return command<typeof import("./cli/audit.ts")>("audit");
+}
+
+const auditFilterFlags = {
+  session: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "id",
+    brief: 'Rows of this session: its id, the start of it (the table shows 8 characters), or "current"',
+  },
+  kind: {
+    kind: "parsed",
+    parse: String,
+    variadic: true,
+    optional: true,
+    placeholder: "kind",
+    brief: "Rows of this kind (repeatable, or comma-separated): prompt, response, tool_call, grant, denial …",
+  },
+  tool: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "name",
+    brief: "Rows about this tool: its calls, grants, denials, approvals, results",
+  },
+  provider: { kind: "parsed", parse: String, optional: true, placeholder: "name", brief: "Rows of this provider" },
+  since: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "date",
+    brief: "From then on: YYYY-MM-DD (local), an ISO timestamp, or a time ago (30m, 24h, 7d, 2w)",
+  },
+  until: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "date",
+    brief: "Before then (a YYYY-MM-DD date includes that whole day)",
+  },
+} as const;
+
+const auditLimit = {
+  kind: "parsed",
+  parse: positiveInteger,
+  default: "50",
+  placeholder: "n",
+  brief: "Rows at most (the count of the others is said)",
+} as const;
+
+/** `pai audit …`: one map, so that `verify` and `prune` join it as two more routes. */
+const auditRoutes = buildRouteMap({
+  routes: {
+    list: buildCommand({
+      loader: async () => (await auditCommand()).list,
+      parameters: {
+        flags: {
+          ...auditFilterFlags,
+          limit: auditLimit,
+          order: { kind: "enum", values: ["newest", "oldest"], default: "newest", brief: "Which rows come first" },
+          beforeId: {
+            kind: "parsed",
+            parse: positiveInteger,
+            optional: true,
+            placeholder: "id",
+            brief: "Rows older than this one (the next page, as the last line says)",
+          },
+          afterId: {
+            kind: "parsed",
+            parse: positiveInteger,
+            optional: true,
+            placeholder: "id",
+            brief: "Rows newer than this one (the next page with --order oldest)",
+          },
+          json: jsonFlag,
+        },
+      },
+      docs: {
+        brief: "List audit rows, newest first: time (local), session, mode, model, kind, what happened, tokens",
+        fullDescription: "Shows the newest 50 rows that match, and how many more there are. Examples:\n" +
+          "  pai audit list --session current --kind tool_call,grant\n" +
+          "  pai audit list --tool fs_write --since 7d\n" +
+          "  pai audit list --since 2026-05-01 --until 2026-05-31 --json",
+      },
+    }),
+    show: buildCommand({
+      loader: async () => (await auditCommand()).show,
+      parameters: {
+        flags: { json: jsonFlag },
+        positional: { kind: "tuple", parameters: [{ brief: "Row id", placeholder: "id", parse: positiveInteger }] },
+      },
+      docs: { brief: "Show one row whole: every column, the event's fields, the content, whether its hashes match" },
+    }),
+    search: buildCommand({
+      loader: async () => (await auditCommand()).search,
+      parameters: {
+        flags: { ...auditFilterFlags, limit: auditLimit, json: jsonFlag },
+        positional: {
+          kind: "array",
+          minimum: 1,
+          parameter: {
+            brief: "Words the row must hold (the last may be a word's start)",
+            placeholder: "text",
+            parse: String,
+          },
+        },
+      },
+      docs: {
+        brief: "Search the stored content and fields of the audit rows (full-text), newest first",
+        fullDescription:
+          "Finds what the log stores: a row kept only as a hash is not found by its content. Example:\n" +
+          "  pai audit search passport --kind prompt,tool_result",
+      },
+    }),
+    stats: buildCommand({
+      loader: async () => (await auditCommand()).stats,
+      parameters: {
+        flags: {
+          since: auditFilterFlags.since,
+          until: auditFilterFlags.until,
+          top: {
+            kind: "parsed",
+            parse: positiveInteger,
+            default: "10",
+            placeholder: "n",
+            brief: "Sessions listed (those with the most rows)",
+          },
+          json: jsonFlag,
+        },
+      },
+      docs: { brief: "Count the rows: per kind, per provider and model, per session; tokens; first and last time" },
+    }),
+    export: buildCommand({
+      loader: async () => (await auditCommand()).exportRows,
+      parameters: {
+        flags: {
+          format: { kind: "enum", values: ["jsonl", "csv"], brief: "JSON lines, or CSV (RFC 4180)" },
+          ...auditFilterFlags,
+        },
+      },
+      docs: {
+        brief: "Write the rows, oldest first, to stdout as stored: JSON lines or CSV, streamed",
+        fullDescription: "Every stored column, in a fixed order, then the summary. Example:\n" +
+          "  pai audit export --format csv --since 2026-05-01 > audit.csv",
+      },
+    }),
+    verify: buildCommand({
+      loader: async () => (await command<typeof import("./cli/audit_verify.ts")>("audit_verify")).verify,
+      parameters: { flags: { json: jsonFlag } },
+      docs: {
+        brief: "Check the hash chain and the head file: the first row edited, missing, moved, or cut from the end",
+        fullDescription: "Exits 1 at the first bad row, saying why and what to do. A missing head file is created.",
+      },
+    }),
+    prune: buildCommand({
+      loader: async () => (await command<typeof import("./cli/audit_prune.ts")>("audit_prune")).prune,
+      parameters: {
+        flags: {
+          before: {
+            kind: "parsed",
+            parse: String,
+            placeholder: "date",
+            brief: "Delete the rows written before then: YYYY-MM-DD (local time) or an ISO time with its offset",
+          },
+          yes: { kind: "boolean", default: false, brief: "Do not ask (needed without a terminal)" },
+        },
+      },
+      docs: {
+        brief: "Delete the oldest rows, recorded and re-anchored: the only way rows leave the log",
+        fullDescription: "Checks the whole log first, and refuses a broken one. Example:\n" +
+          "  pai audit prune --before 2026-01-01",
+      },
+    }),
+  },
+  docs: { brief: "The audit log: what was sent where, what ran and with which permissions" },
+});
+
+/** Parses a positive amount of US dollars for a budget flag (`5`, `0.50`). */
+function positiveUsd(input: string): number {
+  const n = Number(input);
+  if (!/^\d+(\.\d+)?$/.test(input.trim()) || !(n > 0)) {
+    throw new PaiError(`Expected an amount of US dollars above 0, such as 5 or 0.50, got "${input}"`);
+  }
+  return n;
+}
+
+/** `pai budget …`'s module, loaded when one of its commands runs. */
+function budgetCommand(): Promise<typeof import("./cli/budget.ts")> {
+  return command<typeof import("./cli/budget.ts")>("budget");
+}
+
+const budgetSelectors = {
+  provider: {
+    kind: "parsed",
+    parse: parseProviderName,
+    optional: true,
+    placeholder: "provider",
+    brief: `Only requests to this provider (${PROVIDER_NAMES.join(", ")}); default: every provider`,
+  },
+  mode: { kind: "enum", values: MODES, optional: true, brief: "Only requests made in this mode; default: every mode" },
+} as const;
+
+const budgetAmount = (parse: (input: string) => number, placeholder: string, brief: string) =>
+  ({ kind: "parsed", parse, optional: true, placeholder, brief }) as const;
+
+const budgetRoutes = buildRouteMap({
+  routes: {
+    set: buildCommand({
+      loader: async () => (await budgetCommand()).set,
+      parameters: {
+        flags: {
+          sessionTokens: budgetAmount(positiveInteger, "n", "Tokens (input and output) per session"),
+          dailyTokens: budgetAmount(positiveInteger, "n", "Tokens a day (local time)"),
+          monthlyTokens: budgetAmount(positiveInteger, "n", "Tokens a month (local time)"),
+          dailyUsd: budgetAmount(positiveUsd, "usd", "US dollars a day, at the models' prices"),
+          monthlyUsd: budgetAmount(positiveUsd, "usd", "US dollars a month"),
+          ...budgetSelectors,
+        },
+      },
+      docs: {
+        brief: "Set budgets: every request to a model is checked against them before it is sent",
+        fullDescription: "A budget of the same kind, provider and mode is replaced. Examples:\n" +
+          "  pai budget set --daily-tokens 200000\n" +
+          "  pai budget set --monthly-usd 20 --provider openai\n" +
+          "  pai budget set --session-tokens 50000 --mode agent",
+      },
+    }),
+    show: buildCommand({
+      loader: async () => (await budgetCommand()).show,
+      parameters: { flags: { json: jsonFlag } },
+      docs: { brief: "Show each budget: its limit, what is used and left, and the period it counts" },
+    }),
+    clear: buildCommand({
+      loader: async () => (await budgetCommand()).clear,
+      parameters: {
+        flags: {
+          all: { kind: "boolean", default: false, brief: "Clear every budget" },
+          sessionTokens: { kind: "boolean", default: false, brief: "Clear the session-tokens budget" },
+          dailyTokens: { kind: "boolean", default: false, brief: "Clear the daily-tokens budget" },
+          monthlyTokens: { kind: "boolean", default: false, brief: "Clear the monthly-tokens budget" },
+          dailyUsd: { kind: "boolean", default: false, brief: "Clear the daily-usd budget" },
+          monthlyUsd: { kind: "boolean", default: false, brief: "Clear the monthly-usd budget" },
+          ...budgetSelectors,
+        },
+      },
+      docs: {
+        brief: "Clear budgets: --all, or those of the kinds, provider and mode given (as they were set)",
+        fullDescription: "Examples:\n  pai budget clear --daily-tokens\n  pai budget clear --provider openai\n" +
+          "  pai budget clear --all",
+      },
+    }),
+  },
+  docs: { brief: "Budgets: the tokens and dollars requests to models may spend, per session, day or month" },
+});
+
+const usage = buildCommand({
+  loader: async () => (await command<typeof import("./cli/usage_report.ts")>("usage_report")).usage,
+  parameters: {
+    flags: {
+      by: { kind: "enum", values: USAGE_GROUPINGS, default: "day", brief: "Group the answers by" },
+      since: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        placeholder: "date",
+        brief: "Only answers from then on: YYYY-MM-DD (local time) or an ISO date and time",
+      },
+      json: jsonFlag,
+    },
+  },
+  docs: { brief: "Show the tokens and cost of the models' answers, from the audit log" },
+});
+
 const status = buildCommand({
   loader: async () => (await command<typeof import("./cli/status.ts")>("status")).status,
   parameters: { flags: { json: jsonFlag } },
@@ -469,10 +746,13 @@ const root = buildRouteMap({
     agent,
     tools,
     policy: policyRoutes,
+    audit: auditRoutes,
     resource: resourceRoutes,
     status,
     summary,
     reset,
+    budget: budgetRoutes,
+    usage,
     providers,
   },
   docs: {

@@ -42,7 +42,7 @@ Deno.test("a long chat stays within the window: older turns are summarised, show
     const largest = Math.max(...await Promise.all(turns.map((r) => tokens(r.body))));
     assert.ok(largest <= 900, `the largest request had ${largest} tokens`);
     const last = JSON.stringify(turns.at(-1)!.body);
-    assert.match(last, /<summary of the earlier conversation>\\nSummary \d+:/);
+    assert.match(last, /<conversation_summary of=\\"the earlier turns\\" trust=\\"untrusted\\">\\nSummary \d+:/);
     assert.doesNotMatch(last, /Question 0:/, "the oldest turns went into the summary");
     assert.match(last, /Question 39:/);
 
@@ -50,8 +50,8 @@ Deno.test("a long chat stays within the window: older turns are summarised, show
     // Each time the history outgrew the window it was summarised once, in one or more requests (chunks that fit).
     assert.ok(status.session.summary.made >= 2 && status.session.summary.made <= summaries.length);
     const shown = await runPai(["summary"], { home: s.home, env: s.env });
-    assert.match(shown.stdout, /^Summary of the older turns \(made \d+ time\(s\).*labelled internal/);
-    assert.match(shown.stdout, /Summary \d+: the user asked numbered questions/);
+    assert.match(shown.stdout, /^Summary of the older turns \(made \d+ time\(s\).*labelled public/);
+    assert.match(shown.stdout, /\n {2}│ Summary \d+: the user asked numbered questions/);
     const reset = await runPai(["reset"], { home: s.home, env: s.env });
     assert.match(reset.stdout, /Cleared \d+ messages, the summary of older turns and 0 approval\(s\)/);
     assert.match((await runPai(["summary"], { home: s.home, env: s.env })).stdout, /^No summary/);

@@ -49,6 +49,10 @@ export interface AuditToolCall {
 export interface PromptEvent extends AuditCommon {
   kind: "prompt";
   text: string;
+  /** `summary`: PAI asked the model to summarise older turns (the text is what it was given). */
+  purpose?: "summary";
+  /** What the request carried besides the input: how many messages of the history, and the session's summary. */
+  context?: { history: number; summary: boolean };
 }
 
 /** One answer of the model: its text, the tool calls it asked for; the tokens are in `usage`. */
@@ -56,6 +60,11 @@ export interface ResponseEvent extends AuditCommon {
   kind: "response";
   text: string;
   toolCalls: AuditToolCall[];
+  /**
+   * What the request cost in USD (`providers/prices.ts`), `null` when the model's price is unknown (never a
+   * guessed zero). Kept in `detail`, so the chain covers it, and in the row's `cost_usd` column for sums.
+   */
+  costUsd?: number | null;
 }
 
 /** A provider's error in the middle of a turn. */
@@ -177,6 +186,13 @@ export interface InjectionDecisionEvent extends AuditCommon {
   markers: string[];
 }
 
+/** A request refused before it was sent: it would carry data labelled above what the provider may receive. */
+export interface LabelDecisionEvent extends AuditCommon {
+  kind: "policy_decision";
+  check: "label";
+  reason: string;
+}
+
 /** A budget reached (issue 12 records these): which one, its limit, what is used, and what PAI did. */
 export interface BudgetEvent extends AuditCommon {
   kind: "budget";
@@ -286,6 +302,23 @@ export interface PolicyTrustEvent extends AuditCommon {
   policyHash?: string;
 }
 
+/**
+ * `pai audit prune`: the oldest rows removed, from the first up to the first row at or after `before`. The first
+ * row kept still names the hash of the last one removed; this row says so, and the chain starts there again.
+ */
+export interface PruneEvent extends AuditCommon {
+  kind: "prune";
+  /** Rows written before this time (ISO, UTC) were removed. */
+  before: string;
+  rowsRemoved: number;
+  firstRemovedId: number;
+  lastRemovedId: number;
+  /** The first row kept (this row's own id when none was). */
+  firstKeptId: number;
+  /** The hash of the last row removed, which the first row kept names as its previous hash. */
+  lastRemovedHash: string;
+}
+
 /** Everything the audit log records: one row each. */
 export type AuditEvent =
   | PromptEvent
@@ -299,6 +332,7 @@ export type AuditEvent =
   | ResourceAccessEvent
   | ScanDecisionEvent
   | InjectionDecisionEvent
+  | LabelDecisionEvent
   | BudgetEvent
   | SessionStartedEvent
   | SessionConstraintsEvent
@@ -309,7 +343,8 @@ export type AuditEvent =
   | ApprovalRevokedEvent
   | ApprovalsRevokedEvent
   | ResourceChangedEvent
-  | PolicyTrustEvent;
+  | PolicyTrustEvent
+  | PruneEvent;
 
 /** The kinds, as the `kind` column stores them. */
 export type AuditKind = AuditEvent["kind"];
@@ -435,7 +470,7 @@ export function summary(event: AuditEvent): string {
 
 /** One renderer per kind: the mapped type makes a kind without one a type error. */
 const SUMMARIES: { readonly [K in AuditKind]: (event: Extract<AuditEvent, { kind: K }>) => string } = {
-  prompt: (e) => `prompt: ${clip(e.text)}`,
+  prompt: (e) => `${e.purpose === "summary" ? "summary request" : "prompt"}: ${clip(e.text)}`,
   response: (e) => {
     const calls = e.toolCalls.length;
     return `response: ${clip(e.text)}${calls ? ` (+${calls} tool call${calls === 1 ? "" : "s"})` : ""}`;
@@ -455,7 +490,13 @@ const SUMMARIES: { readonly [K in AuditKind]: (event: Extract<AuditEvent, { kind
   budget: (e) => `budget ${e.budget}: ${e.used} of ${e.limit} ${e.unit} used: ${e.action}`,
   session: sessionSummary,
   user_change: userChangeSummary,
+  prune: (e) =>
+    `pruned ${e.rowsRemoved} rows (${e.firstRemovedId}–${e.lastRemovedId}) written before ${e.before}; ` +
+    `the chain starts again at row ${e.firstKeptId}`,
 };
+
+/** Every kind, as the `kind` column stores them (from the renderers: a new kind is listed once it has one). */
+export const AUDIT_KINDS: readonly AuditKind[] = Object.keys(SUMMARIES) as AuditKind[];
 
 const DENIED_BY: Record<DenialEvent["by"], string> = {
   policy: "by the policy",
@@ -464,8 +505,10 @@ const DENIED_BY: Record<DenialEvent["by"], string> = {
   moved: "its paths changed",
 };
 
-function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent): string {
+function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent | LabelDecisionEvent): string {
   switch (event.check) {
+    case "label":
+      return `refused before sending: ${clip(event.reason)}`;
     case "scan": {
       const found = event.findings.map((f) => {
         const spelled = f.hidden ? ` spelling ${JSON.stringify(f.hidden)}` : "";

@@ -1,67 +1,49 @@
 /**
  * The audit log: one append-only row per typed event (`events.ts`), each
- * carrying the hash of the previous row so that an edit or a deletion
- * anywhere breaks the chain from that row on.
+ * carrying the hash of the previous row (`chain.ts`) so that an edit or a
+ * deletion anywhere breaks the chain from that row on. The last row is also
+ * named in a file beside the database (`head.ts`), so that deleting the last
+ * rows, or swapping the database for another valid chain, shows too.
  */
 import type { Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
 import { PaiError } from "../core/errors.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 import { type AuditEvent, type AuditLocality, eventOf, storedEvent } from "./events.ts";
+import { type ChainedFields, chainedText, GENESIS_HASH, sha256 } from "./chain.ts";
+import { type AuditContent, markWithheld, withheldFields } from "./content.ts";
+import { advanceAuditHead, type AuditHead, auditHeadPath, hashOfRow } from "./head.ts";
+import { pruneEvent, type PruneOutcome, type PrunePlan, prunePlan, samePlan } from "./prune.ts";
 
 export type { AuditEvent, AuditKind } from "./events.ts";
-
-/** The hash that the first row chains to. */
-export const GENESIS_HASH = "0".repeat(64);
-
-/** SHA-256 in hex, through WebCrypto (`node:crypto` costs ~14 ms of start-up to import). */
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { GENESIS_HASH };
 
 /** The OS user PAI runs as (from the environment: no extra permission needed). */
 export function osUser(env: (name: string) => string | undefined = (n) => Deno.env.get(n)): string {
   return env("USER") ?? env("LOGNAME") ?? env("USERNAME") ?? "unknown";
 }
 
-/**
- * The columns a row's hash covers, in a fixed order (the payload through its hash). A typed row's `detail`
- * follows them (see {@linkcode rowHash}).
- */
-const CHAINED_COLUMNS = [
-  "ts",
-  "os_user",
-  "session_id",
-  "mode",
-  "provider",
-  "model",
-  "kind",
-  "input_tokens",
-  "output_tokens",
-  "payload_hash",
-  "prev_hash",
-] as const;
-
-type ChainedFields = Record<typeof CHAINED_COLUMNS[number], string | number | null> & { detail: string | null };
-
-/**
- * A row's hash. A row written before events were typed has no `detail` (NULL) and is hashed exactly as it was
- * then, so every old row still verifies; a typed row's hash covers its `detail` as one more value. Setting a
- * typed row's detail to NULL, or giving an old row one, changes what is hashed, so either breaks the chain.
- */
-function rowHash(row: ChainedFields): Promise<string> {
-  const values = CHAINED_COLUMNS.map((c) => row[c]);
-  return sha256(JSON.stringify(row.detail === null ? values : [...values, row.detail]));
-}
-
 /** Writes audit rows for one database connection, one at a time. */
 export interface AuditSink {
-  /** Appends one row, chained to the last one; resolves once it is committed. */
+  /** Appends one row, chained to the last one; resolves once it is committed and the head file names it. */
   append(event: AuditEvent, now?: Date): Promise<void>;
+  /**
+   * Carries out a prune (`prune.ts`): planned again under the write lock, never past the rows `plan` removes,
+   * with its `prune` row appended in the same transaction. `undefined` when no row is left to remove.
+   */
+  prune(plan: PrunePlan, now?: Date): Promise<PruneOutcome | undefined>;
+}
+
+/** Options for {@linkcode auditSink}. */
+export interface AuditSinkOptions {
+  /** What the rows keep of each event's content (`audit.content` in config.json; `content.ts`). */
+  content?: AuditContent;
+  /** The head file; by default the one beside the database file (`head.ts`), none for `null`. */
+  headPath?: string | null;
 }
 
 /** The sink of each open connection: one per connection, so every append on it goes through the same queue. */
-const SINKS = new WeakMap<Database, AuditSink>();
+const SINKS = new WeakMap<Database, QueuedSink>();
 
 /**
  * How many times an append re-hashes after another process appended between
@@ -71,19 +53,21 @@ const SINKS = new WeakMap<Database, AuditSink>();
 const MAX_CHAIN_ATTEMPTS = 100;
 
 /**
- * The sink that serialises the appends made through `db`.
+ * The sink that serialises the appends made through `db`. Options given here apply to every append on the
+ * connection from now on (`openState` passes what config.json says).
  *
  * @example
  * ```ts
- * await auditSink(db).append({ kind: "prompt", sessionId: "s1", text: "hello" });
+ * await auditSink(db, { content: "hash" }).append({ kind: "prompt", sessionId: "s1", text: "hello" });
  * ```
  */
-export function auditSink(db: Database): AuditSink {
+export function auditSink(db: Database, options?: AuditSinkOptions): AuditSink {
   let sink = SINKS.get(db);
   if (!sink) {
     sink = new QueuedSink(db);
     SINKS.set(db, sink);
   }
+  if (options) sink.configure(options);
   return sink;
 }
 
@@ -92,19 +76,45 @@ export function appendAudit(db: Database, event: AuditEvent, now = new Date()): 
   return auditSink(db).append(event, now);
 }
 
+/** A row ready to chain: everything but the previous hash. */
+interface PreparedRow {
+  fields: Omit<ChainedFields, "prev_hash">;
+  /** NULL when the content is withheld (`audit.content: "hash"`). */
+  payload: string | null;
+  costUsd: number | null;
+}
+
 class QueuedSink implements AuditSink {
   readonly #db: Database;
-  /** The last queued append, settled; the next one starts after it. */
+  #content: AuditContent = "redacted";
+  #headPath: string | undefined;
+  /** The connection's own `synchronous` setting, put back after each audit transaction. */
+  #synchronous: number | undefined;
+  /** The last queued operation, settled; the next one starts after it. */
   #tail: Promise<void> = Promise.resolve();
 
   constructor(db: Database) {
     this.#db = db;
+    this.#headPath = auditHeadPath(db);
+  }
+
+  configure(options: AuditSinkOptions): void {
+    if (options.content) this.#content = options.content;
+    if (options.headPath !== undefined) this.#headPath = options.headPath ?? undefined;
   }
 
   append(event: AuditEvent, now = new Date()): Promise<void> {
-    const done = this.#tail.then(() => this.#write(event, now));
-    // A failed append is its caller's error; the appends queued after it still run.
-    this.#tail = done.catch(() => {});
+    return this.#enqueue(() => this.#append(event, now));
+  }
+
+  prune(plan: PrunePlan, now = new Date()): Promise<PruneOutcome | undefined> {
+    return this.#enqueue(() => this.#prune(plan, now));
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.#tail.then(work);
+    // A failed operation is its caller's error; the ones queued after it still run.
+    this.#tail = done.then(() => {}, () => {});
     return done;
   }
 
@@ -119,30 +129,64 @@ class QueuedSink implements AuditSink {
    * the lock would need no retry but holds every process's writes across an
    * await, and a synchronous SHA-256 would mean carrying our own implementation.
    */
-  async #write(event: AuditEvent, now: Date): Promise<void> {
-    const stored = storedEvent(event);
-    const payloadHash = await sha256(stored.payload);
-    const fields: Omit<ChainedFields, "prev_hash"> = {
-      ts: now.toISOString(),
-      os_user: osUser(),
-      session_id: event.sessionId ?? null,
-      mode: event.mode ?? null,
-      provider: event.provider ?? null,
-      model: event.model ?? null,
-      kind: stored.kind,
-      input_tokens: event.usage?.inputTokens ?? 0,
-      output_tokens: event.usage?.outputTokens ?? 0,
-      payload_hash: payloadHash,
-      detail: stored.detail,
-    };
+  async #append(event: AuditEvent, now: Date): Promise<void> {
+    const prepared = await this.#prepare(event, now);
     for (let attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
-      const row: ChainedFields = { ...fields, prev_hash: this.#lastHash() };
-      const hash = await rowHash(row);
-      if (this.#insertIfLast(row, stored.payload, hash)) return;
+      const row: ChainedFields = { ...prepared.fields, prev_hash: this.#lastHash() };
+      const hash = await sha256(chainedText(row));
+      const id = this.#transaction(() => this.#lastHash() === row.prev_hash ? this.#insert(row, prepared, hash) : 0);
+      if (id) return this.#advanceHead({ id, hash });
     }
     throw new PaiError(`Cannot append to the audit log: other processes appended first ${MAX_CHAIN_ATTEMPTS} times`, {
       hint: "Retry once the other pai processes are done",
     });
+  }
+
+  /** As an append: planned and hashed before the lock, planned again under it, written only if nothing moved. */
+  async #prune(plan: PrunePlan, now: Date): Promise<PruneOutcome | undefined> {
+    for (let attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
+      const current = prunePlan(this.#db, plan.before, plan.lastRemovedId);
+      if (!current) return undefined;
+      const prepared = await this.#prepare(pruneEvent(current), now);
+      const row: ChainedFields = { ...prepared.fields, prev_hash: current.prevHash };
+      const hash = await sha256(chainedText(row));
+      const id = this.#transaction(() => {
+        if (!samePlan(prunePlan(this.#db, plan.before, plan.lastRemovedId), current)) return 0;
+        this.#db.prepare("DELETE FROM audit_log WHERE id <= ?").run(current.lastRemovedId);
+        return this.#insert(row, prepared, hash, current.pruneId);
+      });
+      if (id) {
+        this.#advanceHead({ id, hash }, current.lastRemovedId);
+        return { ...current, hash };
+      }
+    }
+    throw new PaiError(`Cannot prune the audit log: other processes appended first ${MAX_CHAIN_ATTEMPTS} times`, {
+      hint: "Retry once the other pai processes are done",
+    });
+  }
+
+  /** The row's fields, with its content as `audit.content` says to keep it. */
+  async #prepare(event: AuditEvent, now: Date): Promise<PreparedRow> {
+    const withheld = this.#content === "hash";
+    const stored = storedEvent(withheld ? await withheldFields(event) : event);
+    return {
+      fields: {
+        ts: now.toISOString(),
+        os_user: osUser(),
+        session_id: event.sessionId ?? null,
+        mode: event.mode ?? null,
+        provider: event.provider ?? null,
+        model: event.model ?? null,
+        kind: stored.kind,
+        input_tokens: event.usage?.inputTokens ?? 0,
+        output_tokens: event.usage?.outputTokens ?? 0,
+        // The hash of the content is kept whatever is stored of it: whoever holds the text can prove it.
+        payload_hash: await sha256(stored.payload),
+        detail: withheld ? markWithheld(stored.detail) : stored.detail,
+      },
+      payload: withheld ? null : stored.payload,
+      costUsd: costOf(event),
+    };
   }
 
   #lastHash(): string {
@@ -150,51 +194,116 @@ class QueuedSink implements AuditSink {
     return typeof last?.hash === "string" ? last.hash : GENESIS_HASH;
   }
 
-  /** Synchronous from BEGIN to COMMIT; false (nothing written) when the chain moved on since `row` was hashed. */
-  #insertIfLast(row: ChainedFields, payload: string, hash: string): boolean {
+  /**
+   * Runs `work` between BEGIN IMMEDIATE and COMMIT, synchronously; a `work` that returns 0 (the chain moved on)
+   * is rolled back. IMMEDIATE takes the write lock (waiting up to the busy timeout) before anything is read
+   * again. `synchronous = FULL` for these commits only: SQLite then syncs the WAL at each commit, so a committed
+   * audit row survives a power cut, not only a crash (the connection's other writes keep its own setting).
+   */
+  #transaction(work: () => number): number {
     const db = this.#db;
-    // IMMEDIATE takes the write lock (waiting up to the busy timeout) before the last hash is read again.
-    db.exec("BEGIN IMMEDIATE");
+    this.#synchronous ??= Number(db.prepare("PRAGMA synchronous").get()?.synchronous ?? 1);
+    db.exec("PRAGMA synchronous = FULL");
     try {
-      if (this.#lastHash() !== row.prev_hash) {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const id = work();
+        db.exec(id ? "COMMIT" : "ROLLBACK");
+        return id;
+      } catch (error) {
         db.exec("ROLLBACK");
-        return false;
+        throw error;
       }
-      db.prepare(
-        `INSERT INTO audit_log (ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
-                                payload, detail, payload_hash, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        row.ts,
-        row.os_user,
-        row.session_id,
-        row.mode,
-        row.provider,
-        row.model,
-        row.kind,
-        row.input_tokens,
-        row.output_tokens,
-        payload,
-        row.detail,
-        row.payload_hash,
-        row.prev_hash,
-        hash,
-      );
-      db.exec("COMMIT");
-      return true;
+    } finally {
+      db.exec(`PRAGMA synchronous = ${this.#synchronous}`);
+    }
+  }
+
+  /** Inserts the row (with `id` when the id must be the one planned); returns its id. */
+  #insert(row: ChainedFields, prepared: PreparedRow, hash: string, id?: number): number {
+    const result = this.#db.prepare(
+      `INSERT INTO audit_log (id, ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
+                              payload, detail, payload_hash, prev_hash, hash, cost_usd)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id ?? null,
+      row.ts,
+      row.os_user,
+      row.session_id,
+      row.mode,
+      row.provider,
+      row.model,
+      row.kind,
+      row.input_tokens,
+      row.output_tokens,
+      prepared.payload,
+      row.detail,
+      row.payload_hash,
+      row.prev_hash,
+      hash,
+      prepared.costUsd,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * After the commit: the head file names the new row, unless another process already named a later one, or
+   * the file names a row that is not this log's any more (evidence for `verify`, never overwritten). A head that
+   * names a row this prune removed (`prunedThrough`) cannot be compared any more: it was this log's, as the
+   * verify that `pai audit prune` runs first showed.
+   */
+  #advanceHead(next: AuditHead, prunedThrough?: number): void {
+    const path = this.#headPath;
+    if (!path) return;
+    try {
+      advanceAuditHead(path, next, {
+        current: (head) =>
+          (prunedThrough !== undefined && head.id <= prunedThrough) || hashOfRow(this.#db, head.id) === head.hash,
+      });
     } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
+      throw new PaiError(
+        `Cannot update the audit log's head file "${path}": ${error instanceof Error ? error.message : error}`,
+        {
+          hint: `Row ${next.id} is recorded; until the file can be written, "pai audit verify" cannot tell whether ` +
+            "the last rows were deleted. Check the folder's permissions and free space",
+          cause: error,
+        },
+      );
     }
   }
 }
 
-/** Tokens used so far by a session, from its response rows. */
-export function sessionUsage(db: Database, sessionId: string): Usage {
+/**
+ * A response row's `cost_usd` column: the event's cost (its `detail` keeps it too, under the chain's hash), or
+ * NULL: unknown, or a row of another kind.
+ */
+function costOf(event: AuditEvent): number | null {
+  return event.kind === "response" ? event.costUsd ?? null : null;
+}
+
+/** What a session used so far: tokens, and the cost of its answers (`costUsd`). */
+export interface SessionUsage extends Usage {
+  /** USD of the answers whose cost is known; `null` when none is (a model without a price). */
+  costUsd: number | null;
+  /** Answers whose cost is unknown (not in `costUsd`). */
+  unpricedResponses: number;
+}
+
+/** Tokens used so far by a session, from its response rows, and what they cost. */
+export function sessionUsage(db: Database, sessionId: string): SessionUsage {
   const row = db.prepare(
-    "SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o FROM audit_log WHERE session_id = ?",
+    `SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, sum(cost_usd) AS usd,
+            count(CASE WHEN kind = 'response' AND cost_usd IS NULL THEN 1 END) AS unpriced
+     FROM audit_log WHERE session_id = ?`,
   ).get(sessionId);
-  return { inputTokens: Number(row?.i ?? 0), outputTokens: Number(row?.o ?? 0) };
+  // Rounded to a billionth of a dollar, as each row's cost is: a sum of binary fractions is not.
+  const usd = row?.usd === null || row?.usd === undefined ? null : Math.round(Number(row.usd) * 1e9) / 1e9;
+  return {
+    inputTokens: Number(row?.i ?? 0),
+    outputTokens: Number(row?.o ?? 0),
+    costUsd: usd,
+    unpricedResponses: Number(row?.unpriced ?? 0),
+  };
 }
 
 /** Where a session started, as its first `session` row says (an old row may name the URL only). */
@@ -223,24 +332,10 @@ export function sessionStart(db: Database, sessionId: string): SessionStart | un
 }
 
 /**
- * Re-walks the chain; returns the id of the first row whose hash does not
- * match, or `undefined` when the whole log is intact.
+ * Re-walks the chain (not the head file: `verify.ts` checks both); returns the id of the first row that is not
+ * intact, or `undefined` when every row is.
  */
 export async function firstBrokenRow(db: Database): Promise<number | undefined> {
-  let prev = GENESIS_HASH;
-  const rows = db.prepare("SELECT * FROM audit_log ORDER BY id").iterate();
-  for (const r of rows) {
-    const row = {
-      ...Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, r[c]])),
-      // Any value but NULL is hashed as text: an old row given a detail no longer verifies.
-      detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
-    } as ChainedFields;
-    const intact = r.prev_hash === prev && await sha256(String(r.payload)) === r.payload_hash &&
-      await rowHash(row) === r.hash;
-    if (!intact) {
-      return Number(r.id);
-    }
-    prev = String(r.hash);
-  }
-  return undefined;
+  const { verifyAuditLog } = await lazyImport<typeof import("./verify.ts")>("./verify.ts", import.meta.url);
+  return (await verifyAuditLog(db, { headPath: null })).break?.id ?? undefined;
 }

@@ -33,6 +33,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
     const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal);
     const result = await printedTurn(turn, input.text, {
       inputLabel: input.label,
+      inputSources: input.sources,
       stream: flags.stream,
       out: flags.json ? undefined : stdout,
       maxToolRounds: flags.maxSteps,

@@ -7,7 +7,7 @@ import { dim, stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import { budgetStop, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
 export interface ChatFlags extends ToolFlags {
@@ -41,12 +41,16 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
       if (ENDINGS.has(text.toLowerCase())) break;
       try {
         const input = await withResources({ ...turn, ...ctx }, attach, text);
-        await printedTurn(turn, input.text, {
+        const result = await printedTurn(turn, input.text, {
           inputLabel: input.label,
+          inputSources: input.sources,
           stream: flags.stream,
           out: stdout,
         });
         attach = [];
+        // A budget that stopped the turn's tool calls is said as an error: on a terminal the chat goes on.
+        const stopped = budgetStop(result);
+        if (stopped) throw stopped;
       } catch (error) {
         if (!interactive || !(error instanceof PaiError)) throw error;
         stderr.write(line`${error.message}\n`);

@@ -33,6 +33,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
     const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], text);
     const result = await printedTurn(turn, input.text, {
       inputLabel: input.label,
+      inputSources: input.sources,
       stream: flags.stream,
       out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxChain,

@@ -1,6 +1,6 @@
 /** `pai status`: the current session at a glance. */
 import type { CommandContext } from "@stricli/core";
-import { sessionStart, sessionUsage } from "../audit/log.ts";
+import { sessionStart, type SessionUsage, sessionUsage } from "../audit/log.ts";
 import { PaiError } from "../core/errors.ts";
 import { checkEndpoint, driftError, type EndpointCheck } from "../modes/endpoint_pin.ts";
 import { openState } from "../modes/session_setup.ts";
@@ -9,6 +9,7 @@ import { type ProviderName, type ResolvedProvider, resolveProvider } from "../pr
 import { countMessages } from "../store/messages.ts";
 import { getSummary } from "../store/summaries.ts";
 import { currentSession } from "../store/sessions.ts";
+import { formatUsd } from "../providers/prices.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
 import { line } from "../ui/sanitize.ts";
@@ -19,11 +20,11 @@ export interface StatusFlags {
 }
 
 /**
- * Prints provider, model, the pinned endpoint and this environment's, mode, message count and tokens used.
- * With --json, `pinned` (`null` for a session from before pinning), `environment` (`{ baseUrl, locality }` or
- * `{ problem }`) and `drift` (`true` when runs are refused, `null` when the environment does not resolve) are
- * stable; `baseUrl`/`locality` stay this environment's, as before. A drift exits 0: status sends nothing and
- * exists to show the problem (scripts read `drift`).
+ * Prints provider, model, the pinned endpoint and this environment's, mode, message count, tokens used and their
+ * cost (`costUsd`: `null` when no answer had a known price). With --json, `pinned` (`null` for a session from before
+ * pinning), `environment` (`{ baseUrl, locality }` or `{ problem }`) and `drift` (`true` when runs are refused,
+ * `null` when the environment does not resolve) are stable; `baseUrl`/`locality` stay this environment's, as
+ * before. A drift exits 0: status sends nothing and exists to show the problem (scripts read `drift`).
  */
 export async function status(this: CommandContext, flags: StatusFlags): Promise<void> {
   const { config, db } = await openState();
@@ -60,7 +61,16 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
       stdout.write(
         `${
           JSON.stringify({
-            session: { ...session, ...environment, environment, drift, messages, usage, summary: summary ?? null },
+            session: {
+              ...session,
+              ...environment,
+              environment,
+              drift,
+              messages,
+              usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
+              costUsd: usage.costUsd,
+              summary: summary ?? null,
+            },
           })
         }\n`,
       );
@@ -79,6 +89,7 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
         summary ? `of the older turns, ~${summary.tokens} tokens, labelled ${summary.label}: pai summary` : "none",
       ],
       ["tokens", `${usage.inputTokens} in, ${usage.outputTokens} out`],
+      ["cost", costLine(usage)],
     ]);
     if (check?.kind === "drift" && resolved) {
       const refusal = driftError({ session, resolved }, check);
@@ -89,6 +100,14 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
   } finally {
     db.close();
   }
+}
+
+/** The session's cost so far: `$0.0123`, or `unknown` with what to do, when an answer had no price. */
+function costLine(usage: SessionUsage): string {
+  if (!usage.unpricedResponses) return `${formatUsd(usage.costUsd ?? 0)} so far`;
+  const known = usage.costUsd === null ? "" : `${formatUsd(usage.costUsd)} so far, and `;
+  return `${known}unknown for ${usage.unpricedResponses} answer${usage.unpricedResponses === 1 ? "" : "s"}: ` +
+    `the model's price is not known (set "inputPerMillion" and "outputPerMillion" in config.json "models")`;
 }
 
 function endpointLine(pinned: Endpoint | null, check: EndpointCheck | undefined): string {

@@ -4,7 +4,7 @@ import { openState } from "../modes/session_setup.ts";
 import { currentSession } from "../store/sessions.ts";
 import { getSummary } from "../store/summaries.ts";
 import { stdout } from "../ui/output.ts";
-import { neutralizeControls } from "../ui/sanitize.ts";
+import { jsonForTerminal, neutralizeControls } from "../ui/sanitize.ts";
 
 /** Flags of `pai summary`. */
 export interface SummaryFlags {
@@ -18,7 +18,7 @@ export async function summary(this: CommandContext, flags: SummaryFlags): Promis
     const session = currentSession(db);
     const made = session && getSummary(db, session.id);
     if (flags.json) {
-      stdout.write(`${JSON.stringify({ sessionId: session?.id ?? null, summary: made ?? null })}\n`);
+      stdout.write(`${jsonForTerminal(JSON.stringify({ sessionId: session?.id ?? null, summary: made ?? null }))}\n`);
       return;
     }
     if (!made) {
@@ -35,8 +35,9 @@ export async function summary(this: CommandContext, flags: SummaryFlags): Promis
       }; labelled ` +
         `${made.label}; about ${made.tokens} tokens):\n\n`,
     );
-    // The model wrote it: shown as text, never as terminal control sequences.
-    stdout.write(`${neutralizeControls(made.text)}\n`);
+    // The model wrote it: shown as text, never as terminal control sequences, each line behind a bar, so that no
+    // line of it can pass for one of PAI's own ("pai: …").
+    stdout.write(`${neutralizeControls(made.text).split("\n").map((l) => `  │ ${l}`).join("\n")}\n`);
   } finally {
     db.close();
   }

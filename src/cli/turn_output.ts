@@ -19,6 +19,8 @@ export interface PrintedTurnOptions {
   dryRun?: boolean;
   /** The highest label of what the input carries (attached resources). */
   inputLabel?: Label;
+  /** The attached resources and files the input carries. */
+  inputSources?: string[];
 }
 
 /**
@@ -62,11 +64,14 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
         },
         dryRun: options.dryRun,
         inputLabel: options.inputLabel,
+        inputSources: options.inputSources,
       });
       const note = result.interrupted
         ? "[interrupted]"
         : result.incomplete
         ? "[the answer ended before it was complete]"
+        : result.stoppedBy === "budget"
+        ? "[stopped: a budget was reached]"
         : result.stoppedBy && options.maxToolRounds !== undefined
         ? `[stopped calling tools: ${result.stoppedBy === "deadline" ? "time limit" : "step limit"} reached]`
         : undefined;

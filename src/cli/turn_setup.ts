@@ -13,7 +13,9 @@ import { backendOf } from "../resources/backends.ts";
 import { labelFromResources, loadResources, type Resource } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
-import { databasePorts, NO_BUDGET, SYSTEM_CLOCK } from "../modes/turn_ports.ts";
+import { databasePorts, SYSTEM_CLOCK } from "../modes/turn_ports.ts";
+import { BudgetRefusal, sessionBudget, sessionPrice } from "../modes/budget.ts";
+import { costUsd } from "../providers/prices.ts";
 import { sessionContext } from "../context/session_context.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
@@ -47,11 +49,15 @@ export async function turnContext(
     resolved: ctx.provider.resolved,
     provider,
     mayReceive: (label) => mayReceive(ceiling, label),
+    labelOf: await currentLabels(ctx),
   });
+  const database = databasePorts(ctx.db, ctx.session, profile.mode);
+  const price = sessionPrice(ctx);
   const ports = {
-    ...databasePorts(ctx.db, ctx.session, profile.mode),
+    ...database,
     context,
-    budget: NO_BUDGET,
+    price,
+    budget: sessionBudget(ctx, profile.mode, { audit: database.audit, price }),
     clock: SYSTEM_CLOCK,
   };
   const record = async (tools: readonly string[]) => {
@@ -83,6 +89,23 @@ export async function turnContext(
   return { ...ctx, ...ports, profile, tools, guard };
 }
 
+/**
+ * How the history's data is labelled now: a file by the policy's rules and the resources that cover it, a
+ * resource (`resource:NAME`) by its registration; a resource no longer registered keeps its stored label.
+ */
+async function currentLabels(ctx: SessionContext): Promise<(sources: readonly string[]) => Label | undefined> {
+  const resources = await loadResources(paiPaths().configDir);
+  const of = (source: string): Label | undefined =>
+    source.startsWith("resource:")
+      ? resources.find((r) => r.name === source.slice("resource:".length))?.label
+      : labelOfPath(source, ctx.policy, (p) => labelFromResources(resources, p));
+  return (sources) =>
+    sources.map(of).filter((l) => l !== undefined).reduce<Label | undefined>(
+      (a, b) => a ? higherLabel(a, b) : b,
+      undefined,
+    );
+}
+
 /** Options for {@linkcode resultJson}. */
 export interface ResultJsonOptions {
   /** The error the run ends with (interrupted, or a stream that broke off). */
@@ -103,6 +126,7 @@ export function resultJson(ctx: SessionContext, result: TurnResult, options: Res
     provider: ctx.session.provider,
     model: ctx.session.model,
     usage: result.usage,
+    costUsd: costUsd(sessionPrice(ctx), result.usage),
     sessionId: ctx.session.id,
     interrupted: result.interrupted,
     incomplete: result.incomplete,
@@ -138,8 +162,13 @@ function parsedArguments(raw: string): unknown {
   }
 }
 
-/** The error a turn the user interrupted (exit 130), or whose stream broke off (exit 5), ends with. */
+/**
+ * The error a turn the user interrupted (exit 130), whose stream broke off (exit 5), or that a budget stopped after
+ * its first round (exit 8, its steps kept), ends with.
+ */
 export function cutShort(ctx: SessionContext, result: TurnResult): PaiError | undefined {
+  const stopped = budgetStop(result);
+  if (stopped) return stopped;
   if (result.interrupted) {
     return new PaiError("Interrupted; what arrived (and every step taken) is kept in the session", {
       exitCode: EXIT.INTERRUPTED,
@@ -151,6 +180,19 @@ export function cutShort(ctx: SessionContext, result: TurnResult): PaiError | un
       hint: "The connection dropped mid-answer; what arrived is kept in the session. Try again",
     });
   }
+}
+
+/** The error of a turn a budget stopped after its first round: what it did (kept), and which budget (exit 8). */
+export function budgetStop(result: TurnResult): PaiError | undefined {
+  const refusal = result.budgetRefusal;
+  if (!refusal) return undefined;
+  const [requests, steps] = [result.rounds.length, result.steps.length];
+  const why = refusal instanceof BudgetRefusal ? refusal.reason : refusal.message;
+  return new PaiError(
+    `Stopped after ${requests} request${requests === 1 ? "" : "s"} and ${steps} tool call${steps === 1 ? "" : "s"} ` +
+      `(kept in the session): ${why}`,
+    { exitCode: EXIT.BUDGET, hint: refusal.hint },
+  );
 }
 
 /** Throws the right error when the user interrupted the turn or the stream broke off (exit 130 or 5). */
@@ -187,7 +229,7 @@ export async function withResources(
   ctx: TurnContext & SessionContext,
   names: readonly string[],
   text: string,
-): Promise<{ text: string; label?: Label }> {
+): Promise<{ text: string; label?: Label; sources?: string[] }> {
   if (!names.length) return { text };
   const resources = await loadResources(paiPaths().configDir);
   const notes = { note: (name: string) => noteText(ctx.db, name) };
@@ -195,6 +237,7 @@ export async function withResources(
   const ceiling = providerCeiling(ctx.policy, spec.name, locality);
   const parts: string[] = [];
   let highest: Label | undefined;
+  const sources: string[] = [];
   for (const name of names) {
     const r = resources.find((x) => x.name === name);
     if (!r) {
@@ -226,9 +269,10 @@ export async function withResources(
     const content = await attaching(r, () => attachment.text());
     parts.push(`<resource name="${name}" label="${label}">\n${content.replace(/\n$/, "")}\n</resource>`);
     highest = highest ? higherLabel(highest, label) : label;
+    sources.push(`resource:${name}`, ...(real ? [real] : []));
   }
   // The label goes with the prompt into the history: a summary of it is labelled so too.
-  return { text: `${text}\n\n${parts.join("\n\n")}`, label: highest };
+  return { text: `${text}\n\n${parts.join("\n\n")}`, label: highest, sources };
 }
 
 /** Runs one step of attaching `r`; a failure (a missing file, an unreadable one) names the resource and its path. */

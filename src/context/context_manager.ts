@@ -18,9 +18,17 @@ import type { ContextStrategy } from "../core/mode_profile.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { type ChatMessage, higherLabel, type Label, type Mode, type ToolDefinition } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
-import { messagesBetween, newestMessages, setMessageTokens, type StoredMessage } from "../store/messages.ts";
+import {
+  labelsBetween,
+  messagesBetween,
+  newestMessages,
+  setMessageTokens,
+  type StoredMessage,
+} from "../store/messages.ts";
+import { injectionMarkers, untrustedBlock } from "../policy/injection.ts";
 import { getSummary, saveSummary, type Summary } from "../store/summaries.ts";
 import { historyMessage } from "./history.ts";
+import type { RememberedCounts } from "./token_memo.ts";
 import { type TokenCounter as FullCounter, utf8Length } from "./tokens.ts";
 
 /** What the context manager needs of a counter (`tokens.ts` has the model's tokenizer). */
@@ -38,6 +46,11 @@ export interface Counters {
   /** Never less than the tokens of a text (`BYTES`: a byte-level tokenizer makes at most one token per byte). */
   bound: TokenCounter;
   exact(): Promise<TokenCounter>;
+  /**
+   * Exact counts of the system prompt and the tools from earlier runs (`token_memo.ts`): the bound counts JSON tool
+   * definitions at about three times their tokens, enough to fill a small window before the prompt is counted.
+   */
+  remembered?: RememberedCounts;
 }
 
 /** The share of the window past which the history is summarised. */
@@ -66,6 +79,11 @@ export interface ContextLimits {
   model: string;
   /** Whether the provider may receive data with this label (the policy's ceiling). */
   mayReceive(label: Label): boolean;
+  /**
+   * The label of the files and resources a message's data came from, as the policy and the resources label them
+   * now (a file labelled private since it was read is private when it is sent again). Absent: the stored label.
+   */
+  labelOf?(sources: readonly string[]): Label | undefined;
   /** The provider as the user reads it in a refusal ("openai (remote)"). */
   provider: string;
 }
@@ -90,6 +108,8 @@ export interface ContextPort {
   tokensOfRequest(
     request: { system?: string; messages: readonly ChatMessage[]; tools?: readonly ToolDefinition[] },
   ): number;
+  /** Why the history sent in this turn taints the run (private data, untrusted content): the loop tells the tools. */
+  taints(): string[];
   /** What the last `start` or `fit` did, for `pai status` and the bench. */
   readonly stats: ContextStats;
 }
@@ -102,10 +122,20 @@ export interface ContextStats {
   summaries: number;
   /** Tool results compacted in the turn. */
   compacted: number;
+  /** Whether the last request built carries the session's summary. */
+  summarySent?: boolean;
 }
 
 /** The summary's place in a request: before the first kept message, which is the user's. */
-const summaryBlock = (text: string) => `<summary of the earlier conversation>\n${text}\n</summary>\n\n`;
+/**
+ * The summary's place in a request: before the first kept message, as untrusted content. The model wrote it
+ * from turns that held tool results, so an instruction in it is data, never the user's (its markers taint the run).
+ */
+const summaryBlock = (text: string) =>
+  `${untrustedBlock("conversation_summary", 'of="the earlier turns"', SUMMARY_FROM, text, injectionMarkers(text))}\n\n`;
+
+/** Who wrote a summary, as its envelope's warning says. */
+const SUMMARY_FROM = "a summary the model wrote of earlier turns (which held tool results)";
 
 /** What the model is asked to keep in a summary. */
 export const SUMMARY_INSTRUCTION = "Summarise the conversation below for your own later use: the user's goals, the " +
@@ -125,6 +155,11 @@ export class ContextManager implements ContextPort {
   #exact = false;
   /** Exact counts of the messages of this turn's requests (a message is counted once, however often it is sent). */
   #counted = new WeakMap<ChatMessage, number>();
+  /** What the history sent in this turn brings for the flow rule (see `taints()`). */
+  #taints = new Set<string>();
+  /** Exact counts of the fixed parts' texts (the system prompt, the tools as sent), remembered or counted. */
+  #fixedCounts = new Map<string, number>();
+  #toolsText = new WeakMap<readonly ToolDefinition[], string>();
   stats: ContextStats = { largestRequest: 0, summaries: 0, compacted: 0 };
 
   constructor(
@@ -168,6 +203,33 @@ export class ContextManager implements ContextPort {
     summarise: Summarise,
     options: { preview?: boolean } = {},
   ): Promise<ChatMessage[]> {
+    return await this.#fits(await this.#start(input, fixed, summarise, options), fixed);
+  }
+
+  async fit(messages: ChatMessage[], fixed: FixedParts, summarise: Summarise): Promise<ChatMessage[]> {
+    return await this.#fits(await this.#fit(messages, fixed, summarise), fixed);
+  }
+
+  /**
+   * The last check of every request the context manager gives: it fits the window with the answer's room, counted
+   * exactly when the bound says it may not (a summary that grew, a summary beside a large input). Nothing that
+   * Ollama would silently cut from the front, where the system prompt is, leaves PAI.
+   */
+  async #fits(messages: ChatMessage[], fixed: FixedParts): Promise<ChatMessage[]> {
+    if (this.#sum(messages) <= this.#room(fixed)) return messages;
+    await this.#upgrade();
+    const tokens = this.#sum(messages);
+    if (tokens > this.#room(fixed)) throw this.#tooLarge(tokens, this.#room(fixed), "the request");
+    return messages;
+  }
+
+  async #start(
+    input: string,
+    fixed: FixedParts,
+    summarise: Summarise,
+    options: { preview?: boolean },
+  ): Promise<ChatMessage[]> {
+    await this.#recall(fixed);
     const inputTokens = await this.#inputTokens(input, fixed);
     const summary = getSummary(this.#db, this.#sessionId);
     if (this.#strategy !== "history") {
@@ -200,7 +262,8 @@ export class ContextManager implements ContextPort {
     this.#exact = true;
   }
 
-  async fit(messages: ChatMessage[], fixed: FixedParts, summarise: Summarise): Promise<ChatMessage[]> {
+  async #fit(messages: ChatMessage[], fixed: FixedParts, summarise: Summarise): Promise<ChatMessage[]> {
+    await this.#recall(fixed);
     if (this.#sum(messages) <= this.#limit(fixed)) return this.#measured(messages, fixed);
     await this.#upgrade();
     const limit = this.#limit(fixed);
@@ -228,8 +291,36 @@ export class ContextManager implements ContextPort {
   }
 
   #fixedTokens(fixed: FixedParts): number {
-    const tools = fixed.tools?.length ? this.#counter.count(JSON.stringify(fixed.tools)) : 0;
-    return this.#counter.count(fixed.system) + tools;
+    return this.#fixedTexts(fixed).reduce((n, text) => n + this.#fixedCount(text), 0);
+  }
+
+  /** The texts of the fixed parts as they are sent (the tools as JSON, each array stringified once). */
+  #fixedTexts(fixed: FixedParts): string[] {
+    if (!fixed.tools?.length) return [fixed.system];
+    let tools = this.#toolsText.get(fixed.tools);
+    if (tools === undefined) this.#toolsText.set(fixed.tools, tools = JSON.stringify(fixed.tools));
+    return [fixed.system, tools];
+  }
+
+  /** A fixed text's tokens: exact when remembered or once the tokenizer is loaded (then remembered), else the bound. */
+  #fixedCount(text: string): number {
+    const known = this.#fixedCounts.get(text);
+    if (known !== undefined) return known;
+    const tokens = this.#counter.count(text);
+    if (this.#exact) {
+      this.#fixedCounts.set(text, tokens);
+      this.#counters.remembered?.set(text, tokens);
+    }
+    return tokens;
+  }
+
+  /** Looks up the exact counts of the fixed parts that earlier runs made, before anything is counted by the bound. */
+  async #recall(fixed: FixedParts): Promise<void> {
+    const remembered = this.#counters.remembered;
+    if (!remembered || this.#exact) return;
+    const texts = this.#fixedTexts(fixed).filter((text) => !this.#fixedCounts.has(text));
+    const counts = await Promise.all(texts.map((text) => remembered.get(text)));
+    texts.forEach((text, i) => counts[i] !== undefined && this.#fixedCounts.set(text, counts[i]));
   }
 
   #sum(messages: readonly ChatMessage[]): number {
@@ -267,6 +358,8 @@ export class ContextManager implements ContextPort {
     summarise: Summarise,
     save: boolean,
   ): Promise<ChatMessage[] | undefined> {
+    // Nothing labelled above what the provider may receive is sent, not even to be summarised: checked first.
+    if (summary) this.#mayGo(this.#labelNow(summary), "the session's summary");
     const summaryTokens = summary ? (this.#exact ? summary.tokens : this.#counter.count(summary.text)) : 0;
     const limit = this.#limit(fixed) - inputTokens - summaryTokens;
     const keepLimit = Math.min(limit, Math.floor(this.#limits.window * KEEP) - inputTokens);
@@ -276,6 +369,7 @@ export class ContextManager implements ContextPort {
     let keep = 0;
     let overflow = false;
     for (const m of newestMessages(this.#db, this.#sessionId, this.#mode, summary?.throughId ?? 0)) {
+      this.#mayGo(this.#labelNow(m), "a message of this session's history");
       used += this.#stored(m);
       if (used > limit) {
         overflow = true;
@@ -289,14 +383,19 @@ export class ContextManager implements ContextPort {
     if (!this.#exact) return undefined;
     const kept = newest.slice(0, keep).reverse();
     const through = kept.length ? kept[0].id! - 1 : newest[0]?.id ?? summary?.throughId ?? 0;
-    const made = await this.#summarise(summary, through, summarise, save);
+    const older = labelsBetween(this.#db, this.#sessionId, this.#mode, summary?.throughId ?? 0, through);
+    const olderLabel = this.#labelNow({ label: older.labels.reduce(higherLabel, "public"), sources: older.sources });
+    this.#mayGo(olderLabel, "an older message of this session's history");
+    const made = await this.#summarise(summary, through, summarise, save, older);
     return this.#messages(kept, made, input);
   }
 
   /** The history as messages, the summary before the first one, the input last; each label checked. */
   #messages(history: readonly StoredMessage[], summary: Summary | undefined, input: string): ChatMessage[] {
     const messages: ChatMessage[] = history.map((m) => {
-      this.#mayGo(m.label, "a message of this session's history");
+      const label = this.#labelNow(m);
+      this.#mayGo(label, "a message of this session's history");
+      this.#carries(label, m.taint, "the session's history");
       const sent = historyMessage(m);
       if (this.#exact && m.tokens !== undefined && !m.interrupted) this.#counted.set(sent, m.tokens);
       return sent;
@@ -307,11 +406,33 @@ export class ContextManager implements ContextPort {
   }
 
   #withSummary(summary: Summary, first: ChatMessage): ChatMessage {
-    this.#mayGo(summary.label, "the session's summary");
+    const label = this.#labelNow(summary);
+    this.#mayGo(label, "the session's summary");
+    this.#carries(label, summary.taint, "the session's summary");
+    this.stats.summarySent = true;
     return { ...first, content: summaryBlock(summary.text) + first.content };
   }
 
+  /**
+   * What re-sent history brings into the run for the flow rule: private data, untrusted content. The run is
+   * tainted as if its own tools had read them (`taints()`).
+   */
+  #carries(label: Label | undefined, taint: string | undefined, where: string): void {
+    if (label === "private" || label === "secret") this.#taints.add(`data labelled ${label} (in ${where})`);
+    if (taint) this.#taints.add(`${taint} (in ${where})`);
+  }
+
+  taints(): string[] {
+    return [...this.#taints];
+  }
+
   /** Refuses to send data labelled above what the provider may receive. */
+  /** A stored label, raised to what its sources are labelled now. */
+  #labelNow(m: { label?: Label; sources?: readonly string[] }): Label | undefined {
+    const now = m.sources?.length ? this.#limits.labelOf?.(m.sources) : undefined;
+    return m.label && now ? higherLabel(m.label, now) : m.label ?? now;
+  }
+
   #mayGo(label: Label | undefined, what: string): void {
     if (!label || this.#limits.mayReceive(label)) return;
     throw new PaiError(
@@ -332,11 +453,12 @@ export class ContextManager implements ContextPort {
     throughId: number,
     summarise: Summarise,
     save: boolean,
+    older: { taints: readonly string[]; sources: readonly string[] },
   ): Promise<Summary> {
     const chunkLimit = Math.floor(this.#room({ system: SUMMARY_INSTRUCTION }) * KEEP);
     let text = summary?.text;
-    // A conversation is the user's own data: internal unless something in it is labelled higher.
-    let label: Label = summary?.label ?? "internal";
+    // Only labelled data raises it: unlabelled text is sent as it is, so its summary may go wherever it went.
+    let label: Label = summary?.label ?? "public";
     let chunk: ChatMessage[] = [];
     let chunkTokens = 0;
     const flush = async () => {
@@ -349,14 +471,29 @@ export class ContextManager implements ContextPort {
     for (const m of messagesBetween(this.#db, this.#sessionId, this.#mode, summary?.throughId ?? 0, throughId)) {
       const tokens = this.#stored(m);
       if (chunkTokens + tokens > chunkLimit) await flush();
-      if (m.label) label = higherLabel(label, m.label);
+      const now = this.#labelNow(m);
+      if (now) label = higherLabel(label, now);
       // A single message larger than a chunk is cut: the summary needs its gist, not all of it.
       const sent = historyMessage(m);
       chunk.push(tokens > chunkLimit ? { ...sent, content: cut(sent.content, chunkLimit, tokens) } : sent);
       chunkTokens += Math.min(tokens, chunkLimit);
     }
     await flush();
-    const made = { throughId, text: text ?? "", label, tokens: this.#counter.count(text ?? "") + MESSAGE_OVERHEAD };
+    const markers = injectionMarkers(text ?? "");
+    // A summary taints a run when what it summarises did, or when it carries text shaped like instructions.
+    const taint = summary?.taint ?? older.taints[0] ??
+      (markers.length ? "text shaped like instructions" : undefined);
+    // Where its data came from, so that its label is judged again when it is sent (capped: a summary of a long
+    // life names its most recent sources; its stored label keeps the highest of all).
+    const sources = [...new Set([...(summary?.sources ?? []), ...older.sources])].slice(-MAX_SOURCES);
+    const made = {
+      throughId,
+      text: text ?? "",
+      label,
+      ...(taint ? { taint } : {}),
+      ...(sources.length ? { sources } : {}),
+      tokens: this.#counter.count(text ?? "") + MESSAGE_OVERHEAD,
+    };
     if (!save) return { ...made, made: 0, updatedAt: "" };
     saveSummary(this.#db, this.#sessionId, made);
     return getSummary(this.#db, this.#sessionId)!;
@@ -390,6 +527,7 @@ export class ContextManager implements ContextPort {
     const older = rest.slice(0, lastAssistant - 1);
     const text = await summarise(older, undefined);
     this.stats.summaries++;
+    if (injectionMarkers(text).length) this.#taints.add("text shaped like instructions (in a summary of this run)");
     return [{ ...goal, content: `${goal.content}\n\n${summaryBlock(text).trim()}` }, ...rest.slice(lastAssistant - 1)];
   }
 
@@ -408,10 +546,10 @@ export class ContextManager implements ContextPort {
     });
   }
 
-  #tooLarge(tokens: number, room: number): PaiError {
+  #tooLarge(tokens: number, room: number, what = "the input"): PaiError {
     const { window, model } = this.#limits;
     return new PaiError(
-      `Not sent: the input is about ${tokens} tokens, and ${model}'s window of ${window} tokens leaves ${
+      `Not sent: ${what} is about ${tokens} tokens, and ${model}'s window of ${window} tokens leaves ${
         Math.max(room, 0)
       } for it (after the system prompt, the tools and the room kept for the answer)`,
       {
@@ -427,6 +565,9 @@ export class ContextManager implements ContextPort {
 /** A dry run's stand-in for the summary the model would write: nothing is sent. */
 const preview: Summarise = (messages) =>
   Promise.resolve(`(dry run: ${messages.length} older messages would be summarised by the model here)`);
+
+/** The most sources a summary keeps. */
+const MAX_SOURCES = 500;
 
 /** Room kept for the note that says a result was cut. */
 const CUT_NOTE_TOKENS = 24;

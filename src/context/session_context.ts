@@ -6,7 +6,9 @@ import { resolveModelWindow } from "../providers/model_windows.ts";
 import type { ResolvedProvider } from "../providers/registry.ts";
 import type { Config } from "../store/config.ts";
 import type { Database } from "../store/db.ts";
+import { join, paiPaths } from "../core/paths.ts";
 import { BYTES, ContextManager } from "./context_manager.ts";
+import { openTokenMemo } from "./token_memo.ts";
 import { loadTokenCounter } from "./tokens.ts";
 
 /** What {@linkcode sessionContext} needs besides the session. */
@@ -16,6 +18,8 @@ export interface SessionContextOptions {
   /** The provider as a refusal names it ("openai (remote)"). */
   provider: string;
   mayReceive(label: Label): boolean;
+  /** How data from these files and resources is labelled now (see `ContextLimits.labelOf`). */
+  labelOf?(sources: readonly string[]): Label | undefined;
 }
 
 /** The context manager for a session's turns in one mode. */
@@ -36,5 +40,11 @@ export async function sessionContext(
     model: session.model,
     provider: options.provider,
     mayReceive: options.mayReceive,
-  }, { bound: BYTES, exact: () => loadTokenCounter(name, session.model) });
+    labelOf: options.labelOf,
+  }, {
+    bound: BYTES,
+    exact: () => loadTokenCounter(name, session.model),
+    // In the state folder, which no tool is granted: a count made smaller would let a request overflow the window.
+    remembered: openTokenMemo(join(paiPaths().dataDir, "token_counts.json"), `${name}/${session.model}`),
+  });
 }

@@ -54,6 +54,8 @@ export const EXIT = {
   NETWORK: 6,
   /** The policy refused: data that may not go to this provider, or safe mode. */
   POLICY: 7,
+  /** A budget (`pai budget`) would be passed: nothing was sent (or an agent run stopped there, keeping its steps). */
+  BUDGET: 8,
   /** The user interrupted (Ctrl+C), as shells report SIGINT. */
   INTERRUPTED: 130,
   /** Stdout was closed by its reader (`pai … | head`): PAI ended quietly, as shells report SIGPIPE. */

@@ -23,6 +23,8 @@ export interface ToolDefinition {
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`, those the provider read from its prompt cache (billed lower), where it reports them. */
+  cachedInputTokens?: number;
 }
 
 /** A complete tool call requested by the model (arguments as the raw JSON text it sent). */
@@ -47,9 +49,11 @@ export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0
 
 /** Sums two usages. */
 export function addUsage(a: Usage, b: Usage): Usage {
+  const cached = (a.cachedInputTokens ?? 0) + (b.cachedInputTokens ?? 0);
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
+    ...(cached ? { cachedInputTokens: cached } : {}),
   };
 }
 

@@ -5,7 +5,9 @@
  */
 import { type ContextPort, type FixedParts, type Summarise, SUMMARY_INSTRUCTION } from "../context/context_manager.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
 import { redactSecrets } from "../core/redact.ts";
+import { untrustedBlock } from "../policy/injection.ts";
 import {
   addUsage,
   type ChatMessage,
@@ -17,6 +19,7 @@ import {
 } from "../core/types.ts";
 import type { DataGuard, GuardReport } from "../policy/data_guard.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
+import type { ModelPrice } from "../providers/prices.ts";
 import type { Config } from "../store/config.ts";
 import type { StoredMessage } from "../store/messages.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
@@ -46,6 +49,8 @@ export interface TurnContext {
   tools?: ToolHost;
   /** The policy's scanners for this provider (absent: nothing is scanned). */
   guard?: DataGuard;
+  /** The model's price, for the cost of each answer in the audit log (absent or `null`: unknown). */
+  price?: ModelPrice | null;
 }
 
 /** Options for {@linkcode runTurn}. */
@@ -68,6 +73,8 @@ export interface TurnOptions {
   dryRun?: boolean;
   /** The most sensitive label of what the input carries (attached resources): kept with it in the history. */
   inputLabel?: Label;
+  /** The attached resources (`resource:NAME`) and files the input carries: its label is judged again from them. */
+  inputSources?: string[];
 }
 
 /** The outcome of one turn. */
@@ -84,8 +91,10 @@ export interface TurnResult {
   steps: ToolExecution[];
   /** Each request to the model, in order: its text kept apart from the other rounds', and the calls it made. */
   rounds: TurnRound[];
-  /** Set when a limit, not the model, ended the tool calls. */
-  stoppedBy?: "max-rounds" | "deadline";
+  /** Set when a limit, not the model, ended the tool calls (`budget`: a budget refused a later round's request). */
+  stoppedBy?: "max-rounds" | "deadline" | "budget";
+  /** With `stoppedBy: "budget"`: the refusal, naming the budget, what is used and what is left. */
+  budgetRefusal?: PaiError;
   /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
   dryRun?: { request: ChatRequest; findings: GuardReport["findings"]; refusal?: Error };
 }
@@ -120,10 +129,11 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
   const guard = new TurnGuard(ctx, who, options.onNotice);
   const fixed: FixedParts = { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() };
-  const summarise = summariser(ctx, guard, options);
+  const summarise = summariser(ctx, guard, options, userText);
   if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
-  let messages = await ctx.context.start(userText, fixed, summarise);
-  await guard.recordPrompt(messages, userText);
+  let messages = await contextOf(ctx, guard, () => ctx.context.start(userText, fixed, summarise));
+  const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
+  await guard.recordPrompt(messages, userText, { context });
 
   const maxRounds = options.maxToolRounds ?? profile.limits.rounds;
   const result: TurnResult = {
@@ -136,19 +146,32 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     rounds: [],
   };
   /** What the history keeps of the turn: the input, each answer with its calls, each result. */
-  const kept: StoredMessage[] = [message(ctx, { role: "user", content: userText }, options.inputLabel)];
+  const kept: StoredMessage[] = [{
+    ...message(ctx, { role: "user", content: userText }, options.inputLabel),
+    ...(options.inputSources?.length ? { sources: options.inputSources } : {}),
+  }];
   const ran = new Set<string>();
   for (let round = 0;; round++) {
     const overTime = options.deadline !== undefined && ctx.clock.now() > options.deadline;
     const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
     if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
-    if (round > 0) messages = await ctx.context.fit(messages, fixed, summarise);
-    const request = {
-      ...requestOf(ctx, fixed, messages),
-      stream: options.stream,
-      toolChoice: mayCall ? "auto" : "none",
-    };
-    const answer = await requestOnce(ctx, guard, request as ChatRequest, options);
+    let answer: RoundResult;
+    try {
+      if (round > 0) messages = await contextOf(ctx, guard, () => ctx.context.fit(messages, fixed, summarise));
+      const request = {
+        ...requestOf(ctx, fixed, messages),
+        stream: options.stream,
+        toolChoice: mayCall ? "auto" : "none",
+      };
+      answer = await requestOnce(ctx, guard, request as ChatRequest, options);
+    } catch (error) {
+      // A budget reached after the first round stops the run cleanly: what was done is kept, and the refusal says
+      // which budget. In the first round nothing was done, so it is the turn's error.
+      if (round === 0 || !(error instanceof PaiError) || error.exitCode !== EXIT.BUDGET) throw error;
+      result.stoppedBy = "budget";
+      result.budgetRefusal = error;
+      break;
+    }
     result.text += answer.text;
     result.usage = addUsage(result.usage, answer.usage);
     result.stopReason = answer.stopReason;
@@ -181,7 +204,11 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
       thisRound.steps++;
       const answered: ChatMessage = { role: "tool", toolCallId: call.id, content: execution.content };
       messages.push(answered);
-      kept.push(message(ctx, answered, execution.label));
+      kept.push({
+        ...message(ctx, answered, execution.label),
+        ...(execution.taint ? { taint: execution.taint } : {}),
+        ...(execution.sources?.length ? { sources: execution.sources } : {}),
+      });
     }
     if (options.signal.aborted) break;
   }
@@ -192,7 +219,8 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
     // Stopped between a round's results and the model's answer to them: the history still ends with an answer.
     kept.push(message(ctx, { role: "assistant", content: "" }));
   }
-  kept.at(-1)!.interrupted = result.interrupted || result.incomplete;
+  // A run a budget stopped never gave its final answer: the model is told so next time, as for an interruption.
+  kept.at(-1)!.interrupted = result.interrupted || result.incomplete || result.stoppedBy === "budget";
   ctx.history.append(kept);
   return result;
 }
@@ -239,15 +267,21 @@ function requestOf(ctx: TurnContext, fixed: FixedParts, messages: ChatMessage[])
  * How the context manager has the model summarise older turns: one request without tools, through the same
  * scanners, budget and audit as every other (this module stays the only caller of `provider.stream`).
  */
-function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions): Summarise {
+function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions, userText: string): Summarise {
+  let inputChecked = false;
   return async (messages, previous) => {
+    // An input the scanners block is refused before older turns are sent to be summarised for it.
+    if (!inputChecked) await guard.refuseBlockedInput(userText);
+    inputChecked = true;
     const transcript = messages.map((m) => {
       const calls = m.toolCalls?.length
         ? `\n(called ${m.toolCalls.map((c) => `${c.name} ${c.arguments}`).join("; ")})`
         : "";
       return `${m.role}: ${m.content}${calls}`;
     }).join("\n\n");
-    const before = previous ? `<summary so far>\n${previous}\n</summary so far>\n\n` : "";
+    const before = previous
+      ? `${untrustedBlock("conversation_summary", 'of="the turns before"', "your earlier summary", previous, [])}\n\n`
+      : "";
     const request: ChatRequest = {
       system: SUMMARY_INSTRUCTION,
       messages: [{ role: "user", content: `${before}<conversation>\n${transcript}\n</conversation>` }],
@@ -256,9 +290,26 @@ function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions): S
       toolChoice: "none",
     };
     options.onNotice?.("pai: summarising older turns to stay within the model's context window");
+    await guard.recordPrompt(request.messages, request.messages[0].content, { purpose: "summary" });
     const answer = await requestOnce(ctx, guard, request, { ...options, onText: undefined });
     return answer.text.trim();
   };
+}
+
+/**
+ * The context manager's messages for a request, with what re-sent history brings told to the tools (the flow
+ * rule), and a label refusal recorded in the audit log before it is thrown.
+ */
+async function contextOf(ctx: TurnContext, guard: TurnGuard, build: () => Promise<ChatMessage[]>) {
+  let messages: ChatMessage[];
+  try {
+    messages = await build();
+  } catch (error) {
+    if (error instanceof PaiError && error.exitCode === EXIT.POLICY) await guard.recordLabelRefusal(error.message);
+    throw error;
+  }
+  for (const taint of ctx.context.taints()) ctx.tools?.taint?.(taint);
+  return messages;
 }
 
 /** What the first request would be, after the scanners; nothing is sent or recorded. */
@@ -302,7 +353,9 @@ async function requestOnce(
   const round: RoundResult = { text: "", usage: ZERO_USAGE, stopReason: "incomplete", toolCalls: [] };
   const { request, restorer } = await guard.protect(unprotected);
   const estimate = ctx.context.tokensOfRequest(request);
-  const reservation = await ctx.budget.reserve({ inputTokens: estimate, outputTokens: request.maxTokens });
+  const reservation = await ctx.budget.reserve({ inputTokens: estimate, outputTokens: request.maxTokens }, {
+    notice: options.onNotice,
+  });
   const show = (text: string) => {
     const restored = restorer ? restorer.push(text) : text;
     round.text += restored;

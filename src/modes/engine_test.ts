@@ -43,6 +43,10 @@ class FakeContext implements ContextPort {
       : [];
     return Promise.resolve([...earlier, { role: "user", content: input }]);
   }
+  taints(): string[] {
+    return this.carried;
+  }
+  carried: string[] = [];
   fit(messages: ChatMessage[]): Promise<ChatMessage[]> {
     this.fits++;
     return Promise.resolve(messages);
@@ -242,4 +246,38 @@ Deno.test("runTurn() says when the token limit cut the answer (OpenAI's length, 
       reason,
     );
   }
+});
+
+Deno.test("runTurn() stops an agent run cleanly at a budget after its first round, keeping the steps it took", async () => {
+  const provider = callingProvider("c1");
+  const tools = countingTools();
+  let reserved = 0;
+  const budget = {
+    reserve: () => {
+      if (reserved++ === 1) return Promise.reject(new PaiError("Not sent: the daily-tokens budget", { exitCode: 8 }));
+      return Promise.resolve({ settle: () => Promise.resolve() });
+    },
+  };
+  const { ctx, fakes } = turn(provider, AGENT, { tools, budget });
+  const result = await runTurn(ctx, "go", { signal: signal(), stream: true });
+  assert.equal(result.stoppedBy, "budget");
+  assert.match(result.budgetRefusal!.message, /daily-tokens/);
+  assert.deepEqual(tools.ran, ["c1"]);
+  assert.equal(provider.requests.length, 1, "the refused request was not sent");
+  assert.equal(result.steps.length, 1);
+  // The turn is kept, its last answer marked as cut short (the model is told on the next turn).
+  assert.deepEqual(fakes.history.map((m) => [m.role, m.interrupted]), [
+    ["user", false],
+    ["assistant", false],
+    ["tool", false],
+    ["assistant", true],
+  ]);
+});
+
+Deno.test("runTurn() fails the turn when a budget refuses its first request: nothing was done", async () => {
+  const provider = callingProvider("c1");
+  const budget = { reserve: () => Promise.reject(new PaiError("Not sent: the daily-tokens budget", { exitCode: 8 })) };
+  const { ctx, fakes } = turn(provider, AGENT, { tools: countingTools(), budget });
+  await assert.rejects(runTurn(ctx, "go", { signal: signal(), stream: true }), /daily-tokens/);
+  assert.deepEqual([provider.requests.length, fakes.history.length], [0, 0]);
 });

@@ -3,7 +3,7 @@
  * current session (or a sensible default when there is none) and a provider
  * ready to call.
  */
-import { appendAudit } from "../audit/log.ts";
+import { appendAudit, auditSink } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
 import { endpointOf } from "../providers/endpoint.ts";
@@ -55,7 +55,10 @@ export interface State {
 export async function openState(env: (name: string) => string | undefined = (n) => Deno.env.get(n)): Promise<State> {
   const paths = paiPaths(env);
   const config = await loadConfig(paths.configDir);
-  return { config, db: openDatabase(paths.dataDir) };
+  const db = openDatabase(paths.dataDir);
+  // Every row appended through this connection keeps what config.json says of its content.
+  auditSink(db, { content: config.audit?.content ?? "redacted" });
+  return { config, db };
 }
 
 /**

@@ -8,12 +8,14 @@ import {
   type AuditEvent,
   type AuditFinding,
   type AuditToolCall,
+  type PromptEvent,
   redactEvent,
 } from "../audit/events.ts";
 import type { AuditPort } from "./turn_ports.ts";
 import type { ChatMessage, ToolCall, Usage } from "../core/types.ts";
 import { type DataGuard, type Guarded, type GuardFinding, PlaceholderRestorer } from "../policy/data_guard.ts";
 import type { ChatRequest } from "../providers/provider.ts";
+import { costUsd, type ModelPrice } from "../providers/prices.ts";
 import type { ToolHost } from "./engine.ts";
 
 /** The audit columns every row of a turn shares. */
@@ -27,6 +29,8 @@ export interface TurnGuardContext {
   audit: AuditPort;
   guard?: DataGuard;
   tools?: ToolHost;
+  /** The model's price, to record what each answer cost (absent or `null`: unknown, recorded as `null`). */
+  price?: ModelPrice | null;
 }
 
 /** The one line that tells the user what was stripped from a request (kinds, counts and places, never a secret). */
@@ -83,9 +87,13 @@ export class TurnGuard {
    * blocked prompt is recorded so too, with the rule that blocked it, and
    * then refused.
    */
-  async recordPrompt(messages: readonly ChatMessage[], userText: string): Promise<void> {
+  async recordPrompt(
+    messages: readonly ChatMessage[],
+    userText: string,
+    about: Pick<PromptEvent, "purpose" | "context"> = {},
+  ): Promise<void> {
     const guarded = this.#ctx.guard?.inspect(messages);
-    await this.#append({ kind: "prompt", text: guarded ? guarded.audit[messages.length - 1] : userText });
+    await this.#append({ kind: "prompt", text: guarded ? guarded.audit[messages.length - 1] : userText, ...about });
     if (!guarded?.refusal) {
       this.#pending = guarded;
       return;
@@ -98,6 +106,20 @@ export class TurnGuard {
       blocked,
     });
     throw guarded.refusal;
+  }
+
+  /**
+   * Refuses, as `recordPrompt` does, an input the scanners block, before anything else is sent for it (a summary of
+   * older turns). Scans the input alone only when asked, so a turn that sends no summary scans it once.
+   */
+  async refuseBlockedInput(userText: string): Promise<void> {
+    const alone: ChatMessage[] = [{ role: "user", content: userText }];
+    if (this.#ctx.guard?.inspect(alone).refusal) await this.recordPrompt(alone, userText);
+  }
+
+  /** Records a request the context manager refused for a label, with its reason, before the refusal is thrown. */
+  recordLabelRefusal(reason: string): Promise<void> {
+    return this.#append({ kind: "policy_decision", check: "label", reason });
   }
 
   /** The request to send, after the scanners, and what restores the placeholders in the answer. */
@@ -118,10 +140,14 @@ export class TurnGuard {
     };
   }
 
-  /** Records one answer of the model, its text and tool calls as the audit log keeps text (`DataGuard.auditText`). */
+  /**
+   * Records one answer of the model, its text and tool calls as the audit log keeps text (`DataGuard.auditText`),
+   * with its tokens and what it cost.
+   */
   recordResponse(text: string, toolCalls: readonly ToolCall[], usage: Usage): Promise<void> {
     const calls: AuditToolCall[] = toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
-    return this.#appendRedacted({ kind: "response", text, toolCalls: calls, usage });
+    const cost = costUsd(this.#ctx.price, usage);
+    return this.#appendRedacted({ kind: "response", text, toolCalls: calls, usage, costUsd: cost });
   }
 
   /** Records a provider's error as the audit log keeps text. */

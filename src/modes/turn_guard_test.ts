@@ -120,6 +120,8 @@ Deno.test(
         text: "Here: [SECRET_1]",
         toolCalls: [{ id: "c1", name: "fs_read", arguments: '{"path":"[SECRET_1]"}' }],
         usage: { inputTokens: 3, outputTokens: 4 },
+        // No price given: the cost is unknown, never a guessed zero.
+        costUsd: null,
       },
       { kind: "error", message: "failed with [SECRET_1]" },
     ]);

@@ -27,7 +27,13 @@ export interface BudgetPort {
    * Reserves the estimate of one request; throws a `PaiError` naming the budget (nothing is sent) when the
    * request would pass it.
    */
-  reserve(estimate: Usage): Promise<Reservation>;
+  reserve(estimate: Usage, options?: ReserveOptions): Promise<Reservation>;
+}
+
+/** Options for {@linkcode BudgetPort.reserve}. */
+export interface ReserveOptions {
+  /** Told when a budget passes 80 % of its limit (once per budget and day, across processes). */
+  notice?: (text: string) => void;
 }
 
 /** One request's reservation. */
@@ -43,7 +49,7 @@ export interface Clock {
 
 export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
-/** The budget when none is set: every request may go (the audit log still counts its tokens). */
+/** A budget that lets every request go (tests; a real run uses `databaseBudget` in `budget.ts`). */
 export const NO_BUDGET: BudgetPort = {
   reserve: () => Promise.resolve({ settle: () => Promise.resolve() }),
 };

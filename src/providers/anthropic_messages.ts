@@ -9,6 +9,12 @@ import { SdkProvider, withoutEnvHeaders } from "./sdk_provider.ts";
 
 type RawEvent = Anthropic.Messages.RawMessageStreamEvent;
 type WireMessage = Anthropic.Messages.MessageParam;
+/** The input counts of Anthropic's usage. */
+type Reported = {
+  input_tokens: number;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+};
 
 /**
  * Messages on the Anthropic wire: a tool call is a `tool_use` block of the
@@ -100,10 +106,7 @@ export class AnthropicProvider extends SdkProvider<Anthropic> {
           };
         }
       }
-      yield {
-        type: "usage",
-        usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
-      };
+      yield { type: "usage", usage: usageOf(message.usage, message.usage.output_tokens) };
       yield { type: "stop", reason: message.stop_reason ?? "end_turn" };
       return;
     }
@@ -123,13 +126,15 @@ export class AnthropicProvider extends SdkProvider<Anthropic> {
  */
 export async function* readEvents(events: AsyncIterable<RawEvent>): AsyncIterable<StreamEvent> {
   const calls = new Map<number, ToolCall>();
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  // As reported: message_start has every count; a message_delta repeats those it has cumulatively.
+  let reported: Reported = { input_tokens: 0 };
+  let outputTokens = 0;
   let stop: string | undefined;
   for await (const event of events) {
     switch (event.type) {
       case "message_start":
-        usage.inputTokens = event.message.usage.input_tokens;
-        usage.outputTokens = event.message.usage.output_tokens;
+        reported = event.message.usage;
+        outputTokens = event.message.usage.output_tokens;
         break;
       case "content_block_start":
         if (event.content_block.type === "tool_use") {
@@ -144,8 +149,12 @@ export async function* readEvents(events: AsyncIterable<RawEvent>): AsyncIterabl
         }
         break;
       case "message_delta":
-        usage.outputTokens = event.usage.output_tokens;
-        if (event.usage.input_tokens) usage.inputTokens = event.usage.input_tokens;
+        outputTokens = event.usage.output_tokens;
+        reported = {
+          input_tokens: event.usage.input_tokens || reported.input_tokens,
+          cache_read_input_tokens: event.usage.cache_read_input_tokens ?? reported.cache_read_input_tokens,
+          cache_creation_input_tokens: event.usage.cache_creation_input_tokens ?? reported.cache_creation_input_tokens,
+        };
         stop = event.delta.stop_reason ?? stop;
         break;
       case "message_stop":
@@ -153,11 +162,25 @@ export async function* readEvents(events: AsyncIterable<RawEvent>): AsyncIterabl
           yield { type: "tool_call", call: { ...call, arguments: call.arguments || "{}" } };
         }
         calls.clear();
-        yield { type: "usage", usage };
+        yield { type: "usage", usage: usageOf(reported, outputTokens) };
         yield { type: "stop", reason: stop ?? "end_turn" };
         return;
     }
   }
-  yield { type: "usage", usage };
+  yield { type: "usage", usage: usageOf(reported, outputTokens) };
   yield { type: "stop", reason: "incomplete" };
+}
+
+/**
+ * Anthropic's usage as PAI counts it: `input_tokens` leaves out what was read from the prompt cache and what was
+ * written to it, so both are added to the input, and the cache reads are its cached part (billed lower).
+ */
+function usageOf(usage: Reported, outputTokens: number): Usage {
+  const read = usage.cache_read_input_tokens ?? 0;
+  const written = usage.cache_creation_input_tokens ?? 0;
+  return {
+    inputTokens: usage.input_tokens + read + written,
+    outputTokens,
+    ...(read ? { cachedInputTokens: read } : {}),
+  };
 }

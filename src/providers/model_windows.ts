@@ -160,8 +160,11 @@ export const MODEL_WINDOWS: Readonly<Record<string, ModelLimits>> = {
   "smollm2": local(8192),
 };
 
-/** The name as the table is keyed: lower case, without a registry, namespace or vendor (`openai/gpt-4o`). */
-function tableName(model: string): string {
+/**
+ * The name as the table is keyed: lower case, without a registry, namespace or vendor (`openai/gpt-4o`). The price
+ * table (`prices.ts`) keys its names so too.
+ */
+export function tableName(model: string): string {
   const name = model.trim().toLowerCase().split("/").at(-1) ?? "";
   return name.startsWith("claude") ? name.replaceAll(".", "-") : name;
 }
@@ -246,11 +249,11 @@ function ollamaWindow(model: string, table: ModelWindow, options: ResolveWindowO
  * The user's override for `model`: the entry naming it by the provider's rules (for Ollama, `llama3.2` is
  * `llama3.2:latest`), else the one whose key is the longest prefix of its name.
  */
-function configOverride(
+export function configOverride<T>(
   provider: ProviderName,
   model: string,
-  models: Readonly<Record<string, ModelOverride>> | undefined,
-): ModelOverride | undefined {
+  models: Readonly<Record<string, T>> | undefined,
+): T | undefined {
   if (models === undefined) return undefined;
   const keys = Object.keys(models);
   const key = findOfferedModel(provider, model, keys) ?? longestPrefix(model, keys);

@@ -136,6 +136,16 @@ export async function* readChunks(chunks: AsyncIterable<Chunk>): AsyncIterable<S
   yield { type: "stop", reason: finish ?? "incomplete" };
 }
 
-function usageOf(usage: { prompt_tokens?: number; completion_tokens?: number }): Usage {
-  return { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 };
+/** OpenAI's usage; its cached tokens (`prompt_tokens_details.cached_tokens`) are a part of `prompt_tokens`. */
+function usageOf(usage: {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+}): Usage {
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    inputTokens: usage.prompt_tokens ?? 0,
+    outputTokens: usage.completion_tokens ?? 0,
+    ...(cached ? { cachedInputTokens: cached } : {}),
+  };
 }

@@ -5,6 +5,12 @@ import { EXIT, PaiError } from "../core/errors.ts";
 export interface AtomicWriteOptions {
   /** Refuse when the file exists (default). */
   createNew?: boolean;
+  /**
+   * The temporary file to write first (default: a new unique name beside `path`). Only for a caller that holds a
+   * lock that every writer of `path` takes: a fixed name means a crash leaves no stray file behind, only this one,
+   * which the next write removes.
+   */
+  tempPath?: string;
 }
 
 /** Writes `text` to `path` so that a crash leaves either the old file or the new one, never half of it. */
@@ -17,7 +23,8 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
   }
   const dir = path.slice(0, path.lastIndexOf("/")) || "/";
   Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  const temp = options.tempPath ?? `${path}.${crypto.randomUUID()}.tmp`;
+  if (options.tempPath) removeIfPresent(temp);
   const file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o600 });
   try {
     const bytes = new TextEncoder().encode(text);
@@ -27,6 +34,14 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     file.close();
   }
   Deno.renameSync(temp, path);
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 function exists(path: string): boolean {

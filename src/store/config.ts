@@ -2,7 +2,7 @@
 import { join } from "../core/paths.ts";
 import { readJsonFile } from "./json_file.ts";
 import { lazyImport } from "../core/lazy_import.ts";
-import type { ModelsConfig } from "./config_schema.ts";
+import type { AuditConfig, ModelsConfig } from "./config_schema.ts";
 
 /** The settings PAI runs with. */
 export interface Config {
@@ -13,8 +13,10 @@ export interface Config {
   maxTokens: number;
   /** The proxy provider traffic may go through (see config_schema.ts). */
   proxy?: string;
-  /** Settings per model: limits now, prices later (see config_schema.ts). */
+  /** Settings per model: limits and prices (see config_schema.ts). */
   models?: ModelsConfig;
+  /** What the audit log keeps of each event's content (see config_schema.ts); absent: `redacted`. */
+  audit?: AuditConfig;
 }
 
 export const DEFAULT_SYSTEM_PROMPT =

@@ -19,8 +19,8 @@ export const CONFIG_SCHEMA = z.strictObject({
   proxy: z.string().min(1).optional(),
   /**
    * Settings per model, keyed by a model's name or the start of it (the longest key that matches wins): its limits
-   * where PAI's table is wrong or the server was set up otherwise (an Ollama with a larger `num_ctx`), and later its
-   * prices. `{ "llama3.2": { "contextWindow": 32768 } }`
+   * where PAI's table is wrong or the server was set up otherwise (an Ollama with a larger `num_ctx`), and its prices
+   * (`providers/prices.ts`). `{ "llama3.2": { "contextWindow": 32768 }, "m": { "inputPerMillion": 1 } }`
    */
   models: z.record(
     z.string().min(1),
@@ -29,9 +29,26 @@ export const CONFIG_SCHEMA = z.strictObject({
       contextWindow: z.number().int().positive().optional(),
       /** The most tokens of one answer. */
       maxOutputTokens: z.number().int().positive().optional(),
+      /** USD per million input tokens (wins over PAI's price table; for a local model too). */
+      inputPerMillion: z.number().nonnegative().optional(),
+      /** USD per million output tokens. */
+      outputPerMillion: z.number().nonnegative().optional(),
+      /** USD per million input tokens read from the provider's prompt cache (default: the input price). */
+      cachedInputPerMillion: z.number().nonnegative().optional(),
     }),
   ).optional(),
+  /** The audit log (`src/audit/`). */
+  audit: z.strictObject({
+    /**
+     * What a row keeps of each event's content (`audit/content.ts`): `redacted` (the default: as sent, every secret
+     * replaced), `full` (as sent), `hash` (only its SHA-256).
+     */
+    content: z.enum(["redacted", "full", "hash"]).optional(),
+  }).optional(),
 });
+
+/** The `audit` settings of `config.json`. */
+export type AuditConfig = NonNullable<z.infer<typeof CONFIG_SCHEMA>["audit"]>;
 
 /** The `models` of `config.json`. */
 export type ModelsConfig = NonNullable<z.infer<typeof CONFIG_SCHEMA>["models"]>;

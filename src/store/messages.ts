@@ -12,6 +12,10 @@ export interface StoredMessage extends ChatMessage {
   tokens?: number;
   /** The most sensitive label of the data in it, when known (a tool result from a labelled file). */
   label?: Label;
+  /** Why sending it again taints a run (the flow rule): private data, untrusted web content. */
+  taint?: string;
+  /** The real paths and resources (`resource:NAME`) its data came from: its label is judged again from them. */
+  sources?: string[];
 }
 
 type Row = {
@@ -24,9 +28,11 @@ type Row = {
   tool_call_id: string | null;
   tokens: number | null;
   label: Label | null;
+  taint: string | null;
+  sources: string | null;
 };
 
-const COLUMNS = "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label";
+const COLUMNS = "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label, taint, sources";
 
 function fromRow(r: Row): StoredMessage {
   return {
@@ -39,6 +45,8 @@ function fromRow(r: Row): StoredMessage {
     ...(r.tool_call_id ? { toolCallId: r.tool_call_id } : {}),
     ...(r.tokens === null ? {} : { tokens: r.tokens }),
     ...(r.label ? { label: r.label } : {}),
+    ...(r.taint ? { taint: r.taint } : {}),
+    ...(r.sources ? { sources: JSON.parse(r.sources) as string[] } : {}),
   };
 }
 
@@ -51,8 +59,8 @@ export function appendMessages(
 ): void {
   const insert = db.prepare(
     `INSERT INTO messages (session_id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label,
-                           created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           taint, sources, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -67,6 +75,8 @@ export function appendMessages(
         m.toolCallId ?? null,
         m.tokens ?? null,
         m.label ?? null,
+        m.taint ?? null,
+        m.sources?.length ? JSON.stringify(m.sources) : null,
         now.toISOString(),
       );
     }
@@ -108,6 +118,28 @@ export function* messagesBetween(
     `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND mode = ? AND id > ? AND id <= ? ORDER BY id`,
   ).iterate(sessionId, mode, afterId, throughId);
   for (const r of rows) yield fromRow(r as Row);
+}
+
+/**
+ * The labels, taints and sources of one mode's messages with `afterId < id <= throughId`: what a summary of them would
+ * carry, known before anything is sent.
+ */
+export function labelsBetween(
+  db: Database,
+  sessionId: string,
+  mode: Mode,
+  afterId: number,
+  throughId: number,
+): { labels: Label[]; taints: string[]; sources: string[] } {
+  const rows = db.prepare(
+    `SELECT DISTINCT label, taint, sources FROM messages WHERE session_id = ? AND mode = ? AND id > ? AND id <= ?
+       AND (label IS NOT NULL OR taint IS NOT NULL OR sources IS NOT NULL)`,
+  ).all(sessionId, mode, afterId, throughId) as { label: Label | null; taint: string | null; sources: string | null }[];
+  return {
+    labels: [...new Set(rows.flatMap((r) => r.label ? [r.label] : []))],
+    taints: [...new Set(rows.flatMap((r) => r.taint ? [r.taint] : []))],
+    sources: [...new Set(rows.flatMap((r) => r.sources ? JSON.parse(r.sources) as string[] : []))],
+  };
 }
 
 /** Stores the tokens of a message counted after it was kept. */

@@ -86,7 +86,8 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (session_id, tool, kind, value)
    );`,
   // 9: the history keeps what happened: tool calls (on assistant rows), tool results (tool rows), each message's
-  // estimated tokens and the most sensitive label of its data; and the summary of a session's older turns.
+  // tokens, the most sensitive label of its data, the files and resources it came from (labels are judged again
+  // from them when it is sent) and why it taints a run; and the summary of a session's older turns.
   // SQLite cannot widen a CHECK in place, so the table is rebuilt (ids kept).
   `CREATE TABLE messages_v9 (
      id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -99,7 +100,9 @@ export const MIGRATIONS: readonly string[] = [
      tool_calls   TEXT,
      tool_call_id TEXT,
      tokens       INTEGER,
-     label        TEXT
+     label        TEXT,
+     taint        TEXT,
+     sources      TEXT
    );
    INSERT INTO messages_v9 (id, session_id, role, content, mode, interrupted, created_at)
      SELECT id, session_id, role, content, mode, interrupted, created_at FROM messages;
@@ -111,6 +114,8 @@ export const MIGRATIONS: readonly string[] = [
      through_id INTEGER NOT NULL,
      text       TEXT NOT NULL,
      label      TEXT NOT NULL,
+     taint      TEXT,
+     sources    TEXT,
      tokens     INTEGER NOT NULL,
      made       INTEGER NOT NULL DEFAULT 1,
      updated_at TEXT NOT NULL
@@ -118,4 +123,58 @@ export const MIGRATIONS: readonly string[] = [
   // 10: typed audit events: a row's fields other than its content (kept in payload) as JSON. NULL in rows written
   // before; the hash of a row that has one covers it (audit/log.ts).
   `ALTER TABLE audit_log ADD COLUMN detail TEXT;`,
+  // 11: budgets (`pai budget set`), the spend ledger they are checked against (each request's reservation, then
+  // what it used; shared by every pai process), and the 80 % warnings already given (once per budget per day).
+  `CREATE TABLE budgets (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     period     TEXT NOT NULL CHECK (period IN ('session', 'day', 'month')),
+     unit       TEXT NOT NULL CHECK (unit IN ('tokens', 'usd')),
+     amount     REAL NOT NULL CHECK (amount > 0),
+     provider   TEXT NOT NULL DEFAULT '',
+     mode       TEXT NOT NULL DEFAULT '',
+     created_at TEXT NOT NULL,
+     UNIQUE (period, unit, provider, mode)
+   );
+   CREATE TABLE budget_spend (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts         TEXT NOT NULL,
+     day        TEXT NOT NULL,
+     month      TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     provider   TEXT NOT NULL,
+     model      TEXT NOT NULL,
+     mode       TEXT NOT NULL,
+     tokens     INTEGER NOT NULL,
+     cost_usd   REAL,
+     expires_at INTEGER
+   );
+   CREATE INDEX budget_spend_by_day ON budget_spend(day);
+   CREATE INDEX budget_spend_by_month ON budget_spend(month);
+   CREATE INDEX budget_spend_by_session ON budget_spend(session_id);
+   CREATE TABLE budget_warnings (
+     budget_id INTEGER NOT NULL REFERENCES budgets(id) ON DELETE CASCADE,
+     period    TEXT NOT NULL,
+     day       TEXT NOT NULL,
+     PRIMARY KEY (budget_id, period, day)
+   );`,
+  // 12: full-text search of the audit log (`pai audit search`): an FTS5 index over what each row stores (payload and
+  // detail), reading the text from audit_log itself (external content: nothing is stored twice), filled from the
+  // rows there are and kept in step by triggers. The delete trigger lets a prune remove rows; the update trigger
+  // keeps the index to what is stored, so an index never finds words a row no longer holds.
+  `CREATE VIRTUAL TABLE audit_fts USING fts5(
+     payload, detail,
+     content = 'audit_log', content_rowid = 'id',
+     tokenize = 'unicode61 remove_diacritics 2'
+   );
+   INSERT INTO audit_fts(audit_fts) VALUES ('rebuild');
+   CREATE TRIGGER audit_fts_insert AFTER INSERT ON audit_log BEGIN
+     INSERT INTO audit_fts(rowid, payload, detail) VALUES (new.id, new.payload, new.detail);
+   END;
+   CREATE TRIGGER audit_fts_delete AFTER DELETE ON audit_log BEGIN
+     INSERT INTO audit_fts(audit_fts, rowid, payload, detail) VALUES ('delete', old.id, old.payload, old.detail);
+   END;
+   CREATE TRIGGER audit_fts_update AFTER UPDATE ON audit_log BEGIN
+     INSERT INTO audit_fts(audit_fts, rowid, payload, detail) VALUES ('delete', old.id, old.payload, old.detail);
+     INSERT INTO audit_fts(rowid, payload, detail) VALUES (new.id, new.payload, new.detail);
+   END;`,
 ];

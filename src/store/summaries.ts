@@ -8,6 +8,10 @@ export interface Summary {
   text: string;
   /** The most sensitive label of what it summarises: it is sent only where that may go. */
   label: Label;
+  /** Why sending it taints a run (what it summarises did, or it carries text shaped like instructions). */
+  taint?: string;
+  /** The files and resources what it summarises came from (its label is judged again from them). */
+  sources?: string[];
   tokens: number;
   /** How many times it was made (each time the history outgrew the window again). */
   made: number;
@@ -16,13 +20,16 @@ export interface Summary {
 
 /** The session's summary, if one was made. */
 export function getSummary(db: Database, sessionId: string): Summary | undefined {
-  const r = db.prepare("SELECT through_id, text, label, tokens, made, updated_at FROM summaries WHERE session_id = ?")
-    .get(sessionId);
+  const r = db.prepare(
+    "SELECT through_id, text, label, taint, sources, tokens, made, updated_at FROM summaries WHERE session_id = ?",
+  ).get(sessionId);
   if (!r) return undefined;
   return {
     throughId: Number(r.through_id),
     text: String(r.text),
     label: r.label as Label,
+    ...(typeof r.taint === "string" ? { taint: r.taint } : {}),
+    ...(typeof r.sources === "string" ? { sources: JSON.parse(r.sources) as string[] } : {}),
     tokens: Number(r.tokens),
     made: Number(r.made),
     updatedAt: String(r.updated_at),
@@ -33,14 +40,25 @@ export function getSummary(db: Database, sessionId: string): Summary | undefined
 export function saveSummary(
   db: Database,
   sessionId: string,
-  summary: Pick<Summary, "throughId" | "text" | "label" | "tokens">,
+  summary: Pick<Summary, "throughId" | "text" | "label" | "taint" | "sources" | "tokens">,
   now = new Date(),
 ): void {
   db.prepare(
-    `INSERT INTO summaries (session_id, through_id, text, label, tokens, made, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)
+    `INSERT INTO summaries (session_id, through_id, text, label, taint, sources, tokens, made, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
      ON CONFLICT (session_id) DO UPDATE SET through_id = excluded.through_id, text = excluded.text,
-       label = excluded.label, tokens = excluded.tokens, made = made + 1, updated_at = excluded.updated_at`,
-  ).run(sessionId, summary.throughId, summary.text, summary.label, summary.tokens, now.toISOString());
+       label = excluded.label, taint = excluded.taint, sources = excluded.sources, tokens = excluded.tokens,
+       made = made + 1, updated_at = excluded.updated_at`,
+  ).run(
+    sessionId,
+    summary.throughId,
+    summary.text,
+    summary.label,
+    summary.taint ?? null,
+    summary.sources?.length ? JSON.stringify(summary.sources) : null,
+    summary.tokens,
+    now.toISOString(),
+  );
 }
 
 /** Deletes the session's summary (`pai reset`); whether there was one. */

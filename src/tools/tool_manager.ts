@@ -115,6 +115,10 @@ export interface ToolExecution {
   outcome: ToolOutcome;
   /** The most sensitive label of the data the result holds (files it read), when the policy labels them. */
   label?: Label;
+  /** Why the result taints a run it is sent to again (untrusted web content). */
+  taint?: string;
+  /** The real paths and resources (`resource:NAME`) the labelled result came from. */
+  sources?: string[];
 }
 
 /** The default limits of one tool process. */

@@ -25,6 +25,7 @@ import { lazyImport } from "../core/lazy_import.ts";
 import definitions from "./definitions.json" with { type: "json" };
 import type { AnyToolManifest, GeneratedDefinition } from "./manifest.ts";
 import type { RuntimeTool, RuntimeToolSpec } from "./runtime_tool.ts";
+import { TOOL_MODULES } from "./tool_modules.ts";
 
 /** The built-in tools the model may be offered (the internal ones are reached through resources). */
 const BUILT_IN = definitions as GeneratedDefinition[];
@@ -53,7 +54,12 @@ export class ToolRegistry {
   async find(name: string): Promise<AnyToolManifest | undefined> {
     const added = this.#added.get(name);
     if (added) return added.manifest;
-    // The built-in manifests (and zod) load only when a call needs one.
+    // A built-in manifest (and zod) loads only when a call needs it, and only its own module.
+    if (Object.hasOwn(TOOL_MODULES, name)) {
+      const [module, exported] = TOOL_MODULES[name];
+      const found = (await lazyImport<Record<string, AnyToolManifest>>(`./${module}`, import.meta.url))[exported];
+      if (found?.name === name) return found;
+    }
     const { findTool } = await lazyImport<typeof import("./registry.ts")>("./registry.ts", import.meta.url);
     return findTool(name);
   }

@@ -146,14 +146,18 @@ export class ToolRunner {
     await o.record({ ...access, outcome: "allowed" });
     if ("request" in expansion) return await this.#requestResource(asked, expansion.request);
     if ("answer" in expansion) {
-      const outcome = expansion.label && o.labels && !mayReceive(o.labels.ceiling, expansion.label)
-        ? withheld(expansion.label, o.labels)
-        : { ok: true as const, result: expansion.answer };
+      const held = expansion.label !== undefined && o.labels !== undefined &&
+        !mayReceive(o.labels.ceiling, expansion.label);
+      const outcome = held ? withheld(expansion.label!, o.labels!) : { ok: true as const, result: expansion.answer };
       if (expansion.label === "private" || expansion.label === "secret") {
         this.#state.taint(`data labelled ${expansion.label}`);
       }
       const done = await this.#finish(asked, tool.name, outcome);
-      return expansion.label ? { ...done, label: expansion.label } : done;
+      // A withheld result holds only PAI's notice: it carries no label into the history.
+      const name = (found.args as { name?: string }).name;
+      return expansion.label && !held
+        ? { ...done, label: expansion.label, ...(name ? { sources: [`resource:${name}`] } : {}) }
+        : done;
     }
     const plan = await this.plan(expansion.call, expansion.grant);
     if ("error" in plan) return this.#failed(asked, ...plan.error);
@@ -284,16 +288,25 @@ export class ToolRunner {
         outcome = { ok: false, error: { type: "io_error", message: `Cannot convert the result: ${error}` } };
       }
     }
-    if (outcome.ok && tool.network) this.#state.taint(`untrusted web content (from ${tool.name})`);
-    const label = o.labels ? this.#labelOf(tool, plan, outcome) : undefined;
+    // Kept with the result in the history: a later run that is sent it again is tainted as this one is.
+    const taint = outcome.ok && tool.network ? `untrusted web content (from ${tool.name})` : undefined;
+    if (taint) this.#state.taint(taint);
+    const sources = this.#sources(tool, plan, outcome);
+    const label = o.labels ? this.#labelOf(plan, sources) : undefined;
+    const held = label !== undefined && !mayReceive(o.labels!.ceiling, label);
     if (label) outcome = this.#checkLabel(tool, label, outcome);
     const finished = await this.#finish(call, tool.name, outcome, {
       read: grant.read,
       write: grant.write,
       net: grant.net,
     });
-    // The label goes with the result into the history: a summary of it is labelled so too.
-    const done = label ? { ...finished, label } : finished;
+    // The label goes with the result into the history (a summary of it is labelled so too); a withheld result
+    // holds only PAI's notice, and carries none.
+    const done = {
+      ...finished,
+      ...(label && !held ? { label, sources } : {}),
+      ...(taint ? { taint } : {}),
+    };
     // The step line says which of the user's approvals let the call run, so that it can be found and revoked.
     const by = plan.approvedBy?.map(describeApproval).join(" and ");
     return by ? { ...done, summary: `${done.summary}, allowed by your ${by}` } : done;
@@ -355,13 +368,17 @@ export class ToolRunner {
    * rows, "not found" answers a question about the file). A file with other names may be a second name of
    * labelled data: it carries the highest label in use.
    */
-  #labelOf(tool: AnyToolManifest, plan: DecidedCall, outcome: ToolOutcome): Label | undefined {
+  #labelOf(plan: DecidedCall, paths: readonly string[]): Label | undefined {
     const labels = this.#state.options.labels!;
     const linked = new Set(plan.input.hardLinks?.map((l) => l.path));
-    const paths = [...plan.needs.read, ...(outcome.ok ? tool.resultPaths?.(outcome.result) ?? [] : [])];
     if (!paths.length) return undefined;
     return paths.map((p) => linked.has(p) ? higherLabel(labels.of(p), labels.highest()) : labels.of(p))
       .reduce(higherLabel);
+  }
+
+  /** The real paths a call's result drew from: what it read, and the files a folder tool's result names. */
+  #sources(tool: AnyToolManifest, plan: DecidedCall, outcome: ToolOutcome): string[] {
+    return [...plan.needs.read, ...(outcome.ok ? tool.resultPaths?.(outcome.result) ?? [] : [])];
   }
 
   /** Private data taints the run; a result (or error) from data the provider may not receive is withheld. */

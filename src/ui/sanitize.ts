@@ -107,3 +107,24 @@ export function line(literals: TemplateStringsArray, ...values: unknown[]): stri
   for (let i = 0; i < values.length; i++) out += inline(values[i]) + literals[i + 1];
   return out;
 }
+
+/**
+ * Returns JSON text (as `JSON.stringify` writes it) with every character {@linkcode inline} would show written as a
+ * `\u` escape instead. `JSON.stringify` escapes only C0 controls inside strings: C1 controls (U+009B is CSI to some
+ * terminals), bidi, zero-width and tag characters stay raw, and `--json` output is often read in a terminal.
+ * Those characters can only stand inside strings, so the text parses to exactly the same value; newline, CR and
+ * tab outside strings (the indentation of `JSON.stringify(x, null, 2)`) are kept.
+ *
+ * @example
+ * ```ts
+ * jsonForTerminal(JSON.stringify({ text: "a\u202eb" })); // '{"text":"a\\u202eb"}'
+ * ```
+ */
+export function jsonForTerminal(json: string): string {
+  return json.replace(UNSAFE, (c) => {
+    if (c === "\n" || c === "\r" || c === "\t") return c;
+    let escaped = "";
+    for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`;
+    return escaped;
+  });
+}

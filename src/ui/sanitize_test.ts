@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { inline, line, neutralizeControls } from "./sanitize.ts";
+import { inline, jsonForTerminal, line, neutralizeControls } from "./sanitize.ts";
 
 const ESC = "\x1b";
 /** Any raw control that a terminal would obey. */
@@ -100,4 +100,14 @@ Deno.test("neutralizeControls() also shows separators, zero-width and tag charac
   assert.equal(neutralizeControls("a\u2028b"), "a<U+2028>b");
   assert.equal(neutralizeControls("hi\u{e0068}\u{e0069}"), "hi<U+E0068><U+E0069>");
   assert.equal(neutralizeControls("👩‍💻 ok\n"), "👩‍💻 ok\n");
+});
+
+Deno.test("jsonForTerminal() escapes what JSON.stringify leaves raw, and the text still parses to the same value", () => {
+  const value = { text: `a${ESC}[2J\x9b31m\u202eb\u2028\u{e0068}👩‍💻`, n: [1, "x\ty"] };
+  for (const json of [JSON.stringify(value), JSON.stringify(value, null, 2)]) {
+    const out = jsonForTerminal(json);
+    assert.ok(!RAW_CONTROL.test(out) && !/[\u202e\u2028\u200d]|\u{e0068}/u.test(out), out);
+    assert.deepEqual(JSON.parse(out), value);
+  }
+  assert.equal(jsonForTerminal(JSON.stringify("a\u202eb")), '"a\\u202eb"');
 });

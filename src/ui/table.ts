@@ -8,10 +8,13 @@ import { inline } from "./sanitize.ts";
  * newline or escape sequence in one would break the row or redraw the table.
  */
 export function printTable(out: Output, rows: readonly (readonly string[])[]): void {
+  for (const text of tableLines(rows)) out.write(`${text}\n`);
+}
+
+/** The lines {@linkcode printTable} prints (without their newlines), for a caller that adds lines between rows. */
+export function tableLines(rows: readonly (readonly string[])[]): string[] {
   const shown = rows.map((row) => row.map(inline));
   const widths: number[] = [];
   for (const row of shown) row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
-  for (const row of shown) {
-    out.write(`${row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ")}\n`);
-  }
+  return shown.map((row) => row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  "));
 }

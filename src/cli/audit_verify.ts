@@ -1,0 +1,87 @@
+/** `pai audit verify`: is the audit log still what PAI wrote? */
+import type { CommandContext } from "@stricli/core";
+import { type ChainBreak, verifyAuditLog, type VerifyReport } from "../audit/verify.ts";
+import { PaiError } from "../core/errors.ts";
+import { openState } from "../modes/session_setup.ts";
+import { stdout } from "../ui/output.ts";
+
+/** Flags of `pai audit verify`. */
+export interface VerifyFlags {
+  json: boolean;
+}
+
+/**
+ * Walks the chain and holds it to the head file. Intact: what was checked, on stdout, exit 0 (a missing head
+ * file is created, one left behind by a killed process moved on; both are said). Broken: the first bad row and
+ * why, and what to do, exit 1 (`EXIT.FAILURE`, as `sha256sum -c` fails; scripts read `break.reason` of `--json`).
+ */
+export async function verify(this: CommandContext, flags: VerifyFlags): Promise<void> {
+  const { db } = await openState();
+  let report: VerifyReport;
+  try {
+    report = await verifyAuditLog(db, { updateHead: true });
+  } finally {
+    db.close();
+  }
+  if (flags.json) stdout.write(`${JSON.stringify(report)}\n`);
+  if (report.break) throw brokenError(report.break, report);
+  if (!flags.json) stdout.write(intactText(report));
+}
+
+/** The error for a broken log: the first bad row and why, and what to do. */
+export function brokenError(problem: ChainBreak, report: Pick<VerifyReport, "firstId">): PaiError {
+  const where = problem.id === null ? "" : ` at row ${problem.id}`;
+  const intact = problem.id !== null && report.firstId !== null && problem.id > report.firstId
+    ? `Rows ${report.firstId}–${problem.id - 1} are intact. `
+    : "";
+  const keep = "copy pai.db and audit-head.json aside as they are, as evidence, before PAI writes to them again";
+  const hint = problem.reason === "cut tail" || problem.reason === "head mismatch"
+    ? `${intact}If you put back an older pai.db on purpose, move audit-head.json aside: the next verify writes a ` +
+      `new one. Otherwise ${keep}`
+    : `${intact}Only "pai audit prune" removes rows; nothing changes a row. ${capitalised(keep)}`;
+  return new PaiError(`The audit log is broken${where} (${problem.reason}): ${problem.message}`, { hint });
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** What an intact log's check found, as lines. */
+export function intactText(report: VerifyReport): string {
+  const lines: string[] = [];
+  if (report.rows === 0) lines.push("The audit log is empty: nothing to verify.");
+  else {
+    const from = report.start?.from === "prune"
+      ? `from row ${report.firstId}, where the prune recorded in row ${report.start.pruneId} (of the rows written ` +
+        `before ${report.start.before}) left it`
+      : "from the first row written";
+    lines.push(`The audit log is intact: ${report.rows} rows (${report.firstId}–${report.lastId}), chained ${from}.`);
+  }
+  const { head } = report;
+  switch (head.state) {
+    case "matches":
+      lines.push(`The head file names row ${head.id}, the last row, with its hash.`);
+      break;
+    case "behind":
+      lines.push(
+        `The head file named row ${head.id}: the rows after it were committed by a pai process that stopped before ` +
+          `it updated the file.${head.updated ? ` It now names row ${report.lastId}.` : ""}`,
+      );
+      break;
+    case "absent":
+      if (report.rows === 0) break;
+      lines.push(
+        `There was no head file ("${head.path}"): the first verify since PAI kept one, or it was deleted or not ` +
+          "copied with pai.db. The rows verified, but whether rows were deleted from the end before now, or the " +
+          "database replaced, cannot be told.",
+        head.updated ? `It now names row ${report.lastId}: keep it beside pai.db.` : "",
+      );
+      break;
+    case "unchecked":
+    case "broken":
+      break;
+    default:
+      head.state satisfies never;
+  }
+  return lines.filter(Boolean).map((l) => `${l}\n`).join("");
+}
