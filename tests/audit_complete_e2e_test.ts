@@ -37,6 +37,8 @@ Deno.test("the user's own changes are rows of the log, and a direct resource get
     Deno.writeTextFileSync(`${w.ws}/.pai/policy.json`, '{"rules": []}');
     assert.equal((await pai(["policy", "trust"])).code, 0);
     assert.equal((await pai(["policy", "trust", "--revoke"])).code, 0);
+    assert.equal((await pai(["budget", "set", "--daily-tokens", "1000"])).code, 0);
+    assert.equal((await pai(["budget", "clear", "--all"])).code, 0);
 
     const all = events(s.home);
     const changes = all.filter((e) => e.kind === "user_change");
@@ -48,6 +50,8 @@ Deno.test("the user's own changes are rows of the log, and a direct resource get
         ["resource_removed", "user"],
         ["policy_trusted", "user"],
         ["policy_untrusted", "user"],
+        ["budget_set", "user"],
+        ["budgets_cleared", "user"],
       ],
     );
     const trusted = changes[3];

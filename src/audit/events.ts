@@ -293,6 +293,17 @@ export interface ResourceChangedEvent extends AuditCommon {
   resourceKind: ResourceKind;
 }
 
+/** A budget set or cleared by the user (`pai budget set|clear`): which one, and its amount when set. */
+export interface BudgetChangedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "budget_set" | "budgets_cleared";
+  /** The budget as `pai budget show` names it ("daily-tokens for openai"), or what was cleared. */
+  budget: string;
+  amount?: number;
+  /** How many budgets were cleared. */
+  cleared?: number;
+}
+
 /** A project policy trusted or untrusted by the user (issue 12 records these). */
 export interface PolicyTrustEvent extends AuditCommon {
   kind: "user_change";
@@ -344,6 +355,7 @@ export type AuditEvent =
   | ApprovalsRevokedEvent
   | ResourceChangedEvent
   | PolicyTrustEvent
+  | BudgetChangedEvent
   | PruneEvent;
 
 /** The kinds, as the `kind` column stores them. */
@@ -549,7 +561,13 @@ function sessionSummary(
 }
 
 function userChangeSummary(
-  event: ApprovalSavedEvent | ApprovalRevokedEvent | ApprovalsRevokedEvent | ResourceChangedEvent | PolicyTrustEvent,
+  event:
+    | ApprovalSavedEvent
+    | ApprovalRevokedEvent
+    | ApprovalsRevokedEvent
+    | ResourceChangedEvent
+    | PolicyTrustEvent
+    | BudgetChangedEvent,
 ): string {
   switch (event.change) {
     case "approval_saved":
@@ -565,6 +583,10 @@ function userChangeSummary(
     case "policy_trusted":
     case "policy_untrusted":
       return `${event.change.replace("_", " ")}: ${event.folder}`;
+    case "budget_set":
+      return `budget set: ${event.budget} = ${event.amount}`;
+    case "budgets_cleared":
+      return `budgets cleared: ${event.budget} (${event.cleared ?? 0})`;
     default:
       return event satisfies never;
   }

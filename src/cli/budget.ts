@@ -3,6 +3,7 @@ import type { CommandContext } from "@stricli/core";
 import { EXIT, PaiError } from "../core/errors.ts";
 import type { Mode } from "../core/types.ts";
 import { openState } from "../modes/session_setup.ts";
+import { recordUserChange } from "../modes/user_change.ts";
 import { formatUsd } from "../providers/prices.ts";
 import {
   type Budget,
@@ -72,6 +73,7 @@ export async function set(this: CommandContext, flags: BudgetSetFlags): Promise<
     for (const { kind, amount } of given) {
       const spec = { period: kind.period, unit: kind.unit, amount, provider: flags.provider, mode: flags.mode };
       setBudget(db, spec);
+      await recordUserChange(db, { change: "budget_set", budget: budgetName(spec), amount });
       stdout.write(`Set ${budgetName(spec)}: ${quantity(kind, amount)} ${EVERY[kind.period]}\n`);
     }
   } finally {
@@ -130,6 +132,10 @@ export async function clear(this: CommandContext, flags: BudgetClearFlags): Prom
   const { db } = await openState();
   try {
     const removed = clearBudgets(db, flags.all ? "all" : { kinds, provider: flags.provider, mode: flags.mode });
+    const which = flags.all
+      ? "all"
+      : [...kinds.map((k) => k.flag), flags.provider, flags.mode].filter(Boolean).join(" ");
+    if (removed) await recordUserChange(db, { change: "budgets_cleared", budget: which, cleared: removed });
     stdout.write(
       removed
         ? `Cleared ${removed} budget${removed === 1 ? "" : "s"}.\n`
