@@ -4,12 +4,12 @@ import type { TurnContext, TurnResult, TurnRound } from "../modes/engine.ts";
 import { type ModeLimits, type ModeProfile, reachesResource } from "../core/mode_profile.ts";
 import { recordConstraints } from "../modes/session_constraints.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 import { paiPaths } from "../core/paths.ts";
 import type { Label } from "../core/types.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, mayReceive } from "../policy/labels.ts";
 import { higherLabel, providerCeiling } from "../policy/policy.ts";
-import { backendOf } from "../resources/backends.ts";
 import { labelFromResources, loadResources, type Resource } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
@@ -231,6 +231,11 @@ export async function withResources(
   text: string,
 ): Promise<{ text: string; label?: Label; sources?: string[] }> {
   if (!names.length) return { text };
+  // The backends load only to attach something: a prompt with no --resource never needs them.
+  const { backendOf } = await lazyImport<typeof import("../resources/backends.ts")>(
+    "../resources/backends.ts",
+    import.meta.url,
+  );
   const resources = await loadResources(paiPaths().configDir);
   const notes = { note: (name: string) => noteText(ctx.db, name) };
   const { locality, spec } = ctx.provider.resolved;

@@ -57,6 +57,8 @@ export interface Counters {
 export const TRIGGER = 0.75;
 /** The share of the window the recent turns may keep once older ones are summarised. */
 export const KEEP = 0.4;
+/** The share of the window the fixed parts must take by the bound before remembered counts are looked up. */
+const RECALL_SHARE = 0.1;
 /** Tokens every message costs besides its text (role and framing; OpenAI's published figure is 3–4). */
 const MESSAGE_OVERHEAD = 4;
 
@@ -314,10 +316,14 @@ export class ContextManager implements ContextPort {
     return tokens;
   }
 
-  /** Looks up the exact counts of the fixed parts that earlier runs made, before anything is counted by the bound. */
+  /**
+   * Looks up the exact counts of the fixed parts that earlier runs made, before anything is counted by the bound;
+   * only where the bound of the fixed parts takes a real share of the window (`RECALL_SHARE`). In a large window
+   * their over-count decides nothing, and the look-up (a file read, two SHA-256) would be paid by every run.
+   */
   async #recall(fixed: FixedParts): Promise<void> {
     const remembered = this.#counters.remembered;
-    if (!remembered || this.#exact) return;
+    if (!remembered || this.#exact || this.#fixedTokens(fixed) < this.#limits.window * RECALL_SHARE) return;
     const texts = this.#fixedTexts(fixed).filter((text) => !this.#fixedCounts.has(text));
     const counts = await Promise.all(texts.map((text) => remembered.get(text)));
     texts.forEach((text, i) => counts[i] !== undefined && this.#fixedCounts.set(text, counts[i]));

@@ -2,6 +2,7 @@
 import { redactEvent } from "../audit/events.ts";
 import { appendAudit } from "../audit/log.ts";
 import { PROFILES } from "./profiles.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 import { denoCacheDir, paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
 import type { Permissions } from "../policy/decide.ts";
@@ -9,7 +10,6 @@ import type { Policy } from "../policy/policy.ts";
 import { policyFolders, protectedPaths, secretFolders } from "../policy/protected_paths.ts";
 import type { ResourceHost } from "../resources/backend.ts";
 import { awsCredentials } from "../resources/backends/aws_credentials.ts";
-import { checkDefinition } from "../resources/definition.ts";
 import { labelOfPath, mayReceive } from "../policy/labels.ts";
 import { globSource } from "../policy/glob.ts";
 import { higherLabel } from "../policy/policy.ts";
@@ -152,7 +152,14 @@ async function resourceHost(db: Database, configDir: string, workspace: string):
     },
     secret: (variable) => Deno.env.get(variable),
     awsCredentials,
-    check: (request) => checkDefinition(request.name, request, { cwd: workspace, env: (name) => Deno.env.get(name) }),
+    // The backends load only when the model asks for a resource: a turn that asks for none never needs them.
+    check: async (request) => {
+      const { checkDefinition } = await lazyImport<typeof import("../resources/definition.ts")>(
+        "../resources/definition.ts",
+        import.meta.url,
+      );
+      return checkDefinition(request.name, request, { cwd: workspace, env: (name) => Deno.env.get(name) });
+    },
   };
 }
 

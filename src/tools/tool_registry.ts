@@ -25,7 +25,6 @@ import { lazyImport } from "../core/lazy_import.ts";
 import definitions from "./definitions.json" with { type: "json" };
 import type { AnyToolManifest, GeneratedDefinition } from "./manifest.ts";
 import type { RuntimeTool, RuntimeToolSpec } from "./runtime_tool.ts";
-import { TOOL_MODULES } from "./tool_modules.ts";
 
 /** The built-in tools the model may be offered (the internal ones are reached through resources). */
 const BUILT_IN = definitions as GeneratedDefinition[];
@@ -55,6 +54,7 @@ export class ToolRegistry {
     const added = this.#added.get(name);
     if (added) return added.manifest;
     // A built-in manifest (and zod) loads only when a call needs it, and only its own module.
+    const { TOOL_MODULES } = await lazyImport<typeof import("./tool_modules.ts")>("./tool_modules.ts", import.meta.url);
     if (Object.hasOwn(TOOL_MODULES, name)) {
       const [module, exported] = TOOL_MODULES[name];
       const found = (await lazyImport<Record<string, AnyToolManifest>>(`./${module}`, import.meta.url))[exported];
