@@ -10,6 +10,7 @@ import type { ChatMessage } from "../src/core/types.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { appendMessages, type StoredMessage } from "../src/store/messages.ts";
 import { createSession } from "../src/store/sessions.ts";
+import { median } from "./median.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
 const WINDOW = 128_000;
@@ -54,18 +55,6 @@ function setup(messages: number) {
   return { db, session, manager, close: () => (db.close(), Deno.removeSync(dir, { recursive: true })) };
 }
 
-async function median(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
 console.log(`Medians of ${RUNS} runs each, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`);
 console.log("| stored messages | first request (summaries made) | a later request |");
 console.log("|---|---|---|");
@@ -77,7 +66,7 @@ for (const n of [10, 1_000, 100_000]) {
     const context = s.manager();
     await context.start("the next question", fixed, standIn);
     const firstMs = performance.now() - first;
-    const later = await median(() => s.manager().start("the next question", fixed, standIn));
+    const later = await median(() => s.manager().start("the next question", fixed, standIn), RUNS);
     console.log(
       `| ${n.toLocaleString("en")} | ${firstMs.toFixed(1)} ms (${context.stats.summaries}) | ${later.toFixed(2)} ms |`,
     );

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Grant } from "../src/core/types.ts";
 import { runToolProcess } from "../src/sandbox/run_tool.ts";
 import { TOOLS_DIR } from "../src/modes/tool_setup.ts";
+import { median } from "./median.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
 const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "pai_bench_" }));
@@ -24,25 +25,16 @@ const grant: Grant = {
   reason: "bench",
 };
 
-async function median(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
 try {
   const empty = fileURLToPath(new URL("empty.ts", import.meta.url));
-  const bare = await median(() => new Deno.Command(Deno.execPath(), { args: ["run", empty], stdout: "null" }).output());
+  const bare = await median(
+    () => new Deno.Command(Deno.execPath(), { args: ["run", empty], stdout: "null" }).output(),
+    RUNS,
+  );
   const call = await median(async () => {
     const r = await runToolProcess(`${TOOLS_DIR}/fs_read.ts`, { path: `${dir}/notes.md` }, grant);
     if (!r.ok) throw new Error(JSON.stringify(r));
-  });
+  }, RUNS);
   console.log(
     `Medians of ${RUNS} runs each (after a warm-up), ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
   );
