@@ -18,22 +18,11 @@
 import { fileURLToPath } from "node:url";
 import { FakeModelServer, type ScriptedReply } from "../tests/fakes/fake_model_server.ts";
 import { MAIN, makePaiHome, PAI_FLAGS, paiEnv, type PaiHome } from "../tests/helpers/run_pai.ts";
+import { childrenCpuMs } from "./measure.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
 const TARGET_MS = 50;
 const MODEL = "gpt-4o-mini";
-
-/** CPU time (user + system) of this process's finished children in ms, where Linux says it; else `NaN`. */
-function childrenCpuMs(): number {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    // Fields after the command name: the 14th and 15th are cutime and cstime, in USER_HZ (100 a second).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 
 /** One measured command: its arguments and environment, and the model's replies it consumes (queued just before). */
 interface Case {

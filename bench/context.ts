@@ -10,7 +10,7 @@ import type { ChatMessage } from "../src/core/types.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { appendMessages, type StoredMessage } from "../src/store/messages.ts";
 import { createSession } from "../src/store/sessions.ts";
-import { median } from "./median.ts";
+import { median } from "./measure.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
 const WINDOW = 128_000;

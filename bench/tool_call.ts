@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Grant } from "../src/core/types.ts";
 import { runToolProcess } from "../src/sandbox/run_tool.ts";
 import { TOOLS_DIR } from "../src/modes/tool_setup.ts";
-import { median } from "./median.ts";
+import { median } from "./measure.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
 const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "pai_bench_" }));
