@@ -66,6 +66,16 @@ Deno.test("a daily token budget warns once at 80 % and refuses the prompt that c
       [["daily-tokens", "warn", 200_000], ["daily-tokens", "refuse", 200_000]],
     );
     assert.equal(budgetRows(s)[0].used, 170_000);
+    // The refused prompt is recorded (it is held for its request's commit, and written with the refusal), and no
+    // request row claims it was sent.
+    const db = openDatabase(s.home.dir);
+    try {
+      const kinds = db.prepare("SELECT kind, payload FROM audit_log WHERE kind IN ('prompt', 'request', 'budget')")
+        .all().map((r) => r.kind === "prompt" ? `prompt ${r.payload}` : String(r.kind));
+      assert.deepEqual(kinds.slice(-4), ["prompt second", "request", "prompt third", "budget"]);
+    } finally {
+      db.close();
+    }
     assert.ok(budgetRows(s)[1].used > 200_000, "what was used with the request's estimate");
 
     const show = await pai(s, ["budget", "show", "--json"]);

@@ -78,7 +78,10 @@ Deno.test("several pai processes at once keep the database and the audit chain i
         `SELECT kind, count(*) AS n FROM audit_log
           WHERE coalesce(json_extract(detail, '$.action'), '') != 'constraints' GROUP BY kind ORDER BY kind`,
       ).all();
-      assert.deepEqual(kinds.map((k) => [k.kind, k.n]), [["prompt", 6], ["response", 6], ["session", 1]]);
+      assert.deepEqual(kinds.map((k) => [k.kind, k.n]), [["prompt", 6], ["request", 6], ["response", 6], [
+        "session",
+        1,
+      ]]);
       const row = db.prepare("SELECT os_user, provider, model FROM audit_log WHERE kind = 'response' LIMIT 1").get();
       assert.deepEqual({ ...row }, { os_user: "pai-tester", provider: "openai", model: "m" });
       // Tampering with any row breaks the chain from there.

@@ -15,7 +15,7 @@
  * summary(event); // 'denied fs_read (by the policy): it is a secret'
  * ```
  */
-import type { Grant, Mode, ResourceKind, Usage } from "../core/types.ts";
+import type { Carried, Grant, MessageSent, Mode, ResourceKind, Usage } from "../core/types.ts";
 
 /** The columns every row has, whatever its kind. */
 export interface AuditCommon {
@@ -53,6 +53,27 @@ export interface PromptEvent extends AuditCommon {
   purpose?: "summary";
   /** What the request carried besides the input: how many messages of the history, and the session's summary. */
   context?: { history: number; summary: boolean };
+}
+
+/** A piece of data a request carried, and whether it went as written. */
+export interface CarriedPiece extends Carried {
+  /** How the message that carried it went (`MessageSent`). */
+  sent: MessageSent;
+}
+
+/**
+ * One request sent to a provider: where it went, and each piece of data it carried with the audit row that first
+ * recorded it (linked by that row's payload hash) and the files and resources it came from. Recorded after the
+ * scanners and the budget let it go, before it is sent: `pai audit where` reads these rows.
+ */
+export interface RequestEvent extends AuditCommon {
+  kind: "request";
+  /** The provider's base URL (credential-free) and where it runs. */
+  baseUrl: string;
+  locality: AuditLocality;
+  /** `summary`: PAI asked the model to summarise older turns. */
+  purpose?: "summary";
+  carried: CarriedPiece[];
 }
 
 /** One answer of the model: its text, the tool calls it asked for; the tokens are in `usage`. */
@@ -333,6 +354,7 @@ export interface PruneEvent extends AuditCommon {
 /** Everything the audit log records: one row each. */
 export type AuditEvent =
   | PromptEvent
+  | RequestEvent
   | ResponseEvent
   | ErrorEvent
   | ToolCallEvent
@@ -483,6 +505,7 @@ export function summary(event: AuditEvent): string {
 /** One renderer per kind: the mapped type makes a kind without one a type error. */
 const SUMMARIES: { readonly [K in AuditKind]: (event: Extract<AuditEvent, { kind: K }>) => string } = {
   prompt: (e) => `${e.purpose === "summary" ? "summary request" : "prompt"}: ${clip(e.text)}`,
+  request: requestSummary,
   response: (e) => {
     const calls = e.toolCalls.length;
     return `response: ${clip(e.text)}${calls ? ` (+${calls} tool call${calls === 1 ? "" : "s"})` : ""}`;
@@ -516,6 +539,14 @@ const DENIED_BY: Record<DenialEvent["by"], string> = {
   no_terminal: "no user to ask",
   moved: "its paths changed",
 };
+
+function requestSummary(event: RequestEvent): string {
+  const sources = [...new Set(event.carried.flatMap((p) => p.sources ?? []))];
+  const from = sources.length ? `, data from ${clip(sources.join(", "))}` : "";
+  const what = event.purpose === "summary" ? "summary request" : "request";
+  const pieces = event.carried.length;
+  return `${what} sent to ${event.baseUrl} (${event.locality}): ${pieces} piece${pieces === 1 ? "" : "s"}${from}`;
+}
 
 function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent | LabelDecisionEvent): string {
   switch (event.check) {

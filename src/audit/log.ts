@@ -9,7 +9,8 @@ import type { Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
 import { PaiError } from "../core/errors.ts";
 import { lazyImport } from "../core/lazy_import.ts";
-import { type AuditEvent, type AuditLocality, eventOf, storedEvent } from "./events.ts";
+import { type AuditEvent, type AuditLocality, type CarriedPiece, eventOf, storedEvent } from "./events.ts";
+import { deleteCarried, indexCarried } from "./carried_index.ts";
 import { type ChainedFields, chainedText, GENESIS_HASH, sha256 } from "./chain.ts";
 import { type AuditContent, markWithheld, withheldFields } from "./content.ts";
 import { advanceAuditHead, type AuditHead, auditHeadPath, hashOfRow } from "./head.ts";
@@ -23,10 +24,27 @@ export function osUser(env: (name: string) => string | undefined = (n) => Deno.e
   return env("USER") ?? env("LOGNAME") ?? env("USERNAME") ?? "unknown";
 }
 
+/** A row written: its id, and the SHA-256 of its content (what a request's pieces name it by). */
+export interface AppendedRow {
+  id: number;
+  payloadHash: string;
+}
+
 /** Writes audit rows for one database connection, one at a time. */
 export interface AuditSink {
-  /** Appends one row, chained to the last one; resolves once it is committed and the head file names it. */
-  append(event: AuditEvent, now?: Date): Promise<void>;
+  /**
+   * Appends one row, chained to the last one, after the rows held (`hold`), all in one commit; resolves once it is
+   * committed and the head file names it.
+   */
+  append(event: AuditEvent, now?: Date): Promise<AppendedRow>;
+  /**
+   * Keeps a row to be written with the next append on this connection, in the same commit (one fsync, one head-file
+   * update, instead of two); resolves to its payload hash, which does not depend on the chain. `flush` writes the rows
+   * held when no append follows. For a row that may wait: the prompt, committed with the request that sends it.
+   */
+  hold(event: AuditEvent, now?: Date): Promise<string>;
+  /** Writes the rows held, if any. */
+  flush(): Promise<void>;
   /**
    * Carries out a prune (`prune.ts`): planned again under the write lock, never past the rows `plan` removes,
    * with its `prune` row appended in the same transaction. `undefined` when no row is left to remove.
@@ -72,7 +90,7 @@ export function auditSink(db: Database, options?: AuditSinkOptions): AuditSink {
 }
 
 /** Appends one row, chained to the last one, through the connection's {@linkcode auditSink}. */
-export function appendAudit(db: Database, event: AuditEvent, now = new Date()): Promise<void> {
+export function appendAudit(db: Database, event: AuditEvent, now = new Date()): Promise<AppendedRow> {
   return auditSink(db).append(event, now);
 }
 
@@ -82,6 +100,8 @@ interface PreparedRow {
   /** NULL when the content is withheld (`audit.content: "hash"`). */
   payload: string | null;
   costUsd: number | null;
+  /** A request's pieces, for the index `pai audit where` reads (`where.ts`). */
+  carried?: readonly CarriedPiece[];
 }
 
 class QueuedSink implements AuditSink {
@@ -92,6 +112,8 @@ class QueuedSink implements AuditSink {
   #synchronous: number | undefined;
   /** The last queued operation, settled; the next one starts after it. */
   #tail: Promise<void> = Promise.resolve();
+  /** Rows held for the next append's commit, prepared. */
+  #held: PreparedRow[] = [];
 
   constructor(db: Database) {
     this.#db = db;
@@ -103,8 +125,20 @@ class QueuedSink implements AuditSink {
     if (options.headPath !== undefined) this.#headPath = options.headPath ?? undefined;
   }
 
-  append(event: AuditEvent, now = new Date()): Promise<void> {
-    return this.#enqueue(() => this.#append(event, now));
+  append(event: AuditEvent, now = new Date()): Promise<AppendedRow> {
+    return this.#enqueue(async () => (await this.#write([await this.#prepare(event, now)])).at(-1)!);
+  }
+
+  hold(event: AuditEvent, now = new Date()): Promise<string> {
+    return this.#enqueue(async () => {
+      const prepared = await this.#prepare(event, now);
+      this.#held.push(prepared);
+      return String(prepared.fields.payload_hash);
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.#enqueue(async () => void await this.#write([]));
   }
 
   prune(plan: PrunePlan, now = new Date()): Promise<PruneOutcome | undefined> {
@@ -119,23 +153,35 @@ class QueuedSink implements AuditSink {
   }
 
   /**
-   * WebCrypto only hashes asynchronously, and nothing may be awaited while the
-   * transaction is open: other code on this connection would run inside it (or
-   * fail to begin its own), and other processes would wait on our hashing. So
-   * the row is hashed against the last hash read *before* BEGIN IMMEDIATE; once
-   * the write lock is held the last hash is read again, and the row is written
-   * only if it is unchanged. The queue means it can change only when another
-   * process appended in between; then the row is hashed again. Hashing inside
-   * the lock would need no retry but holds every process's writes across an
-   * await, and a synchronous SHA-256 would mean carrying our own implementation.
+   * Writes the rows held and then `rows`, chained in order, in one transaction. WebCrypto only hashes
+   * asynchronously, and nothing may be awaited while the transaction is open: other code on this connection would
+   * run inside it (or fail to begin its own), and other processes would wait on our hashing. So the rows are hashed
+   * against the last hash read *before* BEGIN IMMEDIATE; once the write lock is held the last hash is read again,
+   * and the rows are written only if it is unchanged. The queue means it can change only when another process
+   * appended in between; then the rows are hashed again. Hashing inside the lock would need no retry but holds every
+   * process's writes across an await, and a synchronous SHA-256 would mean carrying our own implementation.
    */
-  async #append(event: AuditEvent, now: Date): Promise<void> {
-    const prepared = await this.#prepare(event, now);
+  async #write(rows: PreparedRow[]): Promise<AppendedRow[]> {
+    const prepared = [...this.#held, ...rows];
+    this.#held = [];
+    if (!prepared.length) return [];
     for (let attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
-      const row: ChainedFields = { ...prepared.fields, prev_hash: this.#lastHash() };
-      const hash = await sha256(chainedText(row));
-      const id = this.#transaction(() => this.#lastHash() === row.prev_hash ? this.#insert(row, prepared, hash) : 0);
-      if (id) return this.#advanceHead({ id, hash });
+      const first = this.#lastHash();
+      const chained: { row: ChainedFields; hash: string }[] = [];
+      for (const p of prepared) {
+        const row: ChainedFields = { ...p.fields, prev_hash: chained.at(-1)?.hash ?? first };
+        chained.push({ row, hash: await sha256(chainedText(row)) });
+      }
+      const ids: number[] = [];
+      this.#transaction(() => {
+        if (this.#lastHash() !== first) return 0;
+        chained.forEach((c, i) => ids.push(this.#insert(c.row, prepared[i], c.hash)));
+        return ids.length;
+      });
+      if (ids.length) {
+        this.#advanceHead({ id: ids.at(-1)!, hash: chained.at(-1)!.hash });
+        return ids.map((id, i) => ({ id, payloadHash: String(chained[i].row.payload_hash) }));
+      }
     }
     throw new PaiError(`Cannot append to the audit log: other processes appended first ${MAX_CHAIN_ATTEMPTS} times`, {
       hint: "Retry once the other pai processes are done",
@@ -153,6 +199,7 @@ class QueuedSink implements AuditSink {
       const id = this.#transaction(() => {
         if (!samePlan(prunePlan(this.#db, plan.before, plan.lastRemovedId), current)) return 0;
         this.#db.prepare("DELETE FROM audit_log WHERE id <= ?").run(current.lastRemovedId);
+        deleteCarried(this.#db, current.lastRemovedId);
         return this.#insert(row, prepared, hash, current.pruneId);
       });
       if (id) {
@@ -186,6 +233,7 @@ class QueuedSink implements AuditSink {
       },
       payload: withheld ? null : stored.payload,
       costUsd: costOf(event),
+      ...(event.kind === "request" ? { carried: event.carried } : {}),
     };
   }
 
@@ -243,7 +291,9 @@ class QueuedSink implements AuditSink {
       hash,
       prepared.costUsd,
     );
-    return Number(result.lastInsertRowid);
+    const rowId = Number(result.lastInsertRowid);
+    if (prepared.carried) indexCarried(this.#db, rowId, prepared.carried);
+    return rowId;
   }
 
   /**

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { type AuditEvent, eventOf } from "./events.ts";
-import { appendAudit, firstBrokenRow, GENESIS_HASH, sessionStart } from "./log.ts";
+import { appendAudit, auditSink, firstBrokenRow, GENESIS_HASH, sessionStart } from "./log.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { MIGRATIONS } from "../store/migrations.ts";
+import { auditHeadPath, readAuditHead } from "./head.ts";
 
 async function withDb(work: (db: Database, dir: string) => Promise<void>): Promise<void> {
   const dir = Deno.makeTempDirSync();
@@ -237,4 +238,29 @@ Deno.test("sessionStart() reads a typed start row, and the text of one written b
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("a held row is written with the next append, in the same commit and chained before it; flush writes it alone", async () => {
+  await withDb(async (db) => {
+    const sink = auditSink(db);
+    let commits = 0;
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => (sql === "COMMIT" && commits++, exec(sql));
+    const hash = await sink.hold({ kind: "prompt", text: "held" });
+    assert.equal(rows(db).length, 0, "a held row is not written yet");
+    const row = await sink.append({ kind: "response", text: "answer", toolCalls: [] });
+    assert.equal(commits, 1);
+    await sink.hold({ kind: "prompt", text: "second" });
+    await sink.flush();
+    await sink.flush(); // nothing held: nothing written
+    assert.equal(commits, 2);
+    assert.deepEqual(rows(db).map((r) => r.payload), ["held", "answer", "second"]);
+    assert.equal(db.prepare("SELECT payload_hash FROM audit_log WHERE id = 1").get()?.payload_hash, hash);
+    assert.equal(row.id, 2);
+    assert.deepEqual(readAuditHead(auditHeadPath(db)!), {
+      kind: "present",
+      head: { id: 3, hash: db.prepare("SELECT hash FROM audit_log WHERE id = 3").get()?.hash },
+    });
+    assert.equal(await firstBrokenRow(db), undefined);
+  });
 });

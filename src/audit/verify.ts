@@ -6,7 +6,9 @@
  * - `missing`: ids are missing (rows deleted from the middle or the start, not by `pai audit prune`);
  * - `reordered`: a row names as its previous hash another row's than the one before it;
  * - `cut tail`: the head file names a later row than the log's last one (its last rows deleted);
- * - `head mismatch`: the row the head file names has another hash (the database was replaced, or rewritten).
+ * - `head mismatch`: the row the head file names has another hash (the database was replaced, or rewritten);
+ * - `index mismatch`: the index of what each request carried (`carried_index.ts`, which `pai audit where` reads)
+ *   is not the one the request rows make: entries were removed or added, so a flow could be hidden.
  *
  * A log may start at a prune's anchor instead of the genesis hash: its first row must be the one the newest
  * `prune` row names, with the hash of the last row removed. The walk checks that prune row like any other.
@@ -27,9 +29,10 @@ import type { Database } from "../store/db.ts";
 import { CHAINED_COLUMNS, chainedValuesText, GENESIS_HASH, isWithheld } from "./chain.ts";
 import { advanceAuditHead, type AuditHead, auditHeadPath, hashOfRow, readAuditHead } from "./head.ts";
 import { newestPruneAnchor } from "./prune.ts";
+import { carriedIndexProblem } from "./carried_index.ts";
 
 /** Why the chain is broken. */
-export type BreakReason = "edited" | "missing" | "reordered" | "cut tail" | "head mismatch";
+export type BreakReason = "edited" | "missing" | "reordered" | "cut tail" | "head mismatch" | "index mismatch";
 
 /** The first place where the log is not what was written. */
 export interface ChainBreak {
@@ -120,7 +123,12 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
   // so the snapshot holds it even while other processes append.
   const file = headPath ? readAuditHead(headPath) : undefined;
   const head = file?.kind === "present" ? file.head : undefined;
-  const walk = inSnapshot(db, () => walkChain(db, hash, head));
+  // The index is checked in the same snapshot, and reported only when the chain and the head are intact: rows
+  // deleted from the end leave entries behind, and the cut tail is what happened.
+  const { walk, index } = inSnapshot(db, () => {
+    const walk = walkChain(db, hash, head);
+    return { walk, index: walk.break ? undefined : carriedIndexProblem(db) };
+  });
   const report: VerifyReport = {
     ok: false,
     rows: walk.rows,
@@ -136,6 +144,7 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
     if ("reason" in judged) report.break = judged;
     else report.head.state = judged.state;
   }
+  if (!report.break && index) report.break = { reason: "index mismatch", ...index };
   if (report.break) report.head.state = headPath ? "broken" : "unchecked";
   report.ok = report.break === null;
   const { state } = report.head;

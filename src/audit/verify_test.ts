@@ -383,3 +383,55 @@ Deno.test("the walk's SHA-256 (node:crypto) and the appends' (WebCrypto) hash th
     assert.equal(node, await sha256(text), JSON.stringify(text.slice(0, 20)));
   }
 });
+
+/** Appends a request row carrying two pieces (one of a file), dated day `day` of 2026. */
+function appendRequest(db: Database, day: number, path: string) {
+  return appendAudit(db, {
+    kind: "request",
+    sessionId: "s1",
+    baseUrl: "https://api.openai.com/v1",
+    locality: "remote",
+    carried: [
+      { via: "input", hash: "a".repeat(64), sent: "as_written" },
+      { via: "tool_result", hash: "b".repeat(64), sources: [path], callId: "c1", sent: "redacted" },
+    ],
+  }, new Date(Date.UTC(2026, 0, day)));
+}
+
+Deno.test("verify holds the index of what requests carried to the rows: a removed, added or changed entry is named", async () => {
+  const tampers: [string, (db: Database, id: number) => void][] = [
+    ["removed", (db, id) => db.prepare("DELETE FROM audit_carried WHERE audit_id = ? AND source IS NOT NULL").run(id)],
+    ["changed", (db, id) => db.prepare("UPDATE audit_carried SET source = '/elsewhere' WHERE audit_id = ?").run(id)],
+    ["added", (db) => db.prepare("INSERT INTO audit_carried VALUES (1, 0, NULL, '/made/up')").run()],
+  ];
+  for (const [name, tamper] of tampers) {
+    await withLog(2, async (db) => {
+      const { id } = await appendRequest(db, 5, "/home/me/a.md");
+      assert.deepEqual(
+        db.prepare("SELECT piece, hash IS NOT NULL AS hashed, source FROM audit_carried WHERE audit_id = ?").all(id)
+          .map((r) => [r.piece, r.hashed, r.source]),
+        [[0, 1, null], [1, 1, "/home/me/a.md"]],
+      );
+      assert.deepEqual(await verdict(db), ["ok"]);
+      tamper(db, id);
+      const report = await verifyAuditLog(db);
+      assert.equal(report.break?.reason, "index mismatch", name);
+      assert.equal(report.break?.id, name === "added" ? null : id, name);
+    });
+  }
+});
+
+Deno.test("a prune removes the index entries of the requests it removes, and the log still verifies", async () => {
+  await withLog(2, async (db) => {
+    await appendRequest(db, 3, "/home/me/a.md");
+    await appendRows(db, 5, 2);
+    await appendRequest(db, 9, "/home/me/b.md");
+    assert.ok(await pruneBefore(db, 4));
+    assert.deepEqual(
+      db.prepare("SELECT DISTINCT source FROM audit_carried WHERE source IS NOT NULL").all()
+        .map((r) => r.source),
+      ["/home/me/b.md"],
+    );
+    assert.deepEqual(await verdict(db), ["ok"]);
+  });
+});

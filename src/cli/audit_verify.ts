@@ -38,6 +38,9 @@ export function brokenError(problem: ChainBreak, report: Pick<VerifyReport, "fir
   const hint = problem.reason === "cut tail" || problem.reason === "head mismatch"
     ? `${intact}If you put back an older pai.db on purpose, move audit-head.json aside: the next verify writes a ` +
       `new one. Otherwise ${keep}`
+    : problem.reason === "index mismatch"
+    ? `The rows themselves are intact: what was changed is the index "pai audit where" reads (the audit_carried ` +
+      `table), which PAI only ever adds to. ${capitalised(keep)}`
     : `${intact}Only "pai audit prune" removes rows; nothing changes a row. ${capitalised(keep)}`;
   return new PaiError(`The audit log is broken${where} (${problem.reason}): ${problem.message}`, { hint });
 }

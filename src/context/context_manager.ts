@@ -16,7 +16,14 @@
  */
 import type { ContextStrategy } from "../core/mode_profile.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
-import { type ChatMessage, higherLabel, type Label, type Mode, type ToolDefinition } from "../core/types.ts";
+import {
+  type Carried,
+  type ChatMessage,
+  higherLabel,
+  type Label,
+  type Mode,
+  type ToolDefinition,
+} from "../core/types.ts";
 import type { Database } from "../store/db.ts";
 import {
   labelsBetween,
@@ -416,7 +423,8 @@ export class ContextManager implements ContextPort {
     this.#mayGo(label, "the session's summary");
     this.#carries(label, summary.taint, "the session's summary");
     this.stats.summarySent = true;
-    return { ...first, content: summaryBlock(summary.text) + first.content };
+    const piece: Carried = { via: "summary", ...(summary.sources ? { sources: summary.sources } : {}), earlier: true };
+    return { ...first, content: summaryBlock(summary.text) + first.content, carries: [piece, ...first.carries ?? []] };
   }
 
   /**
@@ -514,8 +522,10 @@ export class ContextManager implements ContextPort {
       const m = out[i];
       if (m.role !== "tool" || m.content.startsWith(COMPACTED)) continue;
       const before = this.#count(m);
+      // A compacted result carries none of its data: the request it goes in does not either.
+      const { carries: _, ...rest } = m;
       out[i] = {
-        ...m,
+        ...rest,
         content: `${COMPACTED} ${m.content.length} characters, about ${before} tokens; call the tool ` +
           "again if you need it]",
       };
@@ -534,7 +544,13 @@ export class ContextManager implements ContextPort {
     const text = await summarise(older, undefined);
     this.stats.summaries++;
     if (injectionMarkers(text).length) this.#taints.add("text shaped like instructions (in a summary of this run)");
-    return [{ ...goal, content: `${goal.content}\n\n${summaryBlock(text).trim()}` }, ...rest.slice(lastAssistant - 1)];
+    const sources = [...new Set(older.flatMap((m) => m.carries ?? []).flatMap((c) => c.sources ?? []))];
+    const piece: Carried = { via: "summary", ...(sources.length ? { sources } : {}) };
+    const summarised = `${goal.content}\n\n${summaryBlock(text).trim()}`;
+    return [
+      { ...goal, content: summarised, carries: [...goal.carries ?? [], piece] },
+      ...rest.slice(lastAssistant - 1),
+    ];
   }
 
   /** The latest round's results, each cut to its share of the tokens left once the rest is counted. */

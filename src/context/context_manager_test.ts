@@ -353,3 +353,61 @@ Deno.test("a request the summary and the input fill past the window is refused, 
     close();
   }
 });
+
+Deno.test("what each message carries follows it: a summary names its sources, a compacted result carries nothing", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    // A chat whose oldest turn read a file: once summarised, the summary carries the file as its source.
+    const read: StoredMessage = {
+      role: "user",
+      content: "q".padEnd(80, "x"),
+      mode: "chat",
+      interrupted: false,
+      sources: ["/home/me/health.md"],
+      auditHash: "h-first",
+    };
+    appendMessages(db, sessionId, [read, {
+      role: "assistant",
+      content: "a".padEnd(80, "x"),
+      mode: "chat",
+      interrupted: false,
+    }]);
+    chat(db, sessionId, 40);
+    const summarise = recorder();
+    const messages = await manager(db, sessionId).start("now", FIXED, summarise);
+    // The summary request carried the first turn again, naming the row that recorded it.
+    assert.deepEqual(summarise.calls[0].messages[0].carries, [
+      { via: "attachment", hash: "h-first", sources: ["/home/me/health.md"], earlier: true },
+    ]);
+    assert.deepEqual(messages[0].carries![0], { via: "summary", sources: ["/home/me/health.md"], earlier: true });
+    assert.equal(messages[0].carries![1].earlier, true, "the first kept message carries its own data after it");
+
+    // An agent's old result, compacted, no longer carries the file it came from.
+    const result = (i: number): ChatMessage => ({
+      role: "tool",
+      toolCallId: `c${i}`,
+      content: "r".repeat(1200),
+      carries: [{ via: "tool_result", sources: [`/f${i}`], callId: `c${i}` }],
+    });
+    const call = (i: number): ChatMessage => ({
+      role: "assistant",
+      content: "",
+      toolCalls: [{ id: `c${i}`, name: "fs_read", arguments: "{}" }],
+    });
+    const run = [
+      { role: "user" as const, content: "goal" },
+      call(1),
+      result(1),
+      call(2),
+      result(2),
+      call(3),
+      result(3),
+    ];
+    const fitted = await manager(db, sessionId, "run", {}, "agent").fit(run, FIXED, recorder());
+    assert.match(fitted[2].content, /^\[tool result compacted:/);
+    assert.equal(fitted[2].carries, undefined);
+    assert.deepEqual(fitted[6].carries, [{ via: "tool_result", sources: ["/f3"], callId: "c3" }]);
+  } finally {
+    close();
+  }
+});

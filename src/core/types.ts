@@ -10,6 +10,38 @@ export interface ChatMessage {
   toolCalls?: ToolCall[];
   /** On a tool message: the call it answers. */
   toolCallId?: string;
+  /**
+   * What data the message carries and where it came from, for the audit log's record of each request (`pai audit
+   * where`). Never sent: the providers send only the fields above.
+   */
+  carries?: Carried[];
+}
+
+/**
+ * How a message goes, after the policy's actions: `as_written`; `redacted` (what the policy redacts replaced by
+ * placeholders, or invisible characters stripped); `withheld` (a tool result replaced by PAI's notice).
+ */
+export type MessageSent = "as_written" | "redacted" | "withheld";
+
+/**
+ * One piece of data a message carries: how it got into the conversation, the audit row that first recorded it
+ * (by that row's payload hash), and the files and resources it came from.
+ */
+export interface Carried {
+  /**
+   * `input`: what the user typed or piped; `attachment`: an input that attaches files or resources
+   * (`--resource`); `tool_result`: what a tool returned; `answer`: the model's own text; `summary`: a summary of
+   * older turns.
+   */
+  via: "input" | "attachment" | "tool_result" | "answer" | "summary";
+  /** The `payload_hash` of the row that recorded it (a prompt, tool_result or response row), when known. */
+  hash?: string;
+  /** The real paths and resources (`resource:NAME`) its data came from. */
+  sources?: string[];
+  /** For a tool result: the call it answers. */
+  callId?: string;
+  /** Sent again from the session's history (an earlier turn), not new in this turn. */
+  earlier?: true;
 }
 
 /** A tool as the model sees it: name, description and JSON Schema of its arguments. */

@@ -52,7 +52,8 @@ export interface DatabaseBudgetOptions {
   spender: Spender;
   /** The model's price (`null`: unknown, so a budget in dollars refuses). */
   price: ModelPrice | null;
-  audit: AuditPort;
+  /** Where a warning or a refusal is recorded. */
+  audit: Pick<AuditPort, "emit">;
   clock: Clock;
   /**
    * How long a reservation counts without being settled: longer than any request may take, so that only a process
@@ -73,7 +74,7 @@ export function sessionPrice(ctx: Pick<SessionContext, "provider" | "config">): 
 export function sessionBudget(
   ctx: Pick<SessionContext, "db" | "session" | "config">,
   mode: Mode,
-  options: { audit: AuditPort; price: ModelPrice | null },
+  options: { audit: Pick<AuditPort, "emit">; price: ModelPrice | null },
 ): BudgetPort {
   const { session, config } = ctx;
   return databaseBudget(ctx.db, {

@@ -10,6 +10,7 @@ import { redactSecrets } from "../core/redact.ts";
 import { untrustedBlock } from "../policy/injection.ts";
 import {
   addUsage,
+  type Carried,
   type ChatMessage,
   type Label,
   type ToolCall,
@@ -19,12 +20,13 @@ import {
 } from "../core/types.ts";
 import type { DataGuard, GuardReport } from "../policy/data_guard.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
+import { endpointOf } from "../providers/endpoint.ts";
 import type { ModelPrice } from "../providers/prices.ts";
 import type { Config } from "../store/config.ts";
 import type { StoredMessage } from "../store/messages.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
-import { TurnGuard } from "./turn_guard.ts";
-import type { AuditPort, BudgetPort, Clock, HistoryPort } from "./turn_ports.ts";
+import { type ProtectedRequest, TurnGuard } from "./turn_guard.ts";
+import type { AuditPort, BudgetPort, Clock, HistoryPort, Reservation } from "./turn_ports.ts";
 
 /** The tools a turn may use (the tool manager, or a fake in tests); approvals are its prompter's. */
 export interface ToolHost {
@@ -116,6 +118,8 @@ interface RoundResult {
   usage: Usage;
   stopReason: string;
   toolCalls: ToolCall[];
+  /** The payload hash of the response row that recorded the answer. */
+  auditHash?: string;
 }
 
 /**
@@ -127,13 +131,21 @@ interface RoundResult {
 export async function runTurn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
   const { session, profile } = ctx;
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
-  const guard = new TurnGuard(ctx, who, options.onNotice);
+  const guard = new TurnGuard({ ...ctx, endpoint: endpointOf(ctx.provider.resolved) }, who, options.onNotice);
   const fixed: FixedParts = { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() };
   const summarise = summariser(ctx, guard, options, userText);
   if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
   let messages = await contextOf(ctx, guard, () => ctx.context.start(userText, fixed, summarise));
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
-  await guard.recordPrompt(messages, userText, { context });
+  const inputHash = await guard.recordPrompt(messages, userText, { context });
+  // The input is the last message: what it carries names the prompt row (the summary before it, in prompt mode).
+  const sources = options.inputSources?.length ? options.inputSources : undefined;
+  const input: Carried = {
+    via: sources ? "attachment" : "input",
+    ...hashOf(inputHash),
+    ...(sources ? { sources } : {}),
+  };
+  messages[messages.length - 1] = carrying(messages.at(-1)!, input);
 
   const maxRounds = options.maxToolRounds ?? profile.limits.rounds;
   const result: TurnResult = {
@@ -147,8 +159,8 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   };
   /** What the history keeps of the turn: the input, each answer with its calls, each result. */
   const kept: StoredMessage[] = [{
-    ...message(ctx, { role: "user", content: userText }, options.inputLabel),
-    ...(options.inputSources?.length ? { sources: options.inputSources } : {}),
+    ...message(ctx, { role: "user", content: userText }, options.inputLabel, inputHash),
+    ...(sources ? { sources } : {}),
   }];
   const ran = new Set<string>();
   for (let round = 0;; round++) {
@@ -189,9 +201,9 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
       content: answer.text,
       ...(calls.length ? { toolCalls: calls } : {}),
     };
-    kept.push(message(ctx, said));
+    kept.push(message(ctx, said, undefined, answer.auditHash));
     if (!calls.length) break;
-    messages = [...messages, said];
+    messages = [...messages, carrying(said, { via: "answer", ...hashOf(answer.auditHash) })];
     for (const call of calls) {
       // A call id that already ran (a provider replaying a turn) is never run twice.
       const execution = ran.has(call.id)
@@ -203,9 +215,14 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
       result.steps.push(execution);
       thisRound.steps++;
       const answered: ChatMessage = { role: "tool", toolCallId: call.id, content: execution.content };
-      messages.push(answered);
+      messages.push(carrying(answered, {
+        via: "tool_result",
+        ...hashOf(execution.auditHash),
+        ...(execution.sources?.length ? { sources: execution.sources } : {}),
+        callId: call.id,
+      }));
       kept.push({
-        ...message(ctx, answered, execution.label),
+        ...message(ctx, answered, execution.label, execution.auditHash),
         ...(execution.taint ? { taint: execution.taint } : {}),
         ...(execution.sources?.length ? { sources: execution.sources } : {}),
       });
@@ -229,7 +246,7 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
  * A message of the turn as the history keeps it, with its label and, when the tokenizer was loaded, its tokens
  * (counted by PAI: a server's reported usage is not trusted to size what is sent later).
  */
-function message(ctx: TurnContext, m: ChatMessage, label?: Label): StoredMessage {
+function message(ctx: TurnContext, m: ChatMessage, label?: Label, auditHash?: string): StoredMessage {
   const tokens = ctx.context.tokensOf(m);
   return {
     ...m,
@@ -237,7 +254,18 @@ function message(ctx: TurnContext, m: ChatMessage, label?: Label): StoredMessage
     interrupted: false,
     ...(tokens ? { tokens } : {}),
     ...(label ? { label } : {}),
+    ...(auditHash ? { auditHash } : {}),
   };
+}
+
+/** The message with one more piece of data it carries (for the request rows of the audit log). */
+function carrying(m: ChatMessage, piece: Carried): ChatMessage {
+  return { ...m, carries: [...m.carries ?? [], piece] };
+}
+
+/** A piece's `hash` field, when the audit port said which row recorded it (a fake port says nothing). */
+function hashOf(hash: string | undefined): Pick<Carried, "hash"> {
+  return hash ? { hash } : {};
 }
 
 async function runCall(tools: ToolHost, call: ToolCall, options: TurnOptions): Promise<ToolExecution> {
@@ -282,16 +310,22 @@ function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions, us
     const before = previous
       ? `${untrustedBlock("conversation_summary", 'of="the turns before"', "your earlier summary", previous, [])}\n\n`
       : "";
+    // The one message carries all the summarised ones carried: they are sent again, to be summarised.
+    const carries = messages.flatMap((m) => m.carries ?? []);
     const request: ChatRequest = {
       system: SUMMARY_INSTRUCTION,
-      messages: [{ role: "user", content: `${before}<conversation>\n${transcript}\n</conversation>` }],
+      messages: [{
+        role: "user",
+        content: `${before}<conversation>\n${transcript}\n</conversation>`,
+        ...(carries.length ? { carries } : {}),
+      }],
       stream: false,
       maxTokens: ctx.config.maxTokens,
       toolChoice: "none",
     };
     options.onNotice?.("pai: summarising older turns to stay within the model's context window");
     await guard.recordPrompt(request.messages, request.messages[0].content, { purpose: "summary" });
-    const answer = await requestOnce(ctx, guard, request, { ...options, onText: undefined });
+    const answer = await requestOnce(ctx, guard, request, { ...options, onText: undefined }, "summary");
     return answer.text.trim();
   };
 }
@@ -327,11 +361,13 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
     rounds: [],
     dryRun: {
       // A refused prompt is shown as the audit would keep it: its secret replaced by a placeholder.
+      // What is sent: the audit's note of what each message carries is not.
       request: {
         ...request,
-        messages: guarded?.refusal
-          ? guarded.messages.map((m, i) => ({ ...m, content: guarded.audit[i] }))
-          : guarded?.messages ?? request.messages,
+        messages:
+          (guarded?.refusal
+            ? guarded.messages.map((m, i) => ({ ...m, content: guarded.audit[i] }))
+            : guarded?.messages ?? request.messages).map(({ carries: _, ...m }) => m),
       },
       findings: guarded?.report.findings ?? [],
       refusal: guarded?.refusal,
@@ -349,13 +385,30 @@ async function requestOnce(
   guard: TurnGuard,
   unprotected: ChatRequest,
   options: TurnOptions,
+  purpose?: "summary",
 ): Promise<RoundResult> {
   const round: RoundResult = { text: "", usage: ZERO_USAGE, stopReason: "incomplete", toolCalls: [] };
-  const { request, restorer } = await guard.protect(unprotected);
-  const estimate = ctx.context.tokensOfRequest(request);
-  const reservation = await ctx.budget.reserve({ inputTokens: estimate, outputTokens: request.maxTokens }, {
-    notice: options.onNotice,
-  });
+  let sent: ProtectedRequest;
+  let estimate: number;
+  let reservation: Reservation;
+  try {
+    sent = await guard.protect(unprotected);
+    estimate = ctx.context.tokensOfRequest(sent.request);
+    reservation = await ctx.budget.reserve({ inputTokens: estimate, outputTokens: unprotected.maxTokens }, {
+      notice: options.onNotice,
+    });
+  } catch (error) {
+    // The prompt is held for the request's commit: a request that does not go still leaves its prompt recorded.
+    await ctx.audit.flush();
+    throw error;
+  }
+  const { request, restorer, how } = sent;
+  try {
+    await guard.recordRequest(unprotected.messages, how, purpose);
+  } catch (error) {
+    await reservation.settle(ZERO_USAGE);
+    throw error;
+  }
   const show = (text: string) => {
     const restored = restorer ? restorer.push(text) : text;
     round.text += restored;
@@ -391,6 +444,6 @@ async function requestOnce(
   }
   // What the provider reported replaces the estimate; a provider that reports nothing is held to the estimate.
   await reservation.settle(round.usage.inputTokens ? round.usage : { ...round.usage, inputTokens: estimate });
-  await guard.recordResponse(round.text, round.toolCalls, round.usage);
+  round.auditHash = await guard.recordResponse(round.text, round.toolCalls, round.usage);
   return round;
 }

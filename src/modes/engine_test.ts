@@ -76,7 +76,11 @@ function turn(provider: Provider, profile: ModeProfile = CHAT, over: Partial<Tur
     profile,
     context,
     history: { append: (messages) => void history.push(...messages) },
-    audit: { emit: (event) => (events.push(event), Promise.resolve()) },
+    audit: {
+      emit: (event) => (events.push(event), Promise.resolve()),
+      hold: (event) => (events.push(event), Promise.resolve()),
+      flush: () => Promise.resolve(),
+    },
     budget: NO_BUDGET,
     clock: { now: () => 1_000 },
     ...over,
@@ -103,7 +107,10 @@ Deno.test("runTurn() sends chat history but not prompt-mode history, and keeps e
   assert.equal(fakes.history.length, 6);
   // The answer is kept with PAI's own count of its tokens (the fake context counts characters).
   assert.equal(fakes.history[1].tokens, 2);
-  assert.deepEqual(fakes.events.map((e) => e.kind), ["prompt", "response", "prompt", "response", "prompt", "response"]);
+  assert.deepEqual(
+    fakes.events.map((e) => e.kind),
+    ["prompt", "request", "response", "prompt", "request", "response", "prompt", "request", "response"],
+  );
 });
 
 Deno.test("runTurn() keeps what arrived before an abort, marked interrupted", async () => {
@@ -190,6 +197,63 @@ Deno.test("runTurn() keeps the tool calls and their results in the history, with
   assert.equal(fakes.history[2].toolCallId, "c1");
   assert.equal(fakes.history[2].label, "private");
   assert.equal(fakes.history[2].content, '{"ok":true}');
+});
+
+Deno.test("runTurn() records each request before it is sent, with every piece it carries and the row that recorded it", async () => {
+  const provider = callingProvider("c1");
+  const tools = countingTools();
+  tools.execute = (call) =>
+    Promise.resolve({
+      call,
+      ok: true,
+      content: '{"ok":true,"result":"x"}',
+      summary: "ok",
+      outcome: { ok: true, result: "x" },
+      sources: ["/home/u/notes.md"],
+      auditHash: "hash-of-the-result-row",
+    });
+  const events: AuditEvent[] = [];
+  // The port answers as the database sink does: with the row's payload hash (here its kind and its place).
+  const row = (event: AuditEvent) => {
+    events.push(event);
+    return { id: events.length, payloadHash: `${event.kind}-${events.length}` };
+  };
+  const audit = {
+    emit: (event: AuditEvent) => Promise.resolve(row(event)),
+    hold: (event: AuditEvent) => Promise.resolve(row(event).payloadHash),
+    flush: () => Promise.resolve(),
+  };
+  const sent: string[] = [];
+  const { ctx, fakes } = turn(provider, AGENT, { tools, audit });
+  const stream = provider.stream.bind(provider);
+  // What is recorded when the request goes: the request row is already there.
+  provider.stream = (request, s) => (sent.push(events.at(-1)!.kind), stream(request, s));
+  await runTurn(ctx, "go", { signal: signal(), stream: true, maxToolRounds: 1, inputSources: ["resource:notes"] });
+  assert.deepEqual(sent, ["request", "request"]);
+  const requests = events.filter((e) => e.kind === "request");
+  assert.equal(requests.length, 2);
+  assert.deepEqual(requests[0].kind === "request" && requests[0].carried, [
+    { via: "attachment", hash: "prompt-1", sources: ["resource:notes"], sent: "as_written" },
+  ]);
+  assert.deepEqual(requests[1].kind === "request" && requests[1].carried, [
+    { via: "attachment", hash: "prompt-1", sources: ["resource:notes"], sent: "as_written" },
+    { via: "answer", hash: "response-3", sent: "as_written" },
+    {
+      via: "tool_result",
+      hash: "hash-of-the-result-row",
+      sources: ["/home/u/notes.md"],
+      callId: "c1",
+      sent: "as_written",
+    },
+  ]);
+  assert.equal(requests[0].kind === "request" && requests[0].locality, "local");
+  // The history keeps the hash of the row that first recorded each message, for the turns that send it again.
+  assert.deepEqual(fakes.history.map((m) => m.auditHash), [
+    "prompt-1",
+    "response-3",
+    "hash-of-the-result-row",
+    "response-5",
+  ]);
 });
 
 Deno.test("runTurn() runs no tool once the wall-clock deadline (by the turn's clock) has passed", async () => {

@@ -8,11 +8,14 @@ import {
   type AuditEvent,
   type AuditFinding,
   type AuditToolCall,
+  type CarriedPiece,
   type PromptEvent,
   redactEvent,
 } from "../audit/events.ts";
 import type { AuditPort } from "./turn_ports.ts";
-import type { ChatMessage, ToolCall, Usage } from "../core/types.ts";
+import type { AppendedRow } from "../audit/log.ts";
+import type { ChatMessage, MessageSent, ToolCall, Usage } from "../core/types.ts";
+import type { Endpoint } from "../providers/endpoint.ts";
 import { type DataGuard, type Guarded, type GuardFinding, PlaceholderRestorer } from "../policy/data_guard.ts";
 import type { ChatRequest } from "../providers/provider.ts";
 import { costUsd, type ModelPrice } from "../providers/prices.ts";
@@ -22,7 +25,7 @@ import type { ToolHost } from "./engine.ts";
 export type Who = Omit<AuditCommon, "usage">;
 
 /** The events a turn records. */
-type TurnEvent = Extract<AuditEvent, { kind: "prompt" | "response" | "error" | "policy_decision" }>;
+type TurnEvent = Extract<AuditEvent, { kind: "prompt" | "request" | "response" | "error" | "policy_decision" }>;
 
 /** What a turn guard needs. */
 export interface TurnGuardContext {
@@ -31,6 +34,16 @@ export interface TurnGuardContext {
   tools?: ToolHost;
   /** The model's price, to record what each answer cost (absent or `null`: unknown, recorded as `null`). */
   price?: ModelPrice | null;
+  /** Where the requests go (credential-free), as each request row records it. */
+  endpoint: Endpoint;
+}
+
+/** A request after the scanners, and how each of its messages goes. */
+export interface ProtectedRequest {
+  request: ChatRequest;
+  restorer?: PlaceholderRestorer;
+  /** For each message: as written, redacted or withheld (all as written when nothing is scanned). */
+  how: MessageSent[];
 }
 
 /** The one line that tells the user what was stripped from a request (kinds, counts and places, never a secret). */
@@ -91,12 +104,14 @@ export class TurnGuard {
     messages: readonly ChatMessage[],
     userText: string,
     about: Pick<PromptEvent, "purpose" | "context"> = {},
-  ): Promise<void> {
+  ): Promise<string | undefined> {
     const guarded = this.#ctx.guard?.inspect(messages);
-    await this.#append({ kind: "prompt", text: guarded ? guarded.audit[messages.length - 1] : userText, ...about });
+    const text = guarded ? guarded.audit[messages.length - 1] : userText;
+    // Written in one commit with the next row: the request that sends it, or what stopped it.
+    const hash = await this.#ctx.audit.hold({ kind: "prompt", text, ...about, ...this.#who });
     if (!guarded?.refusal) {
       this.#pending = guarded;
-      return;
+      return hash ?? undefined;
     }
     const blocked = [...new Set(guarded.report.findings.filter((f) => f.action === "block").map((f) => f.rule))];
     await this.#append({
@@ -118,15 +133,15 @@ export class TurnGuard {
   }
 
   /** Records a request the context manager refused for a label, with its reason, before the refusal is thrown. */
-  recordLabelRefusal(reason: string): Promise<void> {
-    return this.#append({ kind: "policy_decision", check: "label", reason });
+  async recordLabelRefusal(reason: string): Promise<void> {
+    await this.#append({ kind: "policy_decision", check: "label", reason });
   }
 
   /** The request to send, after the scanners, and what restores the placeholders in the answer. */
-  async protect(unprotected: ChatRequest): Promise<{ request: ChatRequest; restorer?: PlaceholderRestorer }> {
+  async protect(unprotected: ChatRequest): Promise<ProtectedRequest> {
     const guarded = this.#pending ?? this.#ctx.guard?.inspect(unprotected.messages);
     this.#pending = undefined;
-    if (!guarded) return { request: unprotected };
+    if (!guarded) return { request: unprotected, how: unprotected.messages.map(() => "as_written") };
     if (guarded.refusal) throw guarded.refusal;
     const findings = guarded.report.findings;
     if (findings.length) {
@@ -137,22 +152,42 @@ export class TurnGuard {
     return {
       request: { ...unprotected, messages: guarded.messages },
       restorer: new PlaceholderRestorer(guarded.report.placeholders),
+      how: guarded.how,
     };
+  }
+
+  /**
+   * Records a request about to be sent: where it goes and each piece of data its messages carry (`ChatMessage.carries`),
+   * with how the message that carried it went. What `pai audit where` answers from.
+   */
+  async recordRequest(messages: readonly ChatMessage[], how: readonly MessageSent[], purpose?: "summary") {
+    // A source is a path: one shaped like a secret is recorded as every other text of the audit log is.
+    const redact = this.#ctx.guard ? (text: string) => this.#ctx.guard!.auditText(text) : (text: string) => text;
+    const carried: CarriedPiece[] = messages.flatMap((m, i) =>
+      (m.carries ?? []).map((piece) => ({
+        ...piece,
+        ...(piece.sources ? { sources: piece.sources.map(redact) } : {}),
+        sent: how[i] ?? "as_written",
+      }))
+    );
+    const { baseUrl, locality } = this.#ctx.endpoint;
+    await this.#append({ kind: "request", baseUrl, locality, ...(purpose ? { purpose } : {}), carried });
   }
 
   /**
    * Records one answer of the model, its text and tool calls as the audit log keeps text (`DataGuard.auditText`),
    * with its tokens and what it cost.
    */
-  recordResponse(text: string, toolCalls: readonly ToolCall[], usage: Usage): Promise<void> {
+  async recordResponse(text: string, toolCalls: readonly ToolCall[], usage: Usage): Promise<string | undefined> {
     const calls: AuditToolCall[] = toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
     const cost = costUsd(this.#ctx.price, usage);
-    return this.#appendRedacted({ kind: "response", text, toolCalls: calls, usage, costUsd: cost });
+    return (await this.#appendRedacted({ kind: "response", text, toolCalls: calls, usage, costUsd: cost }))
+      ?.payloadHash;
   }
 
   /** Records a provider's error as the audit log keeps text. */
-  recordError(message: string): Promise<void> {
-    return this.#appendRedacted({ kind: "error", message });
+  async recordError(message: string): Promise<void> {
+    await this.#appendRedacted({ kind: "error", message });
   }
 
   /** Personal data or secrets sent as they are (local providers, or "warn"/"allow") are in the context now. */
@@ -173,12 +208,12 @@ export class TurnGuard {
     for (const line of stripped ? [...lines, stripped] : lines) this.#onNotice?.(line);
   }
 
-  #appendRedacted(event: TurnEvent): Promise<void> {
+  #appendRedacted(event: TurnEvent): Promise<AppendedRow | void> {
     const guard = this.#ctx.guard;
     return this.#append(guard ? redactEvent(event, (text) => guard.auditText(text)) : event);
   }
 
-  #append(event: TurnEvent): Promise<void> {
+  #append(event: TurnEvent): Promise<AppendedRow | void> {
     return this.#ctx.audit.emit({ ...event, ...this.#who });
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type AuditEvent, eventOf, summary } from "../audit/events.ts";
-import { appendAudit } from "../audit/log.ts";
+import { appendAudit, auditSink } from "../audit/log.ts";
 import type { PaiError } from "../core/errors.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { DEFAULT_POLICY } from "../policy/policy.ts";
@@ -25,7 +25,12 @@ function withDb(test: (db: ReturnType<typeof openDatabase>) => Promise<void>): (
 }
 
 /** The audit port of a real run, over `db`: events are read back from its rows. */
-const audit = (db: ReturnType<typeof openDatabase>) => ({ emit: (event: AuditEvent) => appendAudit(db, event) });
+const audit = (db: ReturnType<typeof openDatabase>) => ({
+  emit: (event: AuditEvent) => appendAudit(db, event),
+  hold: (event: AuditEvent) => auditSink(db).hold(event),
+  flush: () => auditSink(db).flush(),
+});
+const ENDPOINT = { baseUrl: "http://127.0.0.1:11434/v1", locality: "local" as const };
 
 /** Every audit row's event. */
 const events = (db: ReturnType<typeof openDatabase>) =>
@@ -65,7 +70,7 @@ Deno.test(
   "TurnGuard records a blocked prompt redacted, says it was blocked and by which rule, then refuses it",
   withDb(async (db) => {
     const guard = new TurnGuard(
-      { audit: audit(db), guard: new DataGuard(DEFAULT_POLICY.scan, "remote", "openai") },
+      { audit: audit(db), guard: new DataGuard(DEFAULT_POLICY.scan, "remote", "openai"), endpoint: ENDPOINT },
       {},
     );
     await assert.rejects(
@@ -93,7 +98,7 @@ Deno.test(
   withDb(async (db) => {
     const notices: string[] = [];
     const guard = new TurnGuard(
-      { audit: audit(db), guard: new DataGuard(DEFAULT_POLICY.scan, "local", "ollama") },
+      { audit: audit(db), guard: new DataGuard(DEFAULT_POLICY.scan, "local", "ollama"), endpoint: ENDPOINT },
       {},
       (n) => notices.push(n),
     );

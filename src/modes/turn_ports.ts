@@ -3,7 +3,7 @@
  * time) plugs into the one loop through its port, and tests pass hand-written fakes. `databasePorts` gives the
  * ones a real run uses, over the session's database.
  */
-import { auditSink } from "../audit/log.ts";
+import { type AppendedRow, auditSink } from "../audit/log.ts";
 import type { AuditEvent } from "../audit/events.ts";
 import type { Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
@@ -11,9 +11,18 @@ import { appendMessages, type StoredMessage } from "../store/messages.ts";
 import { touchSession } from "../store/sessions.ts";
 import type { Mode } from "../core/types.ts";
 
-/** Where the turn's audit events go (one sink per connection serialises the appends). */
+/**
+ * Where the turn's audit events go (one sink per connection serialises the appends). A real sink resolves to the
+ * row written: its payload hash is how the requests that carry the row's content name it.
+ */
 export interface AuditPort {
-  emit(event: AuditEvent): Promise<void>;
+  emit(event: AuditEvent): Promise<AppendedRow | void>;
+  /**
+   * Keeps an event to be written with the next one, in the same commit; resolves to its payload hash (a fake may
+   * say nothing). What is held is written by the next `emit`, or by `flush`.
+   */
+  hold(event: AuditEvent): Promise<string | void>;
+  flush(): Promise<void>;
 }
 
 /** Where the turn is kept, whole, once it is over. */
@@ -61,7 +70,7 @@ export function databasePorts(db: Database, session: { id: string }, mode: Mode)
 } {
   const sink = auditSink(db);
   return {
-    audit: { emit: (event) => sink.append(event) },
+    audit: { emit: (event) => sink.append(event), hold: (event) => sink.hold(event), flush: () => sink.flush() },
     history: {
       append(messages) {
         appendMessages(db, session.id, messages);

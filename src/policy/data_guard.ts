@@ -14,7 +14,7 @@
  * secret hidden in them gets the policy's action (block) like a visible one.
  */
 import { EXIT, PaiError } from "../core/errors.ts";
-import type { ChatMessage } from "../core/types.ts";
+import type { ChatMessage, MessageSent } from "../core/types.ts";
 import type { Locality, Policy, ScanAction } from "./policy.ts";
 import { type InvisibleRun, stripInvisible } from "./invisible.ts";
 import { type Finding, scanText } from "./scan_rules.ts";
@@ -54,6 +54,8 @@ export interface Guarded {
    * even where the policy lets the secret through (see {@linkcode DataGuard.auditText}).
    */
   audit: string[];
+  /** How each message goes: as written, redacted (or stripped), or withheld (a tool result replaced by a notice). */
+  how: MessageSent[];
   /** Set when a user message must not be sent: the error to throw once the attempt is recorded. */
   refusal?: PaiError;
 }
@@ -157,6 +159,7 @@ export class DataGuard {
       messages: each.map((e) => e.sent),
       report,
       audit: each.map((e) => e.audit),
+      how: each.map((e) => e.how),
       refusal: each.find((e) => e.refusal)?.refusal,
     };
   }
@@ -167,8 +170,8 @@ export class DataGuard {
     current: boolean,
     namer: Namer,
     report: GuardReport,
-  ): { sent: ChatMessage; audit: string; refusal?: PaiError } {
-    if (m.role === "system") return { sent: m, audit: m.content };
+  ): { sent: ChatMessage; audit: string; how: MessageSent; refusal?: PaiError } {
+    if (m.role === "system") return { sent: m, audit: m.content, how: "as_written" };
     const { text, runs } = stripInvisible(m.content);
     this.#reportStripped(m, current, runs, report);
     const findings = scanText(text);
@@ -190,17 +193,20 @@ export class DataGuard {
     const blocked = found.filter((f) => this.#action(f) === "block");
     const rules = [...new Set(blocked.map((f) => ruleName(f.rule.id, f.encoding)))].join(", ");
     if (blocked.length && m.role === "user") {
-      return { sent: { ...m, content: text }, audit, refusal: this.#refusal(blocked[0].rule.kind, rules) };
+      const refusal = this.#refusal(blocked[0].rule.kind, rules);
+      return { sent: { ...m, content: text }, audit, how: "redacted", refusal };
     }
     if (blocked.length && m.role === "tool") {
       const message = `PAI withheld this result: it contains a ${blocked[0].rule.kind} (${rules}), ` +
         `which the policy does not let reach ${this.#locality} providers`;
       const content = JSON.stringify({ ok: false, error: { type: "permission_denied", message } });
-      return { sent: { ...m, content }, audit };
+      return { sent: { ...m, content }, audit, how: "withheld" };
     }
     // Redact (and, in the model's own earlier answers, anything blocked too: it is never re-sent).
     const sent = this.#redacted(text, findings, (_, k) => actions[k] === "redact" || actions[k] === "block", namer);
-    return { sent: sent === m.content ? m : { ...m, content: sent }, audit };
+    return sent === m.content
+      ? { sent: m, audit, how: "as_written" }
+      : { sent: { ...m, content: sent }, audit, how: "redacted" };
   }
 
   /**

@@ -16,6 +16,8 @@ export interface StoredMessage extends ChatMessage {
   taint?: string;
   /** The real paths and resources (`resource:NAME`) its data came from: its label is judged again from them. */
   sources?: string[];
+  /** The payload hash of the audit row that first recorded it (its prompt, response or tool_result row). */
+  auditHash?: string;
 }
 
 type Row = {
@@ -30,9 +32,11 @@ type Row = {
   label: Label | null;
   taint: string | null;
   sources: string | null;
+  audit_hash: string | null;
 };
 
-const COLUMNS = "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label, taint, sources";
+const COLUMNS =
+  "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label, taint, sources, audit_hash";
 
 function fromRow(r: Row): StoredMessage {
   return {
@@ -47,6 +51,7 @@ function fromRow(r: Row): StoredMessage {
     ...(r.label ? { label: r.label } : {}),
     ...(r.taint ? { taint: r.taint } : {}),
     ...(r.sources ? { sources: JSON.parse(r.sources) as string[] } : {}),
+    ...(r.audit_hash ? { auditHash: r.audit_hash } : {}),
   };
 }
 
@@ -59,8 +64,8 @@ export function appendMessages(
 ): void {
   const insert = db.prepare(
     `INSERT INTO messages (session_id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label,
-                           taint, sources, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           taint, sources, audit_hash, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -77,6 +82,7 @@ export function appendMessages(
         m.label ?? null,
         m.taint ?? null,
         m.sources?.length ? JSON.stringify(m.sources) : null,
+        m.auditHash ?? null,
         now.toISOString(),
       );
     }

@@ -177,4 +177,19 @@ export const MIGRATIONS: readonly string[] = [
      INSERT INTO audit_fts(audit_fts, rowid, payload, detail) VALUES ('delete', old.id, old.payload, old.detail);
      INSERT INTO audit_fts(rowid, payload, detail) VALUES (new.id, new.payload, new.detail);
    END;`,
+  // 13: where data went (`pai audit where`): an index of what each request row carried, by piece hash and by
+  // source (derived from the rows' detail, which the chain covers; `verify` rebuilds it to check it); rows found
+  // by their payload hash (a piece names the row that recorded it so); and each message of the history keeps the
+  // payload hash of the row that first recorded it, so a turn that sends it again names the same row.
+  `CREATE TABLE audit_carried (
+     audit_id INTEGER NOT NULL,
+     piece    INTEGER NOT NULL,
+     hash     TEXT,
+     source   TEXT
+   );
+   CREATE INDEX audit_carried_by_hash ON audit_carried(hash, audit_id);
+   CREATE INDEX audit_carried_by_source ON audit_carried(source, audit_id);
+   CREATE INDEX audit_carried_by_row ON audit_carried(audit_id);
+   CREATE INDEX audit_by_payload_hash ON audit_log(payload_hash);
+   ALTER TABLE messages ADD COLUMN audit_hash TEXT;`,
 ];

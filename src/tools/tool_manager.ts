@@ -65,7 +65,8 @@ export interface ToolManagerOptions {
   pregrants: Permissions;
   approvals: ApprovalBook;
   prompter?: Prompter;
-  record(record: ToolRecord): Promise<void>;
+  /** Resolves to the row written, when there is one: a result's payload hash names it in the requests that carry it. */
+  record(record: ToolRecord): Promise<{ payloadHash: string } | void>;
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
   /** The run's tools: the built-in ones and those added at run time, with where their programs are. */
   registry: ToolRegistry;
@@ -119,6 +120,8 @@ export interface ToolExecution {
   taint?: string;
   /** The real paths and resources (`resource:NAME`) the labelled result came from. */
   sources?: string[];
+  /** The payload hash of the tool_result row that recorded what the model is sent. */
+  auditHash?: string;
 }
 
 /** The default limits of one tool process. */

@@ -272,14 +272,15 @@ export class ToolRunner {
     };
     let outcome: ToolOutcome = await runToolProcess(program, request, grant, {
       // The grant row names the exact flags the sandbox spawns the tool with, and is written before it runs.
-      beforeSpawn: (flags) =>
-        o.record({
+      beforeSpawn: async (flags) => {
+        await o.record({
           kind: "grant",
           tool: tool.name,
           permissions: { read: grant.read, write: grant.write, net: grant.net },
           flags: [...flags],
           reason: grant.reason,
-        }),
+        });
+      },
     });
     if (outcome.ok && tool.present) {
       try {
@@ -349,7 +350,7 @@ export class ToolRunner {
       await o.record({ kind: "policy_decision", check: "injection", tool: tool.name, markers });
     }
     const content = asUntrusted(tool.name, result, markers);
-    await o.record({
+    const row = await o.record({
       kind: "tool_result",
       tool: tool.name,
       callId: call.id,
@@ -358,9 +359,18 @@ export class ToolRunner {
       content,
       size: content.length,
     });
+    const recorded = row ? { auditHash: row.payloadHash } : {};
     return outcome.ok
-      ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions, outcome }
-      : { call, ok: false, content, summary: `${outcome.error.type}: ${outcome.error.message}`, permissions, outcome };
+      ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions, outcome, ...recorded }
+      : {
+        call,
+        ok: false,
+        content,
+        summary: `${outcome.error.type}: ${outcome.error.message}`,
+        permissions,
+        outcome,
+        ...recorded,
+      };
   }
 
   /**
@@ -392,7 +402,7 @@ export class ToolRunner {
     const outcome = { ok: false as const, error: { type: type as ToolErrorType, message } };
     // Like every result, wrapped as untrusted: a refusal quotes what the model sent (a path, a tool name).
     const content = asUntrusted(call.name, JSON.stringify(outcome), []);
-    await this.#state.options.record({
+    const row = await this.#state.options.record({
       kind: "tool_result",
       tool: call.name,
       callId: call.id,
@@ -401,7 +411,14 @@ export class ToolRunner {
       content,
       size: content.length,
     });
-    return { call, ok: false, content, summary: `${type}: ${message}`, outcome };
+    return {
+      call,
+      ok: false,
+      content,
+      summary: `${type}: ${message}`,
+      outcome,
+      ...(row ? { auditHash: row.payloadHash } : {}),
+    };
   }
 }
 
