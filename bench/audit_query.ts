@@ -1,13 +1,17 @@
 /**
- * The audit commands on a large log: `pai audit list` (newest 50, and filtered by a tool), `search`, `stats` and
- * `export` of 100,000 rows, each as the real `pai` process (wall time from spawn to exit, stdout piped), and the
- * query alone in this process. The rows are a mix of what runs write (prompts, answers, tool calls, grants, tool
- * results with content) over 100 sessions and 100 days, inserted in one transaction with made-up hashes: the
+ * The audit commands on a large log: `pai audit list` (newest 50, and filtered by a tool), `search`, `stats`,
+ * `where` (a file, a folder, a rare and a common text) and `export` of 100,000 rows, each as the real `pai` process (wall time from spawn to exit, stdout piped), and the
+ * query alone in this process. The rows are what agent steps write (a prompt, the request carrying it, an answer
+ * calling a tool, the call, its grant, its result with content, the request carrying all three and, from the
+ * session's earlier steps, up to 8 pieces again) over 100 sessions and 100 days, inserted in one transaction with made-up hashes: the
  * hashing of appends is not what is measured here, and the search index is filled by its trigger as for real
  * rows. `deno run -A bench/audit_query.ts` (`BENCH_ROWS`, `BENCH_RUNS` change the counts).
  */
-import { storedEvent } from "../src/audit/events.ts";
-import type { AuditEvent } from "../src/audit/events.ts";
+import { createHash } from "node:crypto";
+import { type AuditEvent, type CarriedPiece, storedEvent } from "../src/audit/events.ts";
+import { indexCarried } from "../src/audit/carried_index.ts";
+import { whereData } from "../src/audit/where.ts";
+import { median } from "./measure.ts";
 import { listRecords, searchRecords } from "../src/audit/query.ts";
 import { auditStats } from "../src/audit/stats.ts";
 import { openDatabase } from "../src/store/db.ts";
@@ -17,29 +21,61 @@ const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 100_000);
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 11);
 const DAY = 86_400_000;
 
-/** Row `i` of the made-up log: five kinds in turn, as an agent step writes them. */
-function eventOf(i: number): AuditEvent {
+/** The steps of the made-up log: an agent step writes these seven rows, in this order. */
+const STEP = 7;
+/** How many pieces of earlier steps of its session each step's first request carries again (as a chat does). */
+const HISTORY = 8;
+
+/** The path a step reads: 997 files, so that one file is read by ~1 in 1,000 steps. */
+const pathOf = (step: number) => `/home/me/notes/file-${step % 997}.md`;
+
+/** Row `i` of the made-up log, and the hashes of the content rows written so far (for the requests' pieces). */
+function eventOf(i: number, hashes: Map<number, string>): AuditEvent {
+  const step = Math.floor(i / STEP);
+  const session = step % 100;
   const common = {
-    sessionId: `session-${String(i % 100).padStart(4, "0")}`,
+    sessionId: `session-${String(session).padStart(4, "0")}`,
     mode: "agent",
     provider: "openai",
     model: "gpt-4o-mini",
   } as const;
-  const path = `/home/me/notes/file-${i % 997}.md`;
-  switch (i % 5) {
+  const path = pathOf(step);
+  const at = (k: number) => step * STEP + k;
+  const request = (carried: CarriedPiece[]): AuditEvent => ({
+    ...common,
+    kind: "request",
+    baseUrl: "https://api.openai.com/v1",
+    locality: "remote",
+    carried,
+  });
+  const piece = (row: number, via: CarriedPiece["via"], extra: Partial<CarriedPiece> = {}): CarriedPiece => ({
+    via,
+    hash: hashes.get(row)!,
+    sent: "as_written",
+    ...extra,
+  });
+  // The last steps of the same session (every 100th step), sent again from the history.
+  const earlier = Array.from({ length: Math.min(HISTORY / 2, Math.floor(step / 100)) }, (_, k) => step - 100 * (k + 1))
+    .flatMap((s) => [
+      piece(s * STEP, "input", { earlier: true }),
+      piece(s * STEP + 5, "tool_result", { earlier: true, sources: [pathOf(s)], callId: `c${s}` }),
+    ]);
+  switch (i % STEP) {
     case 0:
       return { ...common, kind: "prompt", text: `Summarise ${path} and list what is due (${i}). `.repeat(4) };
     case 1:
+      return request([...earlier, piece(at(0), "input")]);
+    case 2:
       return {
         ...common,
         kind: "response",
         text: "",
-        toolCalls: [{ id: `c${i}`, name: "fs_read", arguments: JSON.stringify({ path }) }],
+        toolCalls: [{ id: `c${step}`, name: "fs_read", arguments: JSON.stringify({ path }) }],
         usage: { inputTokens: 900, outputTokens: 40 },
       };
-    case 2:
-      return { ...common, kind: "tool_call", tool: "fs_read", callId: `c${i}`, arguments: JSON.stringify({ path }) };
     case 3:
+      return { ...common, kind: "tool_call", tool: "fs_read", callId: `c${step}`, arguments: JSON.stringify({ path }) };
+    case 4:
       return {
         ...common,
         kind: "grant",
@@ -48,16 +84,23 @@ function eventOf(i: number): AuditEvent {
         flags: ["--no-prompt", `--allow-read=${path}`],
         reason: "within the mode's defaults",
       };
-    default:
+    case 5:
       return {
         ...common,
         kind: "tool_result",
         tool: "fs_read",
-        callId: `c${i}`,
+        callId: `c${step}`,
         ok: true,
         content: `- item ${i}: renew passport, call Ann, pay rent\n`.repeat(20),
         size: 900,
       };
+    default:
+      return request([
+        ...earlier,
+        piece(at(0), "input"),
+        piece(at(2), "answer"),
+        piece(at(5), "tool_result", { sources: [path], callId: `c${step}` }),
+      ]);
   }
 }
 
@@ -69,11 +112,15 @@ function fill(dir: string): void {
   );
   const start = Date.now() - 100 * DAY;
   const hash = "0".repeat(64);
+  const hashes = new Map<number, string>();
   db.exec("BEGIN");
   for (let i = 0; i < ROWS; i++) {
-    const event = eventOf(i);
+    const event = eventOf(i, hashes);
     const stored = storedEvent(event);
-    insert.run(
+    // Real payload hashes: the requests' pieces name their rows by them, as `pai audit where` follows them.
+    const payloadHash = createHash("sha256").update(stored.payload, "utf8").digest("hex");
+    hashes.set(i, payloadHash);
+    const id = insert.run(
       new Date(start + Math.floor((i / ROWS) * 100 * DAY)).toISOString(),
       event.sessionId!,
       event.mode!,
@@ -84,18 +131,14 @@ function fill(dir: string): void {
       event.usage?.outputTokens ?? 0,
       stored.payload,
       stored.detail,
+      payloadHash,
       hash,
       hash,
-      hash,
-    );
+    ).lastInsertRowid;
+    if (event.kind === "request") indexCarried(db, Number(id), event.carried);
   }
   db.exec("COMMIT");
   db.close();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function timePai(dir: string, args: string[]): Promise<number> {
@@ -112,25 +155,14 @@ async function timePai(dir: string, args: string[]): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   });
-  const times: number[] = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const started = performance.now();
+  return await median(async () => {
     const out = await command.output();
     if (out.code !== 0) throw new Error(`pai ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-    if (i > 0) times.push(performance.now() - started);
-  }
-  return median(times);
+  }, RUNS);
 }
 
-function timeHere(work: () => unknown): number {
-  work();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    work();
-    times.push(performance.now() - started);
-  }
-  return median(times);
+function timeHere(work: () => unknown): Promise<number> {
+  return median(() => Promise.resolve(work()), RUNS);
 }
 
 if (!Deno.env.get("DENO_DIR")) {
@@ -149,12 +181,21 @@ try {
     } MiB`,
   );
   const db = openDatabase(dir);
+  const file = { kind: "path" as const, paths: [pathOf(5)], sources: [] };
   const inProcess = {
-    list: timeHere(() => listRecords(db, {}, { limit: 50 })),
-    listTool: timeHere(() => listRecords(db, { tool: "fs_read", kinds: ["grant"] }, { limit: 50 })),
-    search: timeHere(() => searchRecords(db, "renew passport", {}, { limit: 50 })),
-    stats: timeHere(() => auditStats(db, {}, { top: 10 })),
+    list: await timeHere(() => listRecords(db, {}, { limit: 50 })),
+    listTool: await timeHere(() => listRecords(db, { tool: "fs_read", kinds: ["grant"] }, { limit: 50 })),
+    search: await timeHere(() => searchRecords(db, "renew passport", {}, { limit: 50 })),
+    stats: await timeHere(() => auditStats(db, {}, { top: 10 })),
+    wherePath: await timeHere(() => whereData(db, file, { limit: 50 })),
+    whereFolder: await timeHere(() =>
+      whereData(db, { kind: "path", paths: ["/home/me/notes"], sources: [] }, { limit: 50 })
+    ),
+    whereRare: await timeHere(() => whereData(db, { kind: "text", text: "item 40003:" }, { limit: 50 })),
+    whereCommon: await timeHere(() => whereData(db, { kind: "text", text: "renew passport" }, { limit: 50 })),
   };
+  const found = whereData(db, file, { limit: 50 });
+  console.log(`where ${pathOf(5)}: ${found.requests} requests, ${found.flows.length} pieces shown`);
   db.close();
   const cases: [string, string[], number | undefined][] = [
     ["pai --help (start-up, for scale)", ["--help"], undefined],
@@ -166,6 +207,18 @@ try {
     ],
     ["pai audit search renew passport", ["audit", "search", "renew", "passport"], inProcess.search],
     ["pai audit stats", ["audit", "stats"], inProcess.stats],
+    [`pai audit where ${pathOf(5)}`, ["audit", "where", pathOf(5)], inProcess.wherePath],
+    [
+      "pai audit where /home/me/notes (a folder: every file)",
+      ["audit", "where", "/home/me/notes"],
+      inProcess.whereFolder,
+    ],
+    ['pai audit where "item 40003:" (a text in one row)', ["audit", "where", "item 40003:"], inProcess.whereRare],
+    [
+      'pai audit where "renew passport" (a text in every result)',
+      ["audit", "where", "renew passport"],
+      inProcess.whereCommon,
+    ],
     ["pai audit export --format csv (all rows, to a pipe)", ["audit", "export", "--format", "csv"], undefined],
     ["pai audit export --format jsonl (all rows, to a pipe)", ["audit", "export", "--format", "jsonl"], undefined],
   ];

@@ -583,6 +583,34 @@ const auditRoutes = buildRouteMap({
           "  pai audit export --format csv --since 2026-05-01 > audit.csv",
       },
     }),
+    where: buildCommand({
+      loader: async () => (await command<typeof import("./cli/audit_where.ts")>("audit_where")).where,
+      parameters: {
+        flags: {
+          as: {
+            kind: "enum",
+            values: ["path", "resource", "text"],
+            optional: true,
+            brief: "Take the argument as this (by default: a resource's name, else a file or folder, else a text)",
+          },
+          since: auditFilterFlags.since,
+          limit: { ...auditLimit, brief: "Requests at most (the count of the others is said)" },
+          json: jsonFlag,
+        },
+        positional: {
+          kind: "tuple",
+          parameters: [{ brief: "A file or folder, a resource's name, or a text", placeholder: "what", parse: String }],
+        },
+      },
+      docs: {
+        brief: "Where did my data go? Every request that carried a file, a resource or a text, and where it went",
+        fullDescription: "When, to which provider and model (local or remote), as written or redacted, in which " +
+          "session and mode, through which tool result or attachment. Examples:\n" +
+          "  pai audit where ~/notes/health.md\n" +
+          "  pai audit where notes            (a registered resource)\n" +
+          '  pai audit where "passport number" --since 30d',
+      },
+    }),
     verify: buildCommand({
       loader: async () => (await command<typeof import("./cli/audit_verify.ts")>("audit_verify")).verify,
       parameters: { flags: { json: jsonFlag } },

@@ -1,0 +1,193 @@
+/**
+ * `pai audit where`: every request that carried data from a file, a resource or a text, from the request rows and
+ * their index (`carried_index.ts`). A file or resource is found by the sources each piece names (the real paths
+ * the tools read, `resource:NAME` for what was attached or read through a resource); a text is found in the rows
+ * that recorded content (prompts, tool results, answers), and then in every request that carried those rows —
+ * in the turn that recorded them, and each later turn that sent them again from the history.
+ *
+ * @example
+ * ```ts
+ * const { flows } = whereData(db, { kind: "path", paths: ["/home/me/notes.md"], sources: [] }, { limit: 50 });
+ * // flows[0]: { requestId: 12, provider: "openai", locality: "remote", via: "tool_result", tool: "fs_read", … }
+ * ```
+ */
+import type { Database } from "../store/db.ts";
+import type { Carried, MessageSent, Mode } from "../core/types.ts";
+import { type AuditLocality, type CarriedPiece, eventOf } from "./events.ts";
+
+/** What to look for. */
+export type WhereTarget =
+  /**
+   * Data from files: each of `paths` (a real path, or a folder: everything under it), and the `sources` that name
+   * the same data otherwise (`resource:NAME` of a resource registered at it).
+   */
+  | { kind: "path" | "resource"; paths: readonly string[]; sources: readonly string[] }
+  /** A text, as the rows that recorded content store it. */
+  | { kind: "text"; text: string };
+
+/** One piece of data that left PAI in one request. */
+export interface Flow {
+  /** The request row. */
+  requestId: number;
+  /** When (UTC, ISO), as the row stores it. */
+  ts: string;
+  sessionId: string | null;
+  mode: Mode | null;
+  provider: string | null;
+  model: string | null;
+  baseUrl: string;
+  locality: AuditLocality;
+  /** `summary` for a request that asked the model to summarise older turns. */
+  purpose?: "summary";
+  via: Carried["via"];
+  /** Sent again from the history of an earlier turn. */
+  earlier: boolean;
+  sent: MessageSent;
+  /** The sources of the piece that matched (all of them, for a text). */
+  sources: string[];
+  /** The row that recorded the piece's content (`prompt`, `tool_result`, `response`), when it is in the log. */
+  origin?: { id: number; kind: string; tool?: string };
+  callId?: string;
+}
+
+/** Options for {@linkcode whereData}. */
+export interface WhereOptions {
+  limit: number;
+  /** Only requests from then on (UTC ISO). */
+  since?: string;
+}
+
+/** What {@linkcode whereData} found. */
+export interface WhereResult {
+  flows: Flow[];
+  /** Requests that carried it, in all (the flows are of the newest `limit`). */
+  requests: number;
+  /** For a text: rows that hold it (its origins). */
+  origins?: number;
+}
+
+/** The kinds of rows whose content is what a request carries, as SQL. */
+const CONTENT_KINDS = "'prompt', 'tool_result', 'response'";
+
+/** Every request that carried the target, newest first: one flow per matching piece, of the newest `limit`. */
+export function whereData(db: Database, target: WhereTarget, options: WhereOptions): WhereResult {
+  const match = target.kind === "text" ? textMatch(db, target.text) : sourceMatch(target);
+  // Each look-up is one range of an index of audit_carried; the requests are gathered here, not by an OR or an IN
+  // over a subquery, which SQLite answers by scanning the whole index.
+  const join = options.since ? " JOIN audit_log AS a ON a.id = c.audit_id" : "";
+  const since = options.since ? " AND a.ts >= ?" : "";
+  const requests = new Set<number>();
+  for (const lookup of match.lookups) {
+    const rows = db.prepare(`SELECT c.audit_id AS id FROM audit_carried AS c${join} WHERE (${lookup.sql})${since}`)
+      .all(...lookup.params, ...options.since ? [options.since] : []) as { id: number }[];
+    for (const { id } of rows) requests.add(id);
+  }
+  const newest = [...requests].sort((a, b) => b - a).slice(0, options.limit);
+  const row = db.prepare("SELECT * FROM audit_log WHERE id = ?");
+  const flows = newest.flatMap((id) => flowsOf(db, row.get(id)!, match.piece));
+  return { flows, requests: requests.size, ...(match.origins === undefined ? {} : { origins: match.origins }) };
+}
+
+/** How the index is searched, and which pieces of a request row match. */
+interface Match {
+  /** Conditions on audit_carried (`c`), each answered by one of its indexes. */
+  lookups: { sql: string; params: string[] }[];
+  piece: (p: CarriedPiece) => string[] | undefined;
+  origins?: number;
+}
+
+/** Pieces whose sources name a path (or one under it, for a folder) or one of the other sources. */
+function sourceMatch(target: { paths: readonly string[]; sources: readonly string[] }): Match {
+  const paths = target.paths.map((p) => p.replace(/(?<=.)\/+$/, ""));
+  const lookups = [
+    ...paths.flatMap((p) => [
+      { sql: "c.source = ?", params: [p] },
+      // A folder's contents sort between "folder/" and "folder0" ("0" follows "/"): one range of the index.
+      { sql: "c.source >= ? AND c.source < ?", params: [under(p), `${under(p).slice(0, -1)}0`] },
+    ]),
+    ...target.sources.map((source) => ({ sql: "c.source = ?", params: [source] })),
+  ];
+  const matches = (source: string) =>
+    target.sources.includes(source) || paths.some((p) => source === p || source.startsWith(under(p)));
+  return {
+    lookups,
+    piece: (p) => {
+      const hit = p.sources?.filter(matches);
+      return hit?.length ? hit : undefined;
+    },
+  };
+}
+
+function under(path: string): string {
+  return path.endsWith("/") ? path : `${path}/`;
+}
+
+/** Hashes per look-up: well under SQLite's limit of bound parameters. */
+const HASHES_PER_LOOKUP = 500;
+
+/**
+ * Pieces that name a row holding the text: found by the full-text index (as a phrase), then held to the exact text,
+ * case aside. Rows that keep only a hash of their content (`audit.content: "hash"`) cannot be found by a text.
+ */
+function textMatch(db: Database, text: string): Match {
+  const phrase = `"${text.trim().replaceAll('"', '""')}"`;
+  const hashes = (db.prepare(
+    `SELECT DISTINCT a.payload_hash AS hash FROM audit_fts JOIN audit_log AS a ON a.id = audit_fts.rowid
+     WHERE audit_fts MATCH ? AND a.kind IN (${CONTENT_KINDS}) AND instr(lower(a.payload), lower(?)) > 0`,
+  ).all(`payload : ${phrase}`, text.trim()) as { hash: string }[]).map((r) => r.hash);
+  const found = new Set(hashes);
+  const lookups = [];
+  for (let at = 0; at < hashes.length; at += HASHES_PER_LOOKUP) {
+    const part = hashes.slice(at, at + HASHES_PER_LOOKUP);
+    lookups.push({ sql: `c.hash IN (${part.map(() => "?").join(", ")})`, params: part });
+  }
+  return {
+    lookups,
+    piece: (p) => p.hash && found.has(p.hash) ? p.sources ?? [] : undefined,
+    origins: found.size,
+  };
+}
+
+/** The flows of one request row: its matching pieces, with the rows that recorded them. */
+function flowsOf(db: Database, row: Record<string, unknown>, piece: Match["piece"]): Flow[] {
+  const event = eventOf(row);
+  if (event?.kind !== "request") return [];
+  // The nearest row before the request that recorded the content: the same content read twice names two rows,
+  // and the request carried the one recorded last (an earlier turn's, sent again, has no later twin in between
+  // unless the same content was recorded again, which is then as true an answer).
+  const origin = db.prepare(
+    `SELECT id, kind, detail FROM audit_log WHERE payload_hash = ? AND id < ? AND kind IN (${CONTENT_KINDS}) ORDER BY id DESC LIMIT 1`,
+  );
+  return event.carried.flatMap((p) => {
+    const sources = piece(p);
+    if (!sources) return [];
+    const found = p.hash ? origin.get(p.hash, Number(row.id)) : undefined;
+    const tool = found?.kind === "tool_result" ? toolOf(found.detail) : undefined;
+    return [{
+      requestId: Number(row.id),
+      ts: String(row.ts),
+      sessionId: event.sessionId ?? null,
+      mode: event.mode ?? null,
+      provider: event.provider ?? null,
+      model: event.model ?? null,
+      baseUrl: event.baseUrl,
+      locality: event.locality,
+      ...(event.purpose ? { purpose: event.purpose } : {}),
+      via: p.via,
+      earlier: p.earlier === true,
+      sent: p.sent,
+      sources,
+      ...(found ? { origin: { id: Number(found.id), kind: String(found.kind), ...(tool ? { tool } : {}) } } : {}),
+      ...(p.callId ? { callId: p.callId } : {}),
+    }];
+  });
+}
+
+function toolOf(detail: unknown): string | undefined {
+  try {
+    const tool = (JSON.parse(String(detail)) as { tool?: unknown }).tool;
+    return typeof tool === "string" ? tool : undefined;
+  } catch {
+    return undefined;
+  }
+}
