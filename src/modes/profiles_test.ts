@@ -56,7 +56,8 @@ Deno.test("no module but the profiles compares mode names", async () => {
 
 Deno.test("the tools each mode is offered follow its profile", () => {
   const names = (mode: keyof typeof PROFILES, safe = false) =>
-    (definitions as GeneratedDefinition[]).filter((d) => offered(d.offer, PROFILES[mode], safe)).map((d) => d.name);
+    (definitions as GeneratedDefinition[]).filter((d) => !d.internal && offered(d.offer, PROFILES[mode], safe))
+      .map((d) => d.name);
   const chat = names("chat");
   for (const name of ["fs_write", "fs_edit", "resource_create", "resource_update", "resource_delete"]) {
     assert.ok(!chat.includes(name) && !names("prompt").includes(name), `${name} is offered where tools only read`);

@@ -1,5 +1,5 @@
 /** The shape of a tool: what the model sees, what it may ask for, and what it needs to run. */
-import type { z } from "zod";
+import { type ArgIssue, checkArgs, type JsonSchema } from "./args_check.ts";
 import { type ModeProfile, reaches, type ResourceReach } from "../core/mode_profile.ts";
 import type { ToolDefinition } from "../core/types.ts";
 
@@ -21,7 +21,11 @@ export interface ToolManifest<A = unknown> {
   /** The model-facing name: a contract (users write it in policies). */
   name: string;
   description: string;
-  schema: z.ZodType<A>;
+  /**
+   * What its arguments' JSON Schema cannot say (one of two fields, a URL's scheme, one SQL statement): checked after
+   * the schema (`args_check.ts`). The schema itself is the tool's definition (`tool_schemas.ts`, `definitions.json`).
+   */
+  check?(args: A): ArgIssue[];
   /** File name of the program in `tools/` (of a tool registered at run time: its real path, `runtime_tool.ts`). */
   program: string;
   /**
@@ -54,7 +58,7 @@ export interface ToolManifest<A = unknown> {
 }
 
 /** A manifest with its argument type erased, as the registry holds them. */
-// deno-lint-ignore no-explicit-any -- each manifest checks its own arguments with its zod schema
+// deno-lint-ignore no-explicit-any -- a call's arguments are checked against the tool's schema before any use
 export type AnyToolManifest = ToolManifest<any>;
 
 /** What decides which modes are offered a tool, kept with its generated definition (`definitions.json`). */
@@ -63,6 +67,8 @@ export type ToolOffer = Required<Pick<AnyToolManifest, "access" | "network" | "r
 /** A tool's definition as generated: what the model sees, and when it is offered. */
 export interface GeneratedDefinition extends ToolDefinition {
   offer: ToolOffer;
+  /** Reached only through resources: its schema checks the calls they expand to; never offered. */
+  internal?: true;
 }
 
 /** The offer of a manifest, its defaults filled in. */
@@ -79,4 +85,14 @@ export function offered(offer: ToolOffer, profile: Pick<ModeProfile, "tools" | "
 /** Whether this call of the tool only reads. */
 export function callReadOnly(tool: AnyToolManifest, args: unknown): boolean {
   return tool.access === "read" || (tool.access === "either" && tool.readOnly!(args));
+}
+
+/**
+ * What is wrong with a call's arguments: against the tool's JSON Schema (`parameters`, from its definition), then its
+ * `check` once the schema holds. A tool without a schema runs nothing.
+ */
+export function argumentIssues(tool: AnyToolManifest, parameters: JsonSchema | undefined, args: unknown): ArgIssue[] {
+  if (!parameters) return [{ path: "", message: "the tool has no schema to check its arguments against" }];
+  const found = checkArgs(parameters, args);
+  return found.length ? found : tool.check?.(args) ?? [];
 }

@@ -1,22 +1,30 @@
-/** The network tools: http_request and web_fetch. Each call needs net to exactly one host:port. */
-import { z } from "zod";
+/**
+ * The network tools: http_request and web_fetch. Each call needs net to exactly one host:port. Their arguments'
+ * schemas are in `tool_schemas.ts`.
+ */
 import { hostPort } from "../core/host_port.ts";
+import type { ArgIssue } from "./args_check.ts";
 import { htmlToMarkdown } from "./html_to_markdown.ts";
 import type { ToolManifest } from "./manifest.ts";
 
-const url = z.string().url().refine((u) => /^https?:\/\//i.test(u), "only http and https URLs");
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpRequestArgs = {
+  method: typeof HTTP_METHODS[number];
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+};
+export type WebFetchArgs = { url: string };
 
-export const HTTP_REQUEST: ToolManifest<
-  { method: string; url: string; headers?: Record<string, string>; body?: string }
-> = {
+/** A URL the schema let through (it parses) must also be http or https. */
+function httpUrl(a: { url: string }): ArgIssue[] {
+  return /^https?:\/\//i.test(a.url) ? [] : [{ path: "url", message: "only http and https URLs" }];
+}
+
+export const HTTP_REQUEST: ToolManifest<HttpRequestArgs> = {
   name: "http_request",
   description: "Send one HTTP request and return the status, headers and body (redirects are followed hop by hop).",
-  schema: z.strictObject({
-    method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
-    url,
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.string().optional(),
-  }),
+  check: httpUrl,
   program: "http_request.ts",
   access: "either",
   network: true,
@@ -27,10 +35,10 @@ export const HTTP_REQUEST: ToolManifest<
   permissionsDoc: "net to the URL's host:port (every redirect hop must be granted too)",
 };
 
-export const WEB_FETCH: ToolManifest<{ url: string }> = {
+export const WEB_FETCH: ToolManifest<WebFetchArgs> = {
   name: "web_fetch",
   description: "Fetch a web page and return it as readable Markdown.",
-  schema: z.strictObject({ url }),
+  check: httpUrl,
   program: "web_fetch.ts",
   access: "read",
   network: true,

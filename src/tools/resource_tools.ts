@@ -8,15 +8,18 @@
  * agent and assistant create, update and delete. What a call on one kind
  * expands to is its backend's (`src/resources/backends/`).
  */
-import { z } from "zod";
 import { type ModeProfile, reaches, reachesResource, type ResourceReach } from "../core/mode_profile.ts";
-import type { Resource } from "../core/types.ts";
-import {
-  type Expansion,
-  type KindContext,
-  REQUESTABLE_KINDS,
-  type ResourceBackend,
-  type ResourceHost,
+import type { Label, Resource } from "../core/types.ts";
+import type {
+  CreateArgs,
+  DeleteArgs,
+  Expansion,
+  KindContext,
+  ReadArgs,
+  ResourceBackend,
+  ResourceHost,
+  ResourceRequest,
+  UpdateArgs,
 } from "../resources/backend.ts";
 import { backendOf, BACKENDS } from "../resources/backends.ts";
 import type { ToolManifest } from "./manifest.ts";
@@ -33,7 +36,9 @@ type Expand<A> = (args: A, ctx: ExpandContext) => Expansion;
 /** A resource tool: a manifest whose calls expand (no program of its own). */
 export type ResourceToolManifest<A> = ToolManifest<A> & { expand: Expand<A> };
 
-const NAME = z.string().min(1).describe("The resource's name (see resource_list)");
+/** The arguments of each resource tool (their schemas: `tool_schemas.ts`). */
+export type ResourceNamed<A> = { name: string } & A;
+export type ResourceRequestArgs = Omit<ResourceRequest, "label"> & { label?: Label };
 
 /** The resources a mode reaches: with `defaults` reach only the user's default ones, else all. */
 function reachable(ctx: ExpandContext): Resource[] {
@@ -59,7 +64,6 @@ function target(ctx: ExpandContext, name: string): { backend: ResourceBackend; o
 function resourceTool<A>(
   name: string,
   description: string,
-  schema: z.ZodType<A>,
   reach: ResourceReach,
   expand: Expand<A>,
 ): ResourceToolManifest<A> {
@@ -67,7 +71,6 @@ function resourceTool<A>(
   return {
     name,
     description,
-    schema,
     program: "",
     access: readOnly ? "read" : "write",
     reach,
@@ -80,10 +83,9 @@ function resourceTool<A>(
   };
 }
 
-export const RESOURCE_LIST = resourceTool(
+export const RESOURCE_LIST = resourceTool<Record<string, never>>(
   "resource_list",
   "List the user's registered resources: name, kind, sensitivity label and description.",
-  z.strictObject({}),
   "defaults",
   (_, ctx) => ({
     answer: reachable(ctx).map((r) => ({ name: r.name, kind: r.kind, label: r.label, description: r.description })),
@@ -91,16 +93,10 @@ export const RESOURCE_LIST = resourceTool(
   }),
 );
 
-export const RESOURCE_READ = resourceTool(
+export const RESOURCE_READ = resourceTool<ResourceNamed<ReadArgs>>(
   "resource_read",
   "Read a resource: a note's text, a file, a folder's entries or one file in it (path), " +
     "or a SQLite database's tables or one read-only SQL statement (query).",
-  z.strictObject({
-    name: NAME,
-    path: z.string().optional().describe("A file in a folder, or a path under a URL"),
-    key: z.string().optional().describe("An object under an S3 prefix (without it: the list of objects)"),
-    query: z.string().optional().describe("One read-only SQL statement (sqlite, postgres)"),
-  }),
   "defaults",
   (a, ctx) => {
     const t = target(ctx, a.name);
@@ -108,14 +104,9 @@ export const RESOURCE_READ = resourceTool(
   },
 );
 
-export const RESOURCE_CREATE = resourceTool(
+export const RESOURCE_CREATE = resourceTool<CreateArgs>(
   "resource_create",
   "Create a new note resource (agent mode).",
-  z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).describe("The new note's name"),
-    text: z.string(),
-    label: z.enum(["public", "internal", "private", "secret"]).optional(),
-  }),
   "crud",
   (a, ctx) => {
     if (!reaches(ctx.profile, "crud")) {
@@ -128,20 +119,11 @@ export const RESOURCE_CREATE = resourceTool(
   },
 );
 
-export const RESOURCE_UPDATE = resourceTool(
+export const RESOURCE_UPDATE = resourceTool<ResourceNamed<UpdateArgs>>(
   "resource_update",
   "Change a resource (agent mode): a note's text, a file's content, a file inside a folder (path + content), " +
     "an S3 object (key + content), a web API (path + content, method POST/PUT/PATCH), " +
     "or one SQL statement that changes a database (query).",
-  z.strictObject({
-    name: NAME,
-    text: z.string().optional(),
-    path: z.string().optional(),
-    key: z.string().optional(),
-    content: z.string().optional(),
-    query: z.string().optional(),
-    method: z.enum(["POST", "PUT", "PATCH"]).optional().describe("For a url resource (default POST)"),
-  }),
   "crud",
   (a, ctx) => {
     if (!reaches(ctx.profile, "crud")) {
@@ -152,12 +134,11 @@ export const RESOURCE_UPDATE = resourceTool(
   },
 );
 
-export const RESOURCE_DELETE = resourceTool(
+export const RESOURCE_DELETE = resourceTool<ResourceNamed<DeleteArgs>>(
   "resource_delete",
   "Delete (agent mode): a note, a file inside a folder (path), an object under an S3 prefix (key), " +
     "or a web API's item (path, with DELETE). " +
     "Rows are deleted with resource_update and SQL; other resources are removed by the user.",
-  z.strictObject({ name: NAME, path: z.string().optional(), key: z.string().optional() }),
   "crud",
   (a, ctx) => {
     if (!reaches(ctx.profile, "crud")) return { refuse: `${ctx.profile.mode} mode reads resources only` };
@@ -166,17 +147,10 @@ export const RESOURCE_DELETE = resourceTool(
   },
 );
 
-export const RESOURCE_REQUEST = resourceTool(
+export const RESOURCE_REQUEST = resourceTool<ResourceRequestArgs>(
   "resource_request",
   "Ask the user for access to data that is not registered (a file, folder, SQLite database, URL or S3 prefix), " +
     "saying why. If the user approves, it becomes a resource you can read.",
-  z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).describe("A name for the new resource"),
-    kind: z.enum(REQUESTABLE_KINDS),
-    uri: z.string().min(1).describe("Its path, URL or s3://bucket/prefix"),
-    reason: z.string().min(1).max(500).describe("Why you need it, in one or two sentences for the user"),
-    label: z.enum(["public", "internal", "private", "secret"]).optional(),
-  }),
   "read",
   (a, ctx) => {
     if (!reaches(ctx.profile, "read")) return { refuse: `${ctx.profile.mode} mode uses the registered resources only` };

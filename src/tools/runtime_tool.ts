@@ -20,6 +20,7 @@ import {
   type ToolManifest,
 } from "./manifest.ts";
 import { findTool } from "./registry.ts";
+import { type ArgIssue, type JsonSchema, unsupportedKeywords } from "./args_check.ts";
 
 /**
  * The names a model may be given (OpenAI's and Anthropic's rule for function names): users write them in policy
@@ -30,8 +31,7 @@ const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** The prefix of PAI's resource tools: the call pipeline answers those itself, so no other tool may use it. */
 const RESOURCE_PREFIX = "resource_";
 
-/** A JSON Schema, as MCP servers describe a tool's arguments. */
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema };
 
 /**
  * What `ToolRegistry.register` takes: a manifest whose arguments are described by a zod schema or a JSON Schema
@@ -39,7 +39,11 @@ export type JsonSchema = Record<string, unknown>;
  * for the built-ins: a tool registered at run time is offered to the model like any other, and gets no variable.
  */
 export interface RuntimeToolSpec<A = unknown>
-  extends Omit<ToolManifest<A>, "schema" | "program" | "internal" | "envNames"> {
+  extends Omit<ToolManifest<A>, "check" | "program" | "internal" | "envNames"> {
+  /**
+   * Its arguments: a zod schema (its refinements are checked too) or a JSON Schema (as an MCP server gives it) of
+   * an object, using only the keywords the call pipeline checks (`args_check.ts`).
+   */
   schema: z.ZodType<A> | JsonSchema;
   /** The absolute path of the program the sandbox runs, speaking the tools' protocol (`tools/_protocol.ts`). */
   program: string;
@@ -94,28 +98,52 @@ export async function checkedTool(spec: RuntimeToolSpec<unknown>): Promise<Runti
   }
   // Internal built-ins count too: a registered fs_delete would otherwise be offered under a built-in's name.
   if (findTool(spec.name)) throw refusal(spec.name, "a built-in tool has that name, and no tool replaces a built-in");
-  const { schema, parameters } = argumentsOf(spec.name, spec.schema);
+  const { check, parameters } = argumentsOf(spec.name, spec.schema);
   // The spec has no other keys (SPEC is strict): an `expand` or `internal` never reaches the call pipeline.
-  const manifest: AnyToolManifest = { ...spec, schema, program: await programOf(spec.name, spec.program) };
+  const { schema: _, ...rest } = spec;
+  const manifest: AnyToolManifest = {
+    ...rest,
+    ...(check ? { check } : {}),
+    program: await programOf(spec.name, spec.program),
+  };
   const { description } = spec;
   return { manifest, definition: { name: spec.name, description, parameters, offer: offerOf(manifest) } };
 }
 
-/** The zod schema that validates a call's arguments, and the JSON Schema the model is shown. */
-function argumentsOf(name: string, given: z.ZodType | JsonSchema): { schema: z.ZodType; parameters: JsonSchema } {
+/**
+ * The JSON Schema the model is shown and each call is checked against, and, for a zod schema, the check of what its
+ * JSON Schema cannot say (refinements: the whole zod parse, run after the schema's check).
+ */
+function argumentsOf(
+  name: string,
+  given: z.ZodType | JsonSchema,
+): { parameters: JsonSchema; check?: (args: unknown) => ArgIssue[] } {
+  let parameters: JsonSchema;
   try {
-    if (given instanceof z.ZodType) {
-      const parameters = z.toJSONSchema(given, { io: "input" }) as JsonSchema;
-      if (parameters.type !== "object") throw new Error("it does not describe an object");
-      return { schema: given, parameters };
-    }
-    // A copy: what the model is shown is what was checked, whatever the caller does with its object later.
-    const parameters = structuredClone(given);
-    return { schema: z.fromJSONSchema(parameters), parameters };
+    // A copy of a JSON Schema: what the model is shown is what was checked, whatever the caller does with its object.
+    parameters = given instanceof z.ZodType
+      ? z.toJSONSchema(given, { io: "input" }) as JsonSchema
+      : structuredClone(given);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw refusal(name, `schema cannot describe its arguments: ${why}`);
   }
+  if (parameters.type !== "object") {
+    throw refusal(name, "schema cannot describe its arguments: it does not describe an object");
+  }
+  const unknown = unsupportedKeywords(parameters);
+  if (unknown.length) {
+    throw refusal(name, `schema uses what PAI cannot check a call against (${unknown.slice(0, 5).join("; ")})`);
+  }
+  if (!(given instanceof z.ZodType)) return { parameters };
+  const schema = given;
+  return {
+    parameters,
+    check: (args) => {
+      const parsed = schema.safeParse(args);
+      return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    },
+  };
 }
 
 /** The program's real path, checked to be a file: what the sandbox runs, and what the policy protects. */

@@ -1,5 +1,5 @@
-/** The SQL tool: one statement on a SQLite database file. */
-import { z } from "zod";
+/** The SQL tools: one statement on a SQLite database file, or on PostgreSQL (schemas: `tool_schemas.ts`). */
+import type { ArgIssue } from "./args_check.ts";
 import type { ToolManifest } from "./manifest.ts";
 import { sqlShape } from "../core/sql_shape.ts";
 
@@ -8,28 +8,27 @@ function databaseFiles(path: string): string[] {
   return [path, `${path}-journal`, `${path}-wal`, `${path}-shm`];
 }
 
-type SqlArgs = { database?: string; resource?: string; sql: string; params?: (string | number | null)[] };
+export type SqlArgs = { database?: string; resource?: string; sql: string; params?: (string | number | null)[] };
+export type PgArgs = { url: string; sql: string; params?: (string | number | null)[] };
+
+/** Exactly one statement, and not one of the kinds `sqlShape` forbids. */
+function oneStatement(sql: string): ArgIssue[] {
+  const shape = sqlShape(sql);
+  return [
+    ...(shape.statements !== 1 ? [{ path: "sql", message: "give exactly one statement" }] : []),
+    ...(shape.forbidden ? [{ path: "sql", message: shape.forbidden }] : []),
+  ];
+}
 
 export const SQL_QUERY: ToolManifest<SqlArgs> = {
   name: "sql_query",
   description: "Run one SQL statement on a SQLite database file. Statements that only read open it read-only.",
-  schema: z.strictObject({
-    database: z.string().min(1).optional().describe("Path of the SQLite file, relative to the workspace or absolute"),
-    resource: z.string().min(1).optional().describe("Or: the name of a registered sqlite resource"),
-    sql: z.string().min(1).describe("Exactly one SQL statement; use ? placeholders with params"),
-    params: z.array(z.union([z.string(), z.number(), z.null()])).optional(),
-  }).superRefine((a, ctx) => {
-    if ((a.database === undefined) === (a.resource === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["database"],
-        message: "give either database (a path) or resource (a name)",
-      });
-    }
-    const shape = sqlShape(a.sql);
-    if (shape.statements !== 1) ctx.addIssue({ code: "custom", path: ["sql"], message: "give exactly one statement" });
-    if (shape.forbidden) ctx.addIssue({ code: "custom", path: ["sql"], message: shape.forbidden });
-  }),
+  check: (a) => [
+    ...((a.database === undefined) === (a.resource === undefined)
+      ? [{ path: "database", message: "give either database (a path) or resource (a name)" }]
+      : []),
+    ...oneStatement(a.sql),
+  ],
   program: "sql_query.ts",
   access: "either",
   readOnly: (a) => sqlShape(a.sql).readOnly,
@@ -43,21 +42,11 @@ export const SQL_QUERY: ToolManifest<SqlArgs> = {
     "data; with resource, the registered database only",
 };
 
-type PgArgs = { url: string; sql: string; params?: (string | number | null)[] };
-
 /** pg_query: PostgreSQL, reached only through a registered postgres resource (its URL comes from a variable). */
 export const PG_QUERY: ToolManifest<PgArgs> = {
   name: "pg_query",
   description: "Run one SQL statement on a PostgreSQL database (through a postgres resource).",
-  schema: z.strictObject({
-    url: z.string().regex(/^postgres(ql)?:\/\//),
-    sql: z.string().min(1),
-    params: z.array(z.union([z.string(), z.number(), z.null()])).optional(),
-  }).superRefine((a, ctx) => {
-    if (sqlShape(a.sql).statements !== 1) {
-      ctx.addIssue({ code: "custom", path: ["sql"], message: "give exactly one statement" });
-    }
-  }),
+  check: (a) => sqlShape(a.sql).statements === 1 ? [] : [{ path: "sql", message: "give exactly one statement" }],
   program: "pg_query.ts",
   internal: true,
   // postgres.js looks up PGHOST, PGPASSWORD… for defaults: they read unset in the cleared environment.

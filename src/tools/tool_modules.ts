@@ -1,7 +1,7 @@
 /**
  * Where each built-in tool's manifest is defined: its module in `src/tools/` and the name it is exported under. A
- * call loads only its own tool's module (and zod), not every tool's: `registry.ts` imports them all, ~15–25 ms
- * more on a run's first call (`bench/README.md`, "Turn pipeline"). `tool_modules_test.ts` holds this table equal to
+ * call loads only its own tool's module, not every tool's: `registry.ts` imports them all, and the resource tools
+ * bring every resource backend (`bench/README.md`, "Turn pipeline"). `tool_modules_test.ts` holds this table equal to
  * `registry.ts`'s list, so a tool added there and not here fails the tests (it would still be found, more slowly).
  */
 export const TOOL_MODULES: Readonly<Record<string, readonly [module: string, exported: string]>> = {

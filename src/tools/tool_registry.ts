@@ -1,7 +1,7 @@
 /**
  * The tools of one run, as data. The built-in tools are its seed: their definitions are generated
- * (`definitions.json`, `deno task tool-schemas`), so a run that calls no tool loads neither their manifests nor
- * zod, and a manifest loads with the first call that needs it. Tools added at run time (`register`) bring their
+ * (`definitions.json`, `deno task tool-schemas`, with the JSON Schema each call is checked against), so a run
+ * that calls no tool loads no manifest, a call loads its own tool's, and none loads zod. Tools added at run time (`register`) bring their
  * own manifest: name, description, schema, program, permission template and what their calls change. They are
  * offered by the same rule (`offered`), and their calls take the one path of the built-ins' (`tool_runner.ts`):
  * validated, decided by the policy, asked for, run in the sandbox with the grant's flags, and audited.
@@ -24,10 +24,13 @@
 import { lazyImport } from "../core/lazy_import.ts";
 import definitions from "./definitions.json" with { type: "json" };
 import type { AnyToolManifest, GeneratedDefinition } from "./manifest.ts";
+import type { JsonSchema } from "./args_check.ts";
 import type { RuntimeTool, RuntimeToolSpec } from "./runtime_tool.ts";
 
-/** The built-in tools the model may be offered (the internal ones are reached through resources). */
+/** The built-in tools, with the internal ones (reached through resources, never offered). */
 const BUILT_IN = definitions as GeneratedDefinition[];
+/** The built-ins the model may be offered. */
+const OFFERABLE = BUILT_IN.filter((d) => !d.internal);
 
 /** Options for {@linkcode ToolRegistry}. */
 export interface ToolRegistryOptions {
@@ -46,14 +49,19 @@ export class ToolRegistry {
 
   /** Every tool the model may be offered, built-in ones first, each with what decides which modes are offered it. */
   definitions(): GeneratedDefinition[] {
-    return [...BUILT_IN, ...[...this.#added.values()].map((t) => t.definition)];
+    return [...OFFERABLE, ...[...this.#added.values()].map((t) => t.definition)];
+  }
+
+  /** The JSON Schema a call of this tool is checked against (`args_check.ts`), internal built-ins included. */
+  parameters(name: string): JsonSchema | undefined {
+    return this.#added.get(name)?.definition.parameters ?? BUILT_IN.find((d) => d.name === name)?.parameters;
   }
 
   /** The manifest of the tool with this name, internal built-ins included (whether it is offered is the caller's). */
   async find(name: string): Promise<AnyToolManifest | undefined> {
     const added = this.#added.get(name);
     if (added) return added.manifest;
-    // A built-in manifest (and zod) loads only when a call needs it, and only its own module.
+    // A built-in manifest loads only when a call needs it, and only its own module (none loads zod).
     const { TOOL_MODULES } = await lazyImport<typeof import("./tool_modules.ts")>("./tool_modules.ts", import.meta.url);
     if (Object.hasOwn(TOOL_MODULES, name)) {
       const [module, exported] = TOOL_MODULES[name];

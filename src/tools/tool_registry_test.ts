@@ -10,8 +10,10 @@ import {
   TOOLS_FOLDER,
 } from "../../tests/helpers/tool_manager.ts";
 import type { RuntimeToolSpec } from "./runtime_tool.ts";
+import { argumentIssues } from "./manifest.ts";
 
 const OFFER_TOOLS = new URL("../../tests/fixtures/offer_tools.ts", import.meta.url).pathname;
+const CHECK_TOOL_CALL = new URL("../../tests/fixtures/check_tool_call.ts", import.meta.url).pathname;
 
 /** Asserts that registering `spec` is refused with a PaiError (a config error) whose message matches `message`. */
 async function refused(spec: unknown, message: RegExp, registry = testRegistry()): Promise<void> {
@@ -34,8 +36,9 @@ Deno.test("register() adds a tool beside the built-ins, found by name with its o
     offer: { access: "read", network: false, reach: "defaults" },
   });
   const tool = (await registry.find("word_count"))!;
-  assert.equal(tool.schema.safeParse({ path: "a.txt" }).success, true);
-  assert.equal(tool.schema.safeParse({ path: "a.txt", more: 1 }).success, false);
+  const issues = (args: unknown) => argumentIssues(tool, registry.parameters("word_count"), args);
+  assert.deepEqual(issues({ path: "a.txt" }), []);
+  assert.deepEqual(issues({ path: "a.txt", more: 1 }), [{ path: "more", message: "is not an argument of this tool" }]);
   assert.equal(registry.program(tool), await Deno.realPath(COUNT_WORDS));
   assert.deepEqual(registry.programFolders(), [await Deno.realPath(new URL("../../tests/fixtures", import.meta.url))]);
   const builtIn = (await registry.find("fs_read"))!;
@@ -91,7 +94,16 @@ Deno.test("register() checks the manifest and names everything that is wrong wit
   );
   await refused(
     countWordsSpec({ schema: { type: "object", properties: { path: { $ref: "#/$defs/none" } } } }),
-    /schema cannot describe its arguments: Reference not found/,
+    /schema uses what PAI cannot check a call against \(the schema\.path: \$ref\)/,
+  );
+  // A constraint the call pipeline would not check is refused, not skipped.
+  await refused(
+    countWordsSpec({ schema: { type: "object", properties: { to: { type: "string", format: "email" } } } }),
+    /cannot check a call against \(the schema\.to: format email\)/,
+  );
+  await refused(
+    countWordsSpec({ schema: { type: "object", properties: { n: { anyOf: [{ type: "string" }] } } } }),
+    /cannot check a call against \(the schema\.n: anyOf\)/,
   );
   await refused(countWordsSpec({ program: "tests/fixtures/count_words.ts" }), /program must be an absolute path/);
   await refused(
@@ -130,19 +142,27 @@ Deno.test("a tool registered after the manager was made is offered from the next
   assert.ok(manager.definitions().some((d) => d.name === "word_count"));
 });
 
-Deno.test("offering the tools loads neither zod nor a manifest: a run that calls no tool never does", async () => {
-  // With an empty module cache and no way to fill it, any npm package (zod, imported by every manifest) fails to load.
+/** Runs a fixture with an empty module cache and no way to fill it: any npm package (zod) it loads fails it. */
+async function withoutNpm(fixture: string): Promise<string> {
   const cache = await Deno.makeTempDir({ prefix: "pai_empty_deno_dir_" });
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--cached-only", "--allow-read", "--allow-env", OFFER_TOOLS],
+      args: ["run", "--cached-only", "--allow-read", "--allow-env", fixture],
       env: { DENO_DIR: cache, NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    assert.match(new TextDecoder().decode(out.stdout), /^\d+\n$/);
+    return new TextDecoder().decode(out.stdout);
   } finally {
     await Deno.remove(cache, { recursive: true });
   }
+}
+
+Deno.test("offering the tools loads neither zod nor a manifest: a run that calls no tool never does", async () => {
+  assert.match(await withoutNpm(OFFER_TOOLS), /^\d+\n$/);
+});
+
+Deno.test("checking a call of any built-in tool loads no zod: the arguments are checked against its JSON Schema", async () => {
+  assert.equal(await withoutNpm(CHECK_TOOL_CALL), '[{"path":"path","message":"must not be empty"}]\n');
 });

@@ -14,7 +14,7 @@ import { higherLabel, type Label } from "../policy/policy.ts";
 import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { asPermissions, describeApproval, matchingApprovals, nameDecidingApprovals } from "./approvals.ts";
 import { capForModel } from "./cap.ts";
-import { type AnyToolManifest, callReadOnly } from "./manifest.ts";
+import { type AnyToolManifest, argumentIssues, callReadOnly } from "./manifest.ts";
 import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
 import { gitDirectoriesReached } from "./git_dirs.ts";
@@ -60,12 +60,12 @@ export class ToolRunner {
     } catch {
       return { error: ["invalid_input", `The arguments of ${call.name} are not valid JSON`] };
     }
-    const parsed = tool.schema.safeParse(raw);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ");
-      return { error: ["invalid_input", `Invalid arguments for ${call.name}: ${issues}`] };
+    const issues = argumentIssues(tool, this.#state.options.registry.parameters(tool.name), raw);
+    if (issues.length) {
+      const text = issues.map((i) => `${i.path || "arguments"}: ${i.message}`).join("; ");
+      return { error: ["invalid_input", `Invalid arguments for ${call.name}: ${text}`] };
     }
-    return { tool, args: parsed.data };
+    return { tool, args: raw };
   }
 
   /**

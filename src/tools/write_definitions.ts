@@ -1,21 +1,27 @@
 /**
- * Writes `definitions.json`: the tools as the model sees them, generated from
- * the zod schemas so that prompt and chat need not import zod (~16 ms) until
- * a tool is actually called. `deno task tool-schemas`; a test fails when the
- * file is stale.
+ * Writes `definitions.json`: each built-in tool as the model sees it, with the JSON Schema of its arguments that
+ * every call is checked against (`args_check.ts`), generated from the zod schemas (`tool_schemas.ts`) so that no
+ * run loads zod for its tools. Internal tools (reached through resources) are in it too, marked, never offered.
+ * `deno task tool-schemas`; a test fails when the file is stale.
  */
 import { z } from "zod";
 import { type GeneratedDefinition, offerOf } from "./manifest.ts";
 import { TOOLS } from "./registry.ts";
+import { TOOL_SCHEMAS } from "./tool_schemas.ts";
 
-/** The definitions, computed from the manifests, each with what decides which modes are offered it. */
+/** The definitions, computed from the manifests and their schemas. */
 export function liveDefinitions(): GeneratedDefinition[] {
-  return TOOLS.filter((t) => !t.internal).map((t) => ({
-    name: t.name,
-    description: t.description,
-    parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown>,
-    offer: offerOf(t),
-  }));
+  return TOOLS.map((t) => {
+    const schema = TOOL_SCHEMAS[t.name];
+    if (!schema) throw new Error(`${t.name} has no schema in tool_schemas.ts`);
+    return {
+      name: t.name,
+      description: t.description,
+      parameters: z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>,
+      offer: offerOf(t),
+      ...(t.internal ? { internal: true as const } : {}),
+    };
+  });
 }
 
 if (import.meta.main) {
