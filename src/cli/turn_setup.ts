@@ -84,6 +84,8 @@ export async function turnContext(
     policy: ctx.policy,
     workspace: ctx.workspace,
     auditText: (payload) => guard.auditText(payload),
+    // The turn loop writes a request after each result, and flushes what is held when the turn ends.
+    holdResults: true,
   });
   await record(tools.definitions().map((t) => t.name));
   return { ...ctx, ...ports, profile, tools, guard };

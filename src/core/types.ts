@@ -110,6 +110,11 @@ export interface Grant {
    * because the environment is cleared; without the grant the lookup itself fails.
    */
   envNames?: string[];
+  /**
+   * The program imports npm packages: it runs with PAI's lockfile, frozen, so that they resolve from the cache alone
+   * (DENO_SANDBOX.md, fact 11). A program without any is spared reading the lockfile.
+   */
+  npm?: boolean;
   timeoutMs: number;
   memoryMb: number;
   /** The most bytes the tool may print before it is killed. */

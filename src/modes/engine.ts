@@ -129,6 +129,15 @@ interface RoundResult {
  * it is asked for a final answer with tools switched off). Everything is recorded.
  */
 export async function runTurn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
+  try {
+    return await turn(ctx, userText, options);
+  } finally {
+    // A row held for the next one's commit (a tool's last result, when no request followed it) is written now.
+    await ctx.audit.flush();
+  }
+}
+
+async function turn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
   const { session, profile } = ctx;
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
   const guard = new TurnGuard({ ...ctx, endpoint: endpointOf(ctx.provider.resolved) }, who, options.onNotice);
@@ -238,6 +247,8 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
   }
   // A run a budget stopped never gave its final answer: the model is told so next time, as for an interruption.
   kept.at(-1)!.interrupted = result.interrupted || result.incomplete || result.stoppedBy === "budget";
+  // The audit rows first: the history never holds a result the audit log has not committed.
+  await ctx.audit.flush();
   ctx.history.append(kept);
   return result;
 }

@@ -1,6 +1,6 @@
 /** Builds the tool manager for one run: workspace, protected paths, approvals and audit records. */
 import { redactEvent } from "../audit/events.ts";
-import { appendAudit } from "../audit/log.ts";
+import { appendAudit, auditSink } from "../audit/log.ts";
 import { PROFILES } from "./profiles.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import { denoCacheDir, paiPaths } from "../core/paths.ts";
@@ -91,6 +91,8 @@ export interface ToolSetupOptions {
    * placeholder, never raw — a result the policy withholds from the model included.
    */
   auditText?: (payload: string) => string;
+  /** Results wait for the next row's commit (`ToolManagerOptions.holdResults`): for the turn loop's runs. */
+  holdResults?: boolean;
 }
 
 /**
@@ -203,17 +205,19 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
       ? NO_APPROVALS
       : new DatabaseApprovalBook(db, (session ?? currentSession(db))?.id),
     prompter: options.prompter,
-    record: (r) =>
-      session
-        ? appendAudit(db, {
-          ...(options.auditText ? redactEvent(r, options.auditText) : r),
-          sessionId: session.id,
-          // What the user does at the command line is the user's, not a mode's.
-          ...(options.actor ? { actor: options.actor } : { mode }),
-          provider: session.provider,
-          model: session.model,
-        })
-        : Promise.resolve(),
+    record: async (r, how) => {
+      if (!session) return;
+      const event = {
+        ...(options.auditText ? redactEvent(r, options.auditText) : r),
+        sessionId: session.id,
+        // What the user does at the command line is the user's, not a mode's.
+        ...(options.actor ? { actor: options.actor } : { mode }),
+        provider: session.provider,
+        model: session.model,
+      };
+      return how?.hold ? { payloadHash: await auditSink(db).hold(event) } : await appendAudit(db, event);
+    },
+    holdResults: options.holdResults,
     limits: TOOL_LIMITS,
     // One registry per run: the built-in tools, and those added to this run.
     registry: new ToolRegistry({ toolsDir: TOOLS_DIR }),

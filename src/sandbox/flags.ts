@@ -72,8 +72,7 @@ export function grantFlags(grant: Grant): string[] {
     "--no-prompt", // a tool must never get the chance to show Deno's own permission prompt
     "--no-config",
     "--no-remote",
-    `--lock=${TOOLS_LOCK}`,
-    "--frozen",
+    ...(grant.npm ? [`--lock=${TOOLS_LOCK}`, "--frozen"] : ["--no-lock"]),
     "--cached-only",
     "--quiet",
     `--v8-flags=--max-old-space-size=${grant.memoryMb}`,

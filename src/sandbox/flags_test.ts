@@ -10,8 +10,7 @@ Deno.test("grantFlags() emits exactly the granted permissions, with no prompt an
     "--no-prompt",
     "--no-config",
     "--no-remote",
-    `--lock=${TOOLS_LOCK}`,
-    "--frozen",
+    "--no-lock",
     "--cached-only",
     "--quiet",
     "--v8-flags=--max-old-space-size=64",
@@ -19,6 +18,15 @@ Deno.test("grantFlags() emits exactly the granted permissions, with no prompt an
     "--allow-write=/ws/out",
     "--deny-read=/ws/.ssh",
   ]);
+});
+
+Deno.test("a program that imports npm packages runs with PAI's lockfile, frozen; one without is spared reading it", () => {
+  assert.deepEqual(grantFlags({ ...base, npm: true }).slice(3, 6), [
+    `--lock=${TOOLS_LOCK}`,
+    "--frozen",
+    "--cached-only",
+  ]);
+  assert.deepEqual(grantFlags(base).slice(3, 5), ["--no-lock", "--cached-only"]);
 });
 
 Deno.test("grantFlags() never emits run, ffi, sys, env or all, whatever the grant", () => {

@@ -53,6 +53,8 @@ export interface ToolManifest<A = unknown> {
   internal?: boolean;
   /** Variable names the program's driver looks up (granted by name; the environment is cleared). */
   envNames?: string[];
+  /** The program imports npm packages (it runs with PAI's lockfile: `Grant.npm`). */
+  npm?: boolean;
   /** How `pai tools show` describes the permission template. */
   permissionsDoc: string;
 }

@@ -51,6 +51,7 @@ export const PG_QUERY: ToolManifest<PgArgs> = {
   internal: true,
   // postgres.js looks up PGHOST, PGPASSWORD… for defaults: they read unset in the cleared environment.
   envNames: ["PG*"],
+  npm: true,
   access: "either",
   readOnly: (a) => sqlShape(a.sql).readOnly,
   needs: (a) => {

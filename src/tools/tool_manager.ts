@@ -65,8 +65,17 @@ export interface ToolManagerOptions {
   pregrants: Permissions;
   approvals: ApprovalBook;
   prompter?: Prompter;
-  /** Resolves to the row written, when there is one: a result's payload hash names it in the requests that carry it. */
-  record(record: ToolRecord): Promise<{ payloadHash: string } | void>;
+  /**
+   * Records one event. Resolves to the row's payload hash, when there is one: a result's names it in the requests
+   * that carry it. With `hold`, the row is written in one commit with the next one (`AuditSink.hold`): a call with its
+   * decision, a result with the request that sends it.
+   */
+  record(record: ToolRecord, options?: { hold?: boolean }): Promise<{ payloadHash: string } | void>;
+  /**
+   * Whether a result may wait for the next row's commit: the turn loop's runs, which write a request (or flush) after
+   * every result. Without it (`pai resource get`) a result is committed at once.
+   */
+  holdResults?: boolean;
   limits: Pick<Grant, "timeoutMs" | "memoryMb" | "outputBytes">;
   /** The run's tools: the built-in ones and those added at run time, with where their programs are. */
   registry: ToolRegistry;

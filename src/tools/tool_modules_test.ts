@@ -23,3 +23,14 @@ Deno.test("ToolRegistry.find() gives a built-in's manifest from its module, and 
     assert.equal(await registry.find(name), undefined);
   }
 });
+
+Deno.test("a built-in tool is marked npm exactly when its program imports an npm package (it needs the lockfile)", async () => {
+  const folder = new URL("../../tools/", import.meta.url);
+  // The programs import each other only by relative path, and only the helpers (`_*.ts`) that import no npm package.
+  const npmImporters = [...Deno.readDirSync(folder)].map((e) => e.name)
+    .filter((name) => name.endsWith(".ts") && !name.endsWith("_test.ts"))
+    .filter((name) => /from\s+["']npm:/.test(Deno.readTextFileSync(new URL(name, folder))));
+  assert.ok(npmImporters.every((name) => !name.startsWith("_")), `helpers import npm: ${npmImporters}`);
+  const marked = TOOLS.filter((t) => t.npm).map((t) => t.program);
+  assert.deepEqual(marked.sort(), npmImporters.sort());
+});

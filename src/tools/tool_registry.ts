@@ -89,6 +89,11 @@ export class ToolRegistry {
     this.#added.set(name, tool);
   }
 
+  /** Whether the tool was added at run time (not a built-in). */
+  addedAtRunTime(name: string): boolean {
+    return this.#added.has(name);
+  }
+
   /** The absolute path of the program the sandbox runs for this tool. */
   program(tool: AnyToolManifest): string {
     return this.#added.has(tool.name) ? tool.program : `${this.#toolsDir}/${tool.program}`;

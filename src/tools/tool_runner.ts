@@ -121,7 +121,8 @@ export class ToolRunner {
   /** Runs one call; never throws for anything the model or the tool did. */
   async execute(call: ToolCall): Promise<ToolExecution> {
     const o = this.#state.options;
-    await o.record({ kind: "tool_call", tool: call.name, callId: call.id, arguments: call.arguments });
+    // Committed with what follows it in this call: its decision, refusal or result.
+    await o.record({ kind: "tool_call", tool: call.name, callId: call.id, arguments: call.arguments }, { hold: true });
     if (call.name.startsWith("resource_")) return await this.#executeResource(call);
     const viaResource = sqlOnResource(call);
     if (viaResource) return await this.#executeResource(viaResource, call);
@@ -254,6 +255,8 @@ export class ToolRunner {
         return decision satisfies never;
     }
     if (tool.envNames) grant = { ...grant, envNames: tool.envNames };
+    // A program registered at run time may import anything: it gets the lockfile, as an npm one must.
+    if (tool.npm || this.#state.options.registry.addedAtRunTime(tool.name)) grant = { ...grant, npm: true };
     const moved = await this.#movedSince(plan);
     if (moved) {
       await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
@@ -358,7 +361,7 @@ export class ToolRunner {
       ...(outcome.ok ? {} : { error: outcome.error.type }),
       content,
       size: content.length,
-    });
+    }, { hold: o.holdResults });
     const recorded = row ? { auditHash: row.payloadHash } : {};
     return outcome.ok
       ? { call, ok: true, content, summary: `ok (${content.length} characters)`, permissions, outcome, ...recorded }
@@ -410,7 +413,7 @@ export class ToolRunner {
       error: type,
       content,
       size: content.length,
-    });
+    }, { hold: this.#state.options.holdResults });
     return {
       call,
       ok: false,
