@@ -171,6 +171,46 @@ Deno.test("resource labels hold for the model's reads: a private note or file is
   }
 });
 
+Deno.test("a resource's label holds for a url resource too: its answer from a private API is withheld from a remote model", async () => {
+  // The API answers, and the resource pre-grants the call: without the label check the answer would reach the model.
+  const api = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => Response.json({ pin: "PIN-4711" }),
+  );
+  const s = await openaiSession({}, ["--locality", "remote"]);
+  const w = await makeWorkspace();
+  try {
+    const base = `http://127.0.0.1:${api.addr.port}/v1`;
+    for (const label of ["internal", "private"]) {
+      const add = await runPai(["resource", "add", `api-${label}`, "--kind", "url", "--uri", base, "--label", label], {
+        home: s.home,
+        env: s.env,
+      });
+      assert.equal(add.code, 0, add.stderr);
+    }
+    // One run each: within a run, the flow rule asks before a second outbound call.
+    const internal = await runMode(s, w, [call("resource_read", { name: "api-internal", path: "pin" }), {
+      text: "ok",
+    }]);
+    assert.equal(internal.json.steps[0].ok, true, internal.json.steps[0].sentToModel);
+    assert.match(internal.json.steps[0].sentToModel, /PIN-4711/, "the API answered: the call itself works");
+    const priv = await runMode(s, w, [call("resource_read", { name: "api-private", path: "pin" }), { text: "ok" }]);
+    assert.equal(priv.json.steps[0].ok, false);
+    assert.match(priv.json.steps[0].sentToModel, /withheld this result: it comes from data labelled private/);
+    // The private answer never left; the internal one did, and the audit log names its resource.
+    const sent = s.server.chatRequests.map((r) => JSON.stringify(r.body));
+    assert.equal(sent.filter((b) => b.includes("PIN-4711")).length, 1, "the internal answer, in its run's last round");
+    const where = await runPai(["audit", "where", "api-internal", "--json"], { home: s.home, env: s.env });
+    assert.equal(JSON.parse(where.stdout).requests, 1, where.stderr);
+    const hidden = await runPai(["audit", "where", "api-private", "--json"], { home: s.home, env: s.env });
+    assert.equal(JSON.parse(hidden.stdout).requests, 0);
+  } finally {
+    await api.shutdown();
+    w.cleanup();
+    await s.close();
+  }
+});
+
 Deno.test("a url resource is read with its token from the environment, which the model and the audit log never see", async () => {
   const seen: string[] = [];
   const token = "tok-api-7f3e9a1b2c4d";

@@ -162,7 +162,8 @@ export class ToolRunner {
     }
     const plan = await this.plan(expansion.call, expansion.grant);
     if ("error" in plan) return this.#failed(asked, ...plan.error);
-    return await this.#runPlanned(asked, plan);
+    const name = (found.args as { name?: string }).name;
+    return await this.#runPlanned(asked, plan, o.resources.list().find((r) => r.name === name));
   }
 
   /** Asks the user to register what the model asked for; registered only when approved and valid. */
@@ -205,7 +206,12 @@ export class ToolRunner {
   }
 
   /** Carries out a decided call: grant (asking if needed), run, post-process, finish. */
-  async #runPlanned(call: ToolCall, plan: DecidedCall): Promise<ToolExecution> {
+  /**
+   * Runs a decided call. `via` is the resource a resource tool's call was expanded from: its result is that
+   * resource's data, labelled at least as the resource is (a url, s3 or postgres resource reads no file that a
+   * label could come from), and named by it (`resource:NAME`) wherever it goes.
+   */
+  async #runPlanned(call: ToolCall, plan: DecidedCall, via?: Resource): Promise<ToolExecution> {
     const o = this.#state.options;
     const { tool, args, needs, input, decision } = plan;
     let grant: Grant;
@@ -295,8 +301,10 @@ export class ToolRunner {
     // Kept with the result in the history: a later run that is sent it again is tainted as this one is.
     const taint = outcome.ok && tool.network ? `untrusted web content (from ${tool.name})` : undefined;
     if (taint) this.#state.taint(taint);
-    const sources = this.#sources(tool, plan, outcome);
-    const label = o.labels ? this.#labelOf(plan, sources) : undefined;
+    const paths = this.#sources(tool, plan, outcome);
+    const sources = via ? [`resource:${via.name}`, ...paths] : paths;
+    const pathLabel = o.labels ? this.#labelOf(plan, paths) : undefined;
+    const label = o.labels && via ? higherLabel(pathLabel ?? via.label, via.label) : pathLabel;
     const held = label !== undefined && !mayReceive(o.labels!.ceiling, label);
     if (label) outcome = this.#checkLabel(tool, label, outcome);
     const finished = await this.#finish(call, tool.name, outcome, {
