@@ -613,10 +613,20 @@ const auditRoutes = buildRouteMap({
     }),
     verify: buildCommand({
       loader: async () => (await command<typeof import("./cli/audit_verify.ts")>("audit_verify")).verify,
-      parameters: { flags: { json: jsonFlag } },
+      parameters: {
+        flags: {
+          json: jsonFlag,
+          newHead: {
+            kind: "boolean",
+            default: false,
+            brief: "Start a new head file where there is none or it cannot be read (recorded in the log)",
+          },
+        },
+      },
       docs: {
-        brief: "Check the hash chain and the head file: the first row edited, missing, moved, or cut from the end",
-        fullDescription: "Exits 1 at the first bad row, saying why and what to do. A missing head file is created.",
+        brief: "Check the hash chain, the indexes and the head file: the first row edited, missing, moved, or cut",
+        fullDescription: "Exits 1 at the first bad row, saying why and what to do. A log with rows and no head file " +
+          "is broken (the file was deleted, or pai.db copied without it) until --new-head starts a new one.",
       },
     }),
     prune: buildCommand({

@@ -134,27 +134,29 @@ Deno.test("pai audit verify names a database replaced by another valid log as a 
     const report = JSON.parse(out.stdout);
     assert.equal(report.break.reason, "head mismatch");
     assert.match(out.stderr, /the database was replaced, or rewritten from row \d+ on/);
-    assert.match(out.stderr, /If you put back an older pai\.db on purpose, move audit-head\.json aside/);
+    assert.match(
+      out.stderr,
+      /If you put back an older pai\.db on purpose .*move audit-head\.json aside and start a new one with "pai audit verify --new-head"/,
+    );
     // The next run's rows do not hide it: the head file keeps naming the old log's row. (The session in the
     // database put in place is the other one's, pinned to its server.)
     const more = await runPai(["prompt", "more"], { home: s.home, env: other.env });
     assert.equal(more.code, 0, more.stderr);
     assert.equal((await runPai(["audit", "verify"], { home: s.home, env: s.env })).code, 1);
-    // Moving the head file aside, as the hint says, accepts the database as it is now, and says what that means.
+    // Moving the head file aside and starting a new one, as the hint says, accepts the database as it is now; the
+    // log records when.
     Deno.renameSync(`${s.home.dir}/audit-head.json`, `${s.home.dir}/audit-head.json.old`);
-    const accepted = await runPai(["audit", "verify"], { home: s.home, env: s.env });
+    assert.equal((await runPai(["audit", "verify"], { home: s.home, env: s.env })).code, 1, "not without the user");
+    const accepted = await runPai(["audit", "verify", "--new-head"], { home: s.home, env: s.env });
     assert.equal(accepted.code, 0, accepted.stderr);
-    assert.match(
-      accepted.stdout,
-      /There was no head file .*cannot be told\.\nIt now names row \d+: keep it beside pai\.db\./s,
-    );
+    assert.match(accepted.stdout, /^Started a new head file, recorded in row \d+.*\nThe audit log is intact/s);
   } finally {
     await other.close();
     await s.close();
   }
 });
 
-Deno.test("an empty log verifies; a log with no head file yet (before this release) verifies and gets one", async () => {
+Deno.test("an empty log verifies; a cut tail hidden by deleting the head file is found, until the user starts a new one", async () => {
   const home = makePaiHome();
   try {
     const empty = await runPai(["audit", "verify"], { home });
@@ -165,13 +167,32 @@ Deno.test("an empty log verifies; a log with no head file yet (before this relea
   }
   const s = await sessionWithLog(1);
   try {
+    // The attack: cut the last rows, make the ids run on as if they never were, delete the head file, and let an
+    // ordinary run write the next rows (the run that would create a head file naming the cut log).
+    const rows = rowCount(s.home);
+    withDb(s.home, (db) => {
+      db.prepare("DELETE FROM audit_log WHERE id > ?").run(rows - 2);
+      db.prepare("DELETE FROM audit_carried WHERE audit_id > ?").run(rows - 2);
+      db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_log'").run(rows - 2);
+    });
     Deno.removeSync(`${s.home.dir}/audit-head.json`);
+    s.server.enqueue({ text: "ok" });
+    assert.equal((await runPai(["prompt", "hello"], { home: s.home, env: s.env })).code, 0);
     const out = await runPai(["audit", "verify", "--json"], { home: s.home, env: s.env });
-    assert.equal(out.code, 0, out.stderr);
-    const report = JSON.parse(out.stdout);
-    assert.deepEqual([report.ok, report.head.state, report.head.updated], [true, "absent", true]);
-    const again = JSON.parse((await runPai(["audit", "verify", "--json"], { home: s.home, env: s.env })).stdout);
-    assert.equal(again.head.state, "matches");
+    assert.equal(out.code, 1, out.stdout);
+    assert.equal(JSON.parse(out.stdout).break.reason, "head mismatch");
+    const text = await runPai(["audit", "verify"], { home: s.home, env: s.env });
+    assert.match(text.stderr, /there is no head file .* it was deleted/);
+    assert.match(text.stderr, /pai audit verify --new-head/);
+    // The user who knows why (an older pai.db put back) starts a new one; the log records when.
+    const started = await runPai(["audit", "verify", "--new-head"], { home: s.home, env: s.env });
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /^Started a new head file, recorded in row \d+/);
+    const listed = await runPai(["audit", "list", "--kind", "user_change"], { home: s.home, env: s.env });
+    assert.match(listed.stdout, /new head file started at .*audit-head\.json \(there was none\)/);
+    const again = await runPai(["audit", "verify", "--new-head"], { home: s.home, env: s.env });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /nothing to start/);
   } finally {
     await s.close();
   }

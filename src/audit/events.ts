@@ -351,6 +351,19 @@ export interface PruneEvent extends AuditCommon {
   lastRemovedHash: string;
 }
 
+/**
+ * The user started a new head file (`pai audit verify --new-head`) where there was none, or none that could be read:
+ * from this row on, the file names the log's last row again. Whatever happened to the end of the log before it
+ * cannot be told any more; this row says when the user accepted that.
+ */
+export interface HeadStartedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "head_started";
+  /** What there was: no file, or one that could not be read (its reason). */
+  previous: "absent" | "unreadable";
+  path: string;
+}
+
 /** Everything the audit log records: one row each. */
 export type AuditEvent =
   | PromptEvent
@@ -378,6 +391,7 @@ export type AuditEvent =
   | ResourceChangedEvent
   | PolicyTrustEvent
   | BudgetChangedEvent
+  | HeadStartedEvent
   | PruneEvent;
 
 /** The kinds, as the `kind` column stores them. */
@@ -598,7 +612,8 @@ function userChangeSummary(
     | ApprovalsRevokedEvent
     | ResourceChangedEvent
     | PolicyTrustEvent
-    | BudgetChangedEvent,
+    | BudgetChangedEvent
+    | HeadStartedEvent,
 ): string {
   switch (event.change) {
     case "approval_saved":
@@ -618,6 +633,10 @@ function userChangeSummary(
       return `budget set: ${event.budget} = ${event.amount}`;
     case "budgets_cleared":
       return `budgets cleared: ${event.budget} (${event.cleared ?? 0})`;
+    case "head_started":
+      return `new head file started at ${event.path} (there was ${
+        event.previous === "absent" ? "none" : "one that could not be read"
+      })`;
     default:
       return event satisfies never;
   }

@@ -74,6 +74,12 @@ export interface AdvanceHeadOptions {
    * not (the database was replaced, or its last rows deleted) is left as it is: it is the evidence `verify` reports.
    */
   current(head: AuditHead): boolean;
+  /**
+   * Whether a missing file may be created (default: yes). Appends create it only for a log they start: a log that
+   * has rows and no head file lost it (deleted, perhaps to hide rows cut from its end, or not copied with pai.db),
+   * and that absence is the evidence `verify` reports until the user starts a new one.
+   */
+  mayCreate?: boolean;
 }
 
 /** What {@linkcode advanceAuditHead} did. */
@@ -96,6 +102,7 @@ export function advanceAuditHead(path: string, next: AuditHead, options: Advance
     lock.lockSync(true);
     const file = readAuditHead(path);
     if (file.kind === "unreadable") return "kept";
+    if (file.kind === "absent" && options.mayCreate === false) return "kept";
     if (file.kind === "present") {
       if (file.head.id >= next.id) return "newer";
       if (!options.current(file.head)) return "kept";

@@ -46,6 +46,11 @@ export interface AuditSink {
   /** Writes the rows held, if any. */
   flush(): Promise<void>;
   /**
+   * Appends the user's row that starts a new head file (`pai audit verify --new-head`), and creates the file naming
+   * it; an append creates a missing file only for a log it starts.
+   */
+  startHead(event: AuditEvent, now?: Date): Promise<AppendedRow>;
+  /**
    * Carries out a prune (`prune.ts`): planned again under the write lock, never past the rows `plan` removes,
    * with its `prune` row appended in the same transaction. `undefined` when no row is left to remove.
    */
@@ -141,6 +146,10 @@ class QueuedSink implements AuditSink {
     return this.#enqueue(async () => void await this.#write([]));
   }
 
+  startHead(event: AuditEvent, now = new Date()): Promise<AppendedRow> {
+    return this.#enqueue(async () => (await this.#write([await this.#prepare(event, now)], true)).at(-1)!);
+  }
+
   prune(plan: PrunePlan, now = new Date()): Promise<PruneOutcome | undefined> {
     return this.#enqueue(() => this.#prune(plan, now));
   }
@@ -161,7 +170,7 @@ class QueuedSink implements AuditSink {
    * appended in between; then the rows are hashed again. Hashing inside the lock would need no retry but holds every
    * process's writes across an await, and a synchronous SHA-256 would mean carrying our own implementation.
    */
-  async #write(rows: PreparedRow[]): Promise<AppendedRow[]> {
+  async #write(rows: PreparedRow[], startHead = false): Promise<AppendedRow[]> {
     const prepared = [...this.#held, ...rows];
     this.#held = [];
     if (!prepared.length) return [];
@@ -179,7 +188,10 @@ class QueuedSink implements AuditSink {
         return ids.length;
       });
       if (ids.length) {
-        this.#advanceHead({ id: ids.at(-1)!, hash: chained.at(-1)!.hash });
+        // Only a commit that starts the log (or the user's `--new-head`) creates a missing head file.
+        this.#advanceHead({ id: ids.at(-1)!, hash: chained.at(-1)!.hash }, {
+          mayCreate: first === GENESIS_HASH || startHead,
+        });
         return ids.map((id, i) => ({ id, payloadHash: String(chained[i].row.payload_hash) }));
       }
     }
@@ -203,7 +215,7 @@ class QueuedSink implements AuditSink {
         return this.#insert(row, prepared, hash, current.pruneId);
       });
       if (id) {
-        this.#advanceHead({ id, hash }, current.lastRemovedId);
+        this.#advanceHead({ id, hash }, { prunedThrough: current.lastRemovedId, mayCreate: false });
         return { ...current, hash };
       }
     }
@@ -302,13 +314,15 @@ class QueuedSink implements AuditSink {
    * names a row this prune removed (`prunedThrough`) cannot be compared any more: it was this log's, as the
    * verify that `pai audit prune` runs first showed.
    */
-  #advanceHead(next: AuditHead, prunedThrough?: number): void {
+  #advanceHead(next: AuditHead, options: { prunedThrough?: number; mayCreate: boolean }): void {
     const path = this.#headPath;
     if (!path) return;
+    const { prunedThrough, mayCreate } = options;
     try {
       advanceAuditHead(path, next, {
         current: (head) =>
           (prunedThrough !== undefined && head.id <= prunedThrough) || hashOfRow(this.#db, head.id) === head.hash,
+        mayCreate,
       });
     } catch (error) {
       throw new PaiError(

@@ -6,9 +6,11 @@
  * - `missing`: ids are missing (rows deleted from the middle or the start, not by `pai audit prune`);
  * - `reordered`: a row names as its previous hash another row's than the one before it;
  * - `cut tail`: the head file names a later row than the log's last one (its last rows deleted);
- * - `head mismatch`: the row the head file names has another hash (the database was replaced, or rewritten);
- * - `index mismatch`: the index of what each request carried (`carried_index.ts`, which `pai audit where` reads)
- *   is not the one the request rows make: entries were removed or added, so a flow could be hidden.
+ * - `head mismatch`: the row the head file names has another hash (the database was replaced, or rewritten), or
+ *   the log has rows and no head file (it was deleted; appends never make a new one: `--new-head` does, recorded);
+ * - `index mismatch`: an index `pai audit where` and `search` read is not the rows': the index of what each
+ *   request carried (`carried_index.ts`), or the full-text index of what the rows hold (FTS5's own check, against
+ *   the rows): entries were removed, added or changed, or a trigger that keeps it was dropped, so a flow could hide.
  *
  * A log may start at a prune's anchor instead of the genesis hash: its first row must be the one the newest
  * `prune` row names, with the hash of the last row removed. The walk checks that prune row like any other.
@@ -93,8 +95,9 @@ export interface VerifyOptions {
   /** The head file to hold the log to; by default the one beside the database; `null` checks the chain only. */
   headPath?: string | null;
   /**
-   * When the whole log verified: create a missing head file, and move one that is behind on to the last row
-   * (`pai audit verify` does; default false). Never when anything is broken: the file is then evidence.
+   * When the whole log verified: move a head file that is behind on to the last row (`pai audit verify` does;
+   * default false). Never when anything is broken: the file is then evidence. A missing one is never created here:
+   * that is `startNewHead`.
    */
   updateHead?: boolean;
 }
@@ -127,7 +130,7 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
   // deleted from the end leave entries behind, and the cut tail is what happened.
   const { walk, index } = inSnapshot(db, () => {
     const walk = walkChain(db, hash, head);
-    return { walk, index: walk.break ? undefined : carriedIndexProblem(db) };
+    return { walk, index: walk.break ? undefined : carriedIndexProblem(db) ?? searchIndexProblem(db) };
   });
   const report: VerifyReport = {
     ok: false,
@@ -148,7 +151,7 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
   if (report.break) report.head.state = headPath ? "broken" : "unchecked";
   report.ok = report.break === null;
   const { state } = report.head;
-  if (report.ok && headPath && options.updateHead && walk.last && (state === "absent" || state === "behind")) {
+  if (report.ok && headPath && options.updateHead && walk.last && state === "behind") {
     const outcome = advanceAuditHead(headPath, walk.last, { current: (h) => hashOfRow(db, h.id) === h.hash });
     report.head.updated = outcome === "written";
   }
@@ -283,6 +286,24 @@ function linkProblem(db: Database, row: Row, prev: { id: number; hash: string })
   };
 }
 
+/**
+ * The full-text index against the rows it indexes (FTS5's `integrity-check`, comparing with the content table): an
+ * entry deleted from the index hides a row from `search` and `where TEXT`, a trigger dropped or emptied leaves the
+ * rows written since unindexed. Neither is chained; both show here.
+ */
+function searchIndexProblem(db: Database): { id: null; message: string } | undefined {
+  try {
+    db.exec("INSERT INTO audit_fts(audit_fts, rank) VALUES ('integrity-check', 1)");
+    return undefined;
+  } catch {
+    return {
+      id: null,
+      message: "the full-text index (audit_fts) is not the rows': entries were removed, added or changed, or its " +
+        'triggers were, so "pai audit search" and "pai audit where" would not find what rows hold',
+    };
+  }
+}
+
 /** The first row: it chains to the genesis hash, or starts where the newest prune left the log. */
 function startProblem(db: Database, row: Row, walk: Walk): ChainBreak | undefined {
   const { id } = row;
@@ -329,6 +350,14 @@ function judgeHead(
   if (typeof head === "string") {
     return { reason: "head mismatch", id: null, message: `the head file "${path}" cannot be read: ${head}` };
   }
+  if (!head && walk.rows) {
+    return {
+      reason: "head mismatch",
+      id: null,
+      message: `there is no head file ("${path}") though the log has ${walk.rows} rows: it was deleted (which ` +
+        "would hide rows cut from the end of the log), or pai.db was copied or restored without it",
+    };
+  }
   if (!head) return { state: "absent" };
   const lastId = walk.last?.id ?? 0;
   if (head.id > lastId) {
@@ -354,4 +383,30 @@ function judgeHead(
 
 function span(range: { from: number; to: number }): string {
   return range.from === range.to ? `row ${range.from} was` : `rows ${range.from}–${range.to} were`;
+}
+
+/** What `startNewHead` did. */
+export type NewHead = { started: true; rowId: number } | { started: false; why: string };
+
+/**
+ * `pai audit verify --new-head`: when the chain itself is intact and the head file is missing or cannot be read,
+ * records the user's decision (a `head_started` row) and starts a new head file naming it. Rows cut from the end
+ * before then cannot be told any more; the row says since when.
+ */
+export async function startNewHead(db: Database): Promise<NewHead> {
+  const path = auditHeadPath(db);
+  if (!path) return { started: false, why: "the database has no file beside which to keep one" };
+  const file = readAuditHead(path);
+  if (file.kind === "present") return { started: false, why: `the head file "${path}" is there: nothing to start` };
+  const chain = await verifyAuditLog(db, { headPath: null });
+  if (!chain.ok) return { started: false, why: `the chain itself is broken: ${chain.break!.message}` };
+  const { auditSink } = await lazyImport<typeof import("./log.ts")>("./log.ts", import.meta.url);
+  const row = await auditSink(db).startHead({
+    kind: "user_change",
+    change: "head_started",
+    previous: file.kind,
+    path,
+    actor: "user",
+  });
+  return { started: true, rowId: row.id };
 }

@@ -4,7 +4,7 @@ import { appendAudit, auditSink } from "./log.ts";
 import { sha256 } from "./chain.ts";
 import { advanceAuditHead, auditHeadPath, readAuditHead } from "./head.ts";
 import { prunePlan } from "./prune.ts";
-import { verifyAuditLog, type VerifyReport } from "./verify.ts";
+import { startNewHead, verifyAuditLog, type VerifyReport } from "./verify.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 
 /** A database in a temp folder with `count` prompt rows (`p0`, `p1` …), one a day from 2026-01-01. */
@@ -232,16 +232,35 @@ Deno.test("an append after the last rows were deleted does not move the head fil
   });
 });
 
-Deno.test("without a head file verify passes, says so, and creates it only when asked", async () => {
+Deno.test("a log with rows and no head file is a head mismatch; no append makes a new one, only the user's new head", async () => {
   await withLog(3, async (db) => {
     Deno.removeSync(headPath(db));
-    const report = await verifyAuditLog(db);
-    assert.equal(report.ok, true);
-    assert.deepEqual(report.head, { path: headPath(db), state: "absent", id: null, updated: false });
+    const report = await verifyAuditLog(db, { updateHead: true });
+    assert.deepEqual([report.ok, report.break?.reason, report.head.updated], [false, "head mismatch", false]);
+    assert.match(report.break!.message, /there is no head file .* though the log has 3 rows: it was deleted/);
+    // What an attacker who cut the tail and deleted the file would count on: the next run blessing what is left.
+    await appendRows(db, 10, 2);
     assert.equal(readAuditHead(headPath(db)).kind, "absent");
-    const created = await verifyAuditLog(db, { updateHead: true });
-    assert.equal(created.head.updated, true);
-    assert.equal((await verifyAuditLog(db)).head.state, "matches");
+    assert.equal((await verifyAuditLog(db)).break?.reason, "head mismatch");
+    const started = await startNewHead(db);
+    assert.deepEqual(started, { started: true, rowId: 6 });
+    const row = db.prepare("SELECT kind, detail FROM audit_log WHERE id = 6").get()!;
+    assert.equal(row.kind, "user_change");
+    assert.equal(JSON.parse(String(row.detail)).change, "head_started");
+    assert.deepEqual(await verdict(db), ["ok"]);
+    assert.deepEqual(await startNewHead(db), {
+      started: false,
+      why: `the head file "${headPath(db)}" is there: nothing to start`,
+    });
+  });
+});
+
+Deno.test("the first append of an empty log creates the head file", async () => {
+  await withLog(0, async (db) => {
+    assert.equal(readAuditHead(headPath(db)).kind, "absent");
+    assert.deepEqual(await verdict(db), ["ok"]);
+    await appendRows(db, 0, 1);
+    assert.equal(readAuditHead(headPath(db)).kind, "present");
   });
 });
 
@@ -434,4 +453,25 @@ Deno.test("a prune removes the index entries of the requests it removes, and the
     );
     assert.deepEqual(await verdict(db), ["ok"]);
   });
+});
+
+Deno.test("verify holds the full-text index to the rows: an entry deleted, or a row left unindexed, is named", async () => {
+  for (const tamper of ["delete", "trigger"]) {
+    await withLog(3, async (db) => {
+      assert.deepEqual(await verdict(db), ["ok"]);
+      if (tamper === "delete") {
+        // What hides a row from `pai audit search` and `where TEXT`, the chain untouched.
+        db.exec(
+          "INSERT INTO audit_fts(audit_fts, rowid, payload, detail) SELECT 'delete', id, payload, detail FROM audit_log WHERE id = 2",
+        );
+        assert.equal(db.prepare("SELECT count(*) AS n FROM audit_fts WHERE audit_fts MATCH 'p1'").get()?.n, 0);
+      } else {
+        db.exec("DROP TRIGGER audit_fts_insert");
+        await appendRows(db, 10, 1);
+      }
+      const report = await verifyAuditLog(db);
+      assert.equal(report.break?.reason, "index mismatch", tamper);
+      assert.match(report.break!.message, /full-text index/);
+    });
+  }
 });

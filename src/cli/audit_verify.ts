@@ -1,24 +1,37 @@
 /** `pai audit verify`: is the audit log still what PAI wrote? */
 import type { CommandContext } from "@stricli/core";
-import { type ChainBreak, verifyAuditLog, type VerifyReport } from "../audit/verify.ts";
-import { PaiError } from "../core/errors.ts";
+import { type ChainBreak, startNewHead, verifyAuditLog, type VerifyReport } from "../audit/verify.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
 import { openState } from "../modes/session_setup.ts";
 import { stdout } from "../ui/output.ts";
 
 /** Flags of `pai audit verify`. */
 export interface VerifyFlags {
   json: boolean;
+  /** Start a new head file where there is none (recorded in the log). */
+  newHead: boolean;
 }
 
 /**
- * Walks the chain and holds it to the head file. Intact: what was checked, on stdout, exit 0 (a missing head
- * file is created, one left behind by a killed process moved on; both are said). Broken: the first bad row and
+ * Walks the chain and holds it to the head file. Intact: what was checked, on stdout, exit 0 (a head file left
+ * behind by a killed process is moved on, and said). A missing head file is a break, until `--new-head`. Broken: the first bad row and
  * why, and what to do, exit 1 (`EXIT.FAILURE`, as `sha256sum -c` fails; scripts read `break.reason` of `--json`).
  */
 export async function verify(this: CommandContext, flags: VerifyFlags): Promise<void> {
   const { db } = await openState();
   let report: VerifyReport;
   try {
+    if (flags.newHead) {
+      const started = await startNewHead(db);
+      if (!started.started) {
+        throw new PaiError(`No new head file: ${started.why}`, { exitCode: EXIT.USAGE });
+      }
+      if (!flags.json) {
+        stdout.write(
+          `Started a new head file, recorded in row ${started.rowId}: from now on it names the log's last row.\n`,
+        );
+      }
+    }
     report = await verifyAuditLog(db, { updateHead: true });
   } finally {
     db.close();
@@ -36,8 +49,8 @@ export function brokenError(problem: ChainBreak, report: Pick<VerifyReport, "fir
     : "";
   const keep = "copy pai.db and audit-head.json aside as they are, as evidence, before PAI writes to them again";
   const hint = problem.reason === "cut tail" || problem.reason === "head mismatch"
-    ? `${intact}If you put back an older pai.db on purpose, move audit-head.json aside: the next verify writes a ` +
-      `new one. Otherwise ${keep}`
+    ? `${intact}If you put back an older pai.db on purpose (or it predates head files), move audit-head.json aside ` +
+      `and start a new one with "pai audit verify --new-head" (recorded in the log). Otherwise ${keep}`
     : problem.reason === "index mismatch"
     ? `The rows themselves are intact: what was changed is the index "pai audit where" reads (the audit_carried ` +
       `table), which PAI only ever adds to. ${capitalised(keep)}`
@@ -72,13 +85,7 @@ export function intactText(report: VerifyReport): string {
       );
       break;
     case "absent":
-      if (report.rows === 0) break;
-      lines.push(
-        `There was no head file ("${head.path}"): the first verify since PAI kept one, or it was deleted or not ` +
-          "copied with pai.db. The rows verified, but whether rows were deleted from the end before now, or the " +
-          "database replaced, cannot be told.",
-        head.updated ? `It now names row ${report.lastId}: keep it beside pai.db.` : "",
-      );
+      // Only an empty log has none: the first append creates it.
       break;
     case "unchecked":
     case "broken":
