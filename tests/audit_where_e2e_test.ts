@@ -134,6 +134,34 @@ Deno.test("pai audit where names every request that carried a file: chat, its ne
     assert.equal(never.code, 0, never.stderr);
     assert.match(never.stdout, /No request carried data from .*nothing-here\.txt/);
 
+    // The history is held to the rows: clearing where a result came from, so that the next turns that send it again
+    // would not say, is found and named.
+    assert.equal((await pai(["audit", "verify"])).code, 0);
+    const history = (change: string) => {
+      const db = openDatabase(s.home.dir);
+      try {
+        db.exec(change);
+      } finally {
+        db.close();
+      }
+    };
+    history("CREATE TABLE kept AS SELECT id, sources, audit_hash FROM messages");
+    for (
+      const change of [
+        "UPDATE messages SET sources = NULL WHERE role = 'tool'",
+        "UPDATE messages SET audit_hash = NULL, sources = NULL WHERE role = 'tool'",
+      ]
+    ) {
+      history(change);
+      const tampered = await pai(["audit", "verify", "--json"]);
+      assert.equal(tampered.code, 1, change);
+      assert.equal(JSON.parse(tampered.stdout).break.reason, "history mismatch", change);
+      history(
+        "UPDATE messages SET sources = (SELECT sources FROM kept WHERE kept.id = messages.id), " +
+          "audit_hash = (SELECT audit_hash FROM kept WHERE kept.id = messages.id)",
+      );
+    }
+    history("DROP TABLE kept");
     // The index where reads is checked by verify: removing an entry (to hide a flow) is found and named.
     assert.equal((await pai(["audit", "verify"])).code, 0);
     const db = openDatabase(s.home.dir);

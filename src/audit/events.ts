@@ -45,6 +45,15 @@ export interface AuditToolCall {
   arguments: string;
 }
 
+/**
+ * What names one answer of the model in the requests that send it again: its text and its tool calls together (as
+ * its response row records them), for the SHA-256 of this text. Not the row's payload hash, which covers the text
+ * alone: every answer that only calls tools has the same empty text.
+ */
+export function answerIdentity(text: string, toolCalls: readonly AuditToolCall[]): string {
+  return JSON.stringify([text, toolCalls.map((c) => [c.id, c.name, c.arguments])]);
+}
+
 /** The prompt as the policy sent it (redacted, stripped), or would have, for a blocked one. */
 export interface PromptEvent extends AuditCommon {
   kind: "prompt";
@@ -53,6 +62,8 @@ export interface PromptEvent extends AuditCommon {
   purpose?: "summary";
   /** What the request carried besides the input: how many messages of the history, and the session's summary. */
   context?: { history: number; summary: boolean };
+  /** The files and resources the input attaches (`--resource`), as the history keeps them. */
+  sources?: string[];
 }
 
 /** A piece of data a request carried, and whether it went as written. */
@@ -151,6 +162,8 @@ export interface ToolResultEvent extends AuditCommon {
   content: string;
   /** Its length in characters, as sent (before the audit's redaction). */
   size: number;
+  /** The real paths and resources (`resource:NAME`) its data came from, as the history keeps them. */
+  sources?: string[];
 }
 
 /** What a resource tool does. */
@@ -422,8 +435,12 @@ const CONTENT_FIELD: { readonly [K in AuditKind]?: string } = {
   tool_result: "content",
 };
 
-/** The keys that say what an event is: never rewritten by {@linkcode redactEvent}. */
-const DISCRIMINANTS: ReadonlySet<string> = new Set(["kind", "check", "action", "change", ...COMMON_KEYS]);
+/**
+ * The keys that say what an event is, and the sources (the user's own paths and resource names, which their
+ * producers keep with a secret-shaped part redacted, as the history check and `where` compare them): never
+ * rewritten by {@linkcode redactEvent}.
+ */
+const DISCRIMINANTS: ReadonlySet<string> = new Set(["kind", "check", "action", "change", "sources", ...COMMON_KEYS]);
 
 /** An event as a row stores it, apart from the common columns. */
 export interface StoredEvent {

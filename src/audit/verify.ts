@@ -10,7 +10,9 @@
  *   the log has rows and no head file (it was deleted; appends never make a new one: `--new-head` does, recorded);
  * - `index mismatch`: an index `pai audit where` and `search` read is not the rows': the index of what each
  *   request carried (`carried_index.ts`), or the full-text index of what the rows hold (FTS5's own check, against
- *   the rows): entries were removed, added or changed, or a trigger that keeps it was dropped, so a flow could hide.
+ *   the rows): entries were removed, added or changed, or a trigger that keeps it was dropped, so a flow could hide;
+ * - `history mismatch`: a message of the history no longer names the row that recorded it, or names other sources
+ *   than that row did (`history_check.ts`): the requests that send it again would not say where its data came from.
  *
  * A log may start at a prune's anchor instead of the genesis hash: its first row must be the one the newest
  * `prune` row names, with the hash of the last row removed. The walk checks that prune row like any other.
@@ -32,9 +34,17 @@ import { CHAINED_COLUMNS, chainedValuesText, GENESIS_HASH, isWithheld } from "./
 import { advanceAuditHead, type AuditHead, auditHeadPath, hashOfRow, readAuditHead } from "./head.ts";
 import { newestPruneAnchor } from "./prune.ts";
 import { carriedIndexProblem } from "./carried_index.ts";
+import { historyProblem } from "./history_check.ts";
 
 /** Why the chain is broken. */
-export type BreakReason = "edited" | "missing" | "reordered" | "cut tail" | "head mismatch" | "index mismatch";
+export type BreakReason =
+  | "edited"
+  | "missing"
+  | "reordered"
+  | "cut tail"
+  | "head mismatch"
+  | "index mismatch"
+  | "history mismatch";
 
 /** The first place where the log is not what was written. */
 export interface ChainBreak {
@@ -128,9 +138,13 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
   const head = file?.kind === "present" ? file.head : undefined;
   // The index is checked in the same snapshot, and reported only when the chain and the head are intact: rows
   // deleted from the end leave entries behind, and the cut tail is what happened.
-  const { walk, index } = inSnapshot(db, () => {
+  const { walk, index, history } = inSnapshot(db, () => {
     const walk = walkChain(db, hash, head);
-    return { walk, index: walk.break ? undefined : carriedIndexProblem(db) ?? searchIndexProblem(db) };
+    if (walk.break) return { walk };
+    const history = historyProblem(db);
+    const index = carriedIndexProblem(db) ?? searchIndexProblem(db) ??
+      (history ? { id: null, message: history.message } : undefined);
+    return { walk, index, history: history !== undefined };
   });
   const report: VerifyReport = {
     ok: false,
@@ -147,7 +161,7 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
     if ("reason" in judged) report.break = judged;
     else report.head.state = judged.state;
   }
-  if (!report.break && index) report.break = { reason: "index mismatch", ...index };
+  if (!report.break && index) report.break = { reason: history ? "history mismatch" : "index mismatch", ...index };
   if (report.break) report.head.state = headPath ? "broken" : "unchecked";
   report.ok = report.break === null;
   const { state } = report.head;

@@ -13,7 +13,8 @@
  */
 import type { Database } from "../store/db.ts";
 import type { Carried, MessageSent, Mode } from "../core/types.ts";
-import { type AuditLocality, type CarriedPiece, eventOf } from "./events.ts";
+import { createHash } from "node:crypto";
+import { answerIdentity, type AuditLocality, type AuditToolCall, type CarriedPiece, eventOf } from "./events.ts";
 
 /** What to look for. */
 export type WhereTarget =
@@ -126,15 +127,35 @@ function under(path: string): string {
 const HASHES_PER_LOOKUP = 500;
 
 /**
- * Pieces that name a row holding the text: found by the full-text index (as a phrase), then held to the exact text,
- * case aside. Rows that keep only a hash of their content (`audit.content: "hash"`) cannot be found by a text.
+ * Pieces that name a row holding the text: a prompt, a tool result or an answer (its text, or its tool calls'
+ * arguments: what the model copies into a call is sent again with it). The full-text index finds the rows that may
+ * hold it (each word, as written or glued to the letter of a JSON escape, `\n128` for a line break before "128"),
+ * then each is held to the text itself: as stored and with JSON escapes undone (a tool result is JSON), case
+ * aside (Unicode's), and any run of white space as one space. Rows that keep only a hash of their content
+ * (`audit.content: "hash"`) cannot be found by a text.
  */
 function textMatch(db: Database, text: string): Match {
-  const phrase = `"${text.trim().replaceAll('"', '""')}"`;
-  const hashes = (db.prepare(
-    `SELECT DISTINCT a.payload_hash AS hash FROM audit_fts JOIN audit_log AS a ON a.id = audit_fts.rowid
-     WHERE audit_fts MATCH ? AND a.kind IN (${CONTENT_KINDS}) AND instr(lower(a.payload), lower(?)) > 0`,
-  ).all(`payload : ${phrase}`, text.trim()) as { hash: string }[]).map((r) => r.hash);
+  const needle = comparable(text);
+  const words = needle.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  // A word glued to an escape's letter is one token to the index: each word is also looked for so.
+  const term = (w: string, last: boolean) => {
+    const q = (t: string) => `"${t.replaceAll('"', '""')}"${last ? "*" : ""}`;
+    return `(${[w, `n${w}`, `t${w}`, `r${w}`].map(q).join(" OR ")})`;
+  };
+  if (!words.length) return { lookups: [], piece: () => undefined, origins: 0 };
+  const query = words.map((w, i) => term(w, i === words.length - 1)).join(" AND ");
+  const rows = db.prepare(
+    `SELECT a.kind, a.payload, a.detail, a.payload_hash AS hash FROM audit_fts JOIN audit_log AS a ON a.id = audit_fts.rowid
+     WHERE audit_fts MATCH ? AND a.kind IN (${CONTENT_KINDS})`,
+  ).all(`{payload detail} : ${query}`) as {
+    kind: string;
+    payload: string | null;
+    detail: string | null;
+    hash: string;
+  }[];
+  // An answer is named by its text and calls together (`answerIdentity`); a prompt or a result by its payload hash.
+  const named = (r: (typeof rows)[number]) => r.kind === "response" ? answerHash(r) : r.hash;
+  const hashes = [...new Set(rows.filter((r) => holds(r, needle)).map(named))];
   const found = new Set(hashes);
   const lookups = [];
   for (let at = 0; at < hashes.length; at += HASHES_PER_LOOKUP) {
@@ -146,6 +167,44 @@ function textMatch(db: Database, text: string): Match {
     piece: (p) => p.hash && found.has(p.hash) ? p.sources ?? [] : undefined,
     origins: found.size,
   };
+}
+
+/** What names an answer's row in the requests that send it again (`answerIdentity`), from its columns. */
+function answerHash(row: { payload: string | null; detail: string | null }): string {
+  let calls: AuditToolCall[] = [];
+  try {
+    calls = (JSON.parse(row.detail ?? "{}") as { toolCalls?: AuditToolCall[] }).toolCalls ?? [];
+  } catch {
+    // As in `holds`.
+  }
+  return createHash("sha256").update(answerIdentity(row.payload ?? "", calls), "utf8").digest("hex");
+}
+
+/** Whether a content row holds the text: its content, or an answer's tool-call arguments. */
+function holds(row: { kind: string; payload: string | null; detail: string | null }, needle: string): boolean {
+  const texts = [row.payload ?? ""];
+  if (row.kind === "response" && row.detail) {
+    try {
+      const calls = (JSON.parse(row.detail) as { toolCalls?: { arguments?: unknown }[] }).toolCalls ?? [];
+      texts.push(...calls.map((c) => String(c.arguments ?? "")));
+    } catch {
+      // A detail that does not parse holds no arguments to search (verify reports the row).
+    }
+  }
+  return texts.some((t) => comparable(t).includes(needle) || comparable(unescapeJson(t)).includes(needle));
+}
+
+/** A text as `where` compares it: lower case (Unicode's), each run of white space one space, trimmed. */
+function comparable(text: string): string {
+  return text.toLowerCase().replace(/\s+/gu, " ").trim();
+}
+
+/** The text with JSON string escapes undone (`\n`, `\"`, `\u00e4` …), as a tool result's JSON held it. */
+function unescapeJson(text: string): string {
+  return text.replace(/\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g, (_, hex: string | undefined, c: string | undefined) => {
+    if (hex) return String.fromCharCode(parseInt(hex, 16));
+    return ({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[c!] ?? c!;
+  });
 }
 
 /** The flows of one request row: its matching pieces, with the rows that recorded them. */

@@ -3,7 +3,8 @@ import { appendAudit } from "./log.ts";
 import { whereData } from "./where.ts";
 import type { Database } from "../store/db.ts";
 import { withDb } from "./_query_fixture.ts";
-import type { CarriedPiece } from "./events.ts";
+import { answerIdentity, type CarriedPiece } from "./events.ts";
+import { sha256 } from "./chain.ts";
 
 const WHO = { sessionId: "s1", mode: "agent", provider: "openai", model: "m" } as const;
 
@@ -78,5 +79,40 @@ Deno.test("whereData() counts every request and shows the newest --limit of them
     const found = whereData(db, path(["/f"]), { limit: 2 });
     assert.equal(found.requests, 5);
     assert.deepEqual(found.flows.map((f) => f.requestId), ids.slice(-2).reverse());
+  });
+});
+
+Deno.test("whereData() finds a text in a tool result's JSON as it was written: line breaks, quotes, backslashes, any case", async () => {
+  await withDb(async (db) => {
+    const file = 'Visit:\tblood pressure\n128 over 84. She said "stop now". C:\\Users\\ann. ÄRZTIN Müller, σίσυφος';
+    const a = await readAndSend(db, JSON.stringify({ ok: true, result: { content: file } }), ["/a"]);
+    for (
+      const text of ["pressure 128", 'said "stop now"', "C:\\Users\\ann", "ärztin müller", "ΣΊΣΥΦΟΣ", "visit: blood"]
+    ) {
+      assert.deepEqual(whereData(db, { kind: "text", text }, { limit: 50 }).flows.map((f) => f.requestId), [a], text);
+    }
+    assert.equal(whereData(db, { kind: "text", text: "pressure 129" }, { limit: 50 }).requests, 0);
+  });
+});
+
+Deno.test("whereData() finds a text the model copied into a tool call's arguments, and only that answer", async () => {
+  await withDb(async (db) => {
+    /** An answer that only calls a tool (its text is empty, as every such answer's is), and a request sending it. */
+    const answerAndSend = async (id: string, content: string) => {
+      const toolCalls = [{ id, name: "fs_write", arguments: JSON.stringify({ path: "x", content }) }];
+      await appendAudit(db, { ...WHO, kind: "response", text: "", toolCalls });
+      const hash = await sha256(answerIdentity("", toolCalls));
+      return (await appendAudit(db, {
+        ...WHO,
+        kind: "request",
+        baseUrl: "https://api.openai.com/v1",
+        locality: "remote",
+        carried: [{ via: "answer", hash, sent: "as_written" }],
+      })).id;
+    };
+    const copied = await answerAndSend("c9", "account 99 copied");
+    await answerAndSend("c10", "something else");
+    const found = whereData(db, { kind: "text", text: "account 99" }, { limit: 50 });
+    assert.deepEqual(found.flows.map((f) => [f.requestId, f.via]), [[copied, "answer"]]);
   });
 });

@@ -52,8 +52,11 @@ export function brokenError(problem: ChainBreak, report: Pick<VerifyReport, "fir
     ? `${intact}If you put back an older pai.db on purpose (or it predates head files), move audit-head.json aside ` +
       `and start a new one with "pai audit verify --new-head" (recorded in the log). Otherwise ${keep}`
     : problem.reason === "index mismatch"
-    ? `The rows themselves are intact: what was changed is the index "pai audit where" reads (the audit_carried ` +
-      `table), which PAI only ever adds to. ${capitalised(keep)}`
+    ? `The rows themselves are intact: what was changed is an index "pai audit where" and "search" read, which PAI ` +
+      `only ever adds to. ${capitalised(keep)}`
+    : problem.reason === "history mismatch"
+    ? `The rows themselves are intact: what was changed is the conversation history kept in pai.db, so later ` +
+      `requests would not say where its data came from. ${capitalised(keep)}`
     : `${intact}Only "pai audit prune" removes rows; nothing changes a row. ${capitalised(keep)}`;
   return new PaiError(`The audit log is broken${where} (${problem.reason}): ${problem.message}`, { hint });
 }

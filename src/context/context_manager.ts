@@ -75,8 +75,14 @@ export interface FixedParts {
   tools?: readonly ToolDefinition[];
 }
 
-/** Asks the model for a summary (through the turn loop); `previous` is the summary it extends. */
-export type Summarise = (messages: readonly ChatMessage[], previous: string | undefined) => Promise<string>;
+/**
+ * Asks the model for a summary (through the turn loop) of `messages`, extending `previous` (whose text is sent
+ * with them, carrying what it carries); resolves to the summary and the hash that names the answer that wrote it.
+ */
+export type Summarise = (
+  messages: readonly ChatMessage[],
+  previous: { text: string; carries?: Carried[] } | undefined,
+) => Promise<{ text: string; hash?: string }>;
 
 /** What the context port needs about the model and the provider. */
 export interface ContextLimits {
@@ -423,7 +429,7 @@ export class ContextManager implements ContextPort {
     this.#mayGo(label, "the session's summary");
     this.#carries(label, summary.taint, "the session's summary");
     this.stats.summarySent = true;
-    const piece: Carried = { via: "summary", ...(summary.sources ? { sources: summary.sources } : {}), earlier: true };
+    const piece = summaryPiece(summary);
     return { ...first, content: summaryBlock(summary.text) + first.content, carries: [piece, ...first.carries ?? []] };
   }
 
@@ -471,13 +477,18 @@ export class ContextManager implements ContextPort {
   ): Promise<Summary> {
     const chunkLimit = Math.floor(this.#room({ system: SUMMARY_INSTRUCTION }) * KEEP);
     let text = summary?.text;
+    let hash = summary?.auditHash;
+    // Each chunk extends the summary before it, sent with it: the first, the session's, carries what it carries.
+    let carries: Carried[] | undefined = summary ? [summaryPiece(summary)] : undefined;
     // Only labelled data raises it: unlabelled text is sent as it is, so its summary may go wherever it went.
     let label: Label = summary?.label ?? "public";
     let chunk: ChatMessage[] = [];
     let chunkTokens = 0;
     const flush = async () => {
       if (!chunk.length) return;
-      text = await summarise(chunk, text);
+      const made = await summarise(chunk, text === undefined ? undefined : { text, ...(carries ? { carries } : {}) });
+      ({ text, hash } = made);
+      carries = [{ via: "summary", ...(hash ? { hash } : {}) }];
       this.stats.summaries++;
       chunk = [];
       chunkTokens = 0;
@@ -506,6 +517,7 @@ export class ContextManager implements ContextPort {
       label,
       ...(taint ? { taint } : {}),
       ...(sources.length ? { sources } : {}),
+      ...(hash ? { auditHash: hash } : {}),
       tokens: this.#counter.count(text ?? "") + MESSAGE_OVERHEAD,
     };
     if (!save) return { ...made, made: 0, updatedAt: "" };
@@ -541,11 +553,11 @@ export class ContextManager implements ContextPort {
     if (lastAssistant <= 1) return messages; // no older round to summarise
     const [goal, ...rest] = messages;
     const older = rest.slice(0, lastAssistant - 1);
-    const text = await summarise(older, undefined);
+    const { text, hash } = await summarise(older, undefined);
     this.stats.summaries++;
     if (injectionMarkers(text).length) this.#taints.add("text shaped like instructions (in a summary of this run)");
     const sources = [...new Set(older.flatMap((m) => m.carries ?? []).flatMap((c) => c.sources ?? []))];
-    const piece: Carried = { via: "summary", ...(sources.length ? { sources } : {}) };
+    const piece: Carried = { via: "summary", ...(hash ? { hash } : {}), ...(sources.length ? { sources } : {}) };
     const summarised = `${goal.content}\n\n${summaryBlock(text).trim()}`;
     return [
       { ...goal, content: summarised, carries: [...goal.carries ?? [], piece] },
@@ -586,7 +598,17 @@ export class ContextManager implements ContextPort {
 
 /** A dry run's stand-in for the summary the model would write: nothing is sent. */
 const preview: Summarise = (messages) =>
-  Promise.resolve(`(dry run: ${messages.length} older messages would be summarised by the model here)`);
+  Promise.resolve({ text: `(dry run: ${messages.length} older messages would be summarised by the model here)` });
+
+/** What the session's summary carries into a request: the answer that wrote it, and what it summarised came from. */
+function summaryPiece(summary: Summary): Carried {
+  return {
+    via: "summary",
+    ...(summary.auditHash ? { hash: summary.auditHash } : {}),
+    ...(summary.sources ? { sources: summary.sources } : {}),
+    earlier: true,
+  };
+}
 
 /** The most sources a summary keeps. */
 const MAX_SOURCES = 500;

@@ -109,7 +109,7 @@ Deno.test("the context manager counts the fixed parts as an earlier run did: a s
     const bound: TokenCounter = { count: (text) => text.length };
     const exact: TokenCounter = { count: (text) => Math.ceil(text.length / 4) };
     const tools = [{ name: "fs_read", description: "x".repeat(600), parameters: {} }];
-    const summarise: Summarise = () => Promise.resolve("");
+    const summarise: Summarise = () => Promise.resolve({ text: "" });
     let loads = 0;
     const manager = () =>
       new ContextManager(db, session, { mode: "prompt", context: "summary" }, {

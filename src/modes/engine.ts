@@ -146,9 +146,9 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
   let messages = await contextOf(ctx, guard, () => ctx.context.start(userText, fixed, summarise));
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
-  const inputHash = await guard.recordPrompt(messages, userText, { context });
-  // The input is the last message: what it carries names the prompt row (the summary before it, in prompt mode).
   const sources = options.inputSources?.length ? options.inputSources : undefined;
+  const inputHash = await guard.recordPrompt(messages, userText, { context, ...(sources ? { sources } : {}) });
+  // The input is the last message: what it carries names the prompt row (the summary before it, in prompt mode).
   const input: Carried = {
     via: sources ? "attachment" : "input",
     ...hashOf(inputHash),
@@ -319,10 +319,12 @@ function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions, us
       return `${m.role}: ${m.content}${calls}`;
     }).join("\n\n");
     const before = previous
-      ? `${untrustedBlock("conversation_summary", 'of="the turns before"', "your earlier summary", previous, [])}\n\n`
+      ? `${
+        untrustedBlock("conversation_summary", 'of="the turns before"', "your earlier summary", previous.text, [])
+      }\n\n`
       : "";
-    // The one message carries all the summarised ones carried: they are sent again, to be summarised.
-    const carries = messages.flatMap((m) => m.carries ?? []);
+    // The one message carries the earlier summary and all the summarised ones: they are sent again, to be summarised.
+    const carries = [...previous?.carries ?? [], ...messages.flatMap((m) => m.carries ?? [])];
     const request: ChatRequest = {
       system: SUMMARY_INSTRUCTION,
       messages: [{
@@ -337,7 +339,7 @@ function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions, us
     options.onNotice?.("pai: summarising older turns to stay within the model's context window");
     await guard.recordPrompt(request.messages, request.messages[0].content, { purpose: "summary" });
     const answer = await requestOnce(ctx, guard, request, { ...options, onText: undefined }, "summary");
-    return answer.text.trim();
+    return { text: answer.text.trim(), ...(answer.auditHash ? { hash: answer.auditHash } : {}) };
   };
 }
 

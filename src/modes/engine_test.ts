@@ -1,6 +1,7 @@
 /** The turn loop against hand-written fakes of its ports: no database, no server. */
 import assert from "node:assert/strict";
-import type { AuditEvent } from "../audit/events.ts";
+import { answerIdentity, type AuditEvent } from "../audit/events.ts";
+import { sha256 } from "../audit/chain.ts";
 import type { ContextPort } from "../context/context_manager.ts";
 import { PaiError } from "../core/errors.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
@@ -235,9 +236,11 @@ Deno.test("runTurn() records each request before it is sent, with every piece it
   assert.deepEqual(requests[0].kind === "request" && requests[0].carried, [
     { via: "attachment", hash: "prompt-1", sources: ["resource:notes"], sent: "as_written" },
   ]);
+  // An answer is named by its text and its calls as recorded (an answer that only calls has no text of its own).
+  const called = await sha256(answerIdentity("", [{ id: "c1", name: "t", arguments: "{}" }]));
   assert.deepEqual(requests[1].kind === "request" && requests[1].carried, [
     { via: "attachment", hash: "prompt-1", sources: ["resource:notes"], sent: "as_written" },
-    { via: "answer", hash: "response-3", sent: "as_written" },
+    { via: "answer", hash: called, sent: "as_written" },
     {
       via: "tool_result",
       hash: "hash-of-the-result-row",
@@ -250,9 +253,9 @@ Deno.test("runTurn() records each request before it is sent, with every piece it
   // The history keeps the hash of the row that first recorded each message, for the turns that send it again.
   assert.deepEqual(fakes.history.map((m) => m.auditHash), [
     "prompt-1",
-    "response-3",
+    called,
     "hash-of-the-result-row",
-    "response-5",
+    called, // the fake calls again in the last round, with tools off: recorded, not run
   ]);
 });
 

@@ -4,6 +4,7 @@
  * audit log keeps of the turn is what the policy sent, never a raw secret.
  */
 import {
+  answerIdentity,
   type AuditCommon,
   type AuditEvent,
   type AuditFinding,
@@ -14,8 +15,10 @@ import {
 } from "../audit/events.ts";
 import type { AuditPort } from "./turn_ports.ts";
 import type { AppendedRow } from "../audit/log.ts";
+import { sha256 } from "../audit/chain.ts";
 import type { ChatMessage, MessageSent, ToolCall, Usage } from "../core/types.ts";
 import type { Endpoint } from "../providers/endpoint.ts";
+import { redactSecrets } from "../core/redact.ts";
 import { type DataGuard, type Guarded, type GuardFinding, PlaceholderRestorer } from "../policy/data_guard.ts";
 import type { ChatRequest } from "../providers/provider.ts";
 import { costUsd, type ModelPrice } from "../providers/prices.ts";
@@ -103,12 +106,14 @@ export class TurnGuard {
   async recordPrompt(
     messages: readonly ChatMessage[],
     userText: string,
-    about: Pick<PromptEvent, "purpose" | "context"> = {},
+    about: Pick<PromptEvent, "purpose" | "context" | "sources"> = {},
   ): Promise<string | undefined> {
     const guarded = this.#ctx.guard?.inspect(messages);
     const text = guarded ? guarded.audit[messages.length - 1] : userText;
     // Written in one commit with the next row: the request that sends it, or what stopped it.
-    const hash = await this.#ctx.audit.hold({ kind: "prompt", text, ...about, ...this.#who });
+    // Its attachments' sources as the history keeps them (a secret-shaped part redacted), said when empty too.
+    const sources = about.purpose ? {} : { sources: (about.sources ?? []).map((s) => redactSecrets(s)) };
+    const hash = await this.#ctx.audit.hold({ kind: "prompt", text, ...about, ...sources, ...this.#who });
     if (!guarded?.refusal) {
       this.#pending = guarded;
       return hash ?? undefined;
@@ -161,12 +166,14 @@ export class TurnGuard {
    * with how the message that carried it went. What `pai audit where` answers from.
    */
   async recordRequest(messages: readonly ChatMessage[], how: readonly MessageSent[], purpose?: "summary") {
-    // A source is a path: one shaped like a secret is recorded as every other text of the audit log is.
-    const redact = this.#ctx.guard ? (text: string) => this.#ctx.guard!.auditText(text) : (text: string) => text;
+    // A source is the user's own path or resource name, kept as it is (so that `where` finds it), but for a part
+    // shaped like a secret: the audit log never keeps one. Personal data in a path (a folder named after an email
+    // address) is the user's path, not data sent.
+    const env = Deno.env.toObject();
     const carried: CarriedPiece[] = messages.flatMap((m, i) =>
       (m.carries ?? []).map((piece) => ({
         ...piece,
-        ...(piece.sources ? { sources: piece.sources.map(redact) } : {}),
+        ...(piece.sources ? { sources: piece.sources.map((source) => redactSecrets(source, env)) } : {}),
         sent: how[i] ?? "as_written",
       }))
     );
@@ -181,8 +188,10 @@ export class TurnGuard {
   async recordResponse(text: string, toolCalls: readonly ToolCall[], usage: Usage): Promise<string | undefined> {
     const calls: AuditToolCall[] = toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
     const cost = costUsd(this.#ctx.price, usage);
-    return (await this.#appendRedacted({ kind: "response", text, toolCalls: calls, usage, costUsd: cost }))
-      ?.payloadHash;
+    const event = this.#redacted({ kind: "response", text, toolCalls: calls, usage, costUsd: cost });
+    const row = await this.#append(event);
+    // The answer is named by its text and its calls as recorded (`answerIdentity`), not by its payload hash alone.
+    return row ? await sha256(answerIdentity(event.text, event.toolCalls)) : undefined;
   }
 
   /** Records a provider's error as the audit log keeps text. */
@@ -209,8 +218,13 @@ export class TurnGuard {
   }
 
   #appendRedacted(event: TurnEvent): Promise<AppendedRow | void> {
+    return this.#append(this.#redacted(event));
+  }
+
+  /** The event as the audit log keeps text (`DataGuard.auditText`). */
+  #redacted<E extends TurnEvent>(event: E): E {
     const guard = this.#ctx.guard;
-    return this.#append(guard ? redactEvent(event, (text) => guard.auditText(text)) : event);
+    return guard ? redactEvent(event, (text) => guard.auditText(text)) : event;
   }
 
   #append(event: TurnEvent): Promise<AppendedRow | void> {

@@ -78,7 +78,7 @@ Deno.test(
       (e: PaiError) => e.exitCode === 7,
     );
     assert.deepEqual(events(db), [
-      { kind: "prompt", text: "deploy [SECRET_1]" },
+      { kind: "prompt", text: "deploy [SECRET_1]", sources: [] },
       {
         kind: "policy_decision",
         check: "scan",
@@ -119,7 +119,7 @@ Deno.test(
     await guard.recordResponse(`Here: ${KEY}`, [call], { inputTokens: 3, outputTokens: 4 });
     await guard.recordError(`failed with ${KEY}`);
     assert.deepEqual(events(db).filter((e) => e.kind !== "policy_decision"), [
-      { kind: "prompt", text: "hi" },
+      { kind: "prompt", text: "hi", sources: [] },
       {
         kind: "response",
         text: "Here: [SECRET_1]",

@@ -192,4 +192,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX audit_carried_by_row ON audit_carried(audit_id);
    CREATE INDEX audit_by_payload_hash ON audit_log(payload_hash);
    ALTER TABLE messages ADD COLUMN audit_hash TEXT;`,
+  // 14: a summary keeps the hash that names the answer it is (`answerIdentity`), so that `pai audit where TEXT`
+  // follows a text the model put into a summary to every request that carried the summary.
+  `ALTER TABLE summaries ADD COLUMN audit_hash TEXT;`,
 ];

@@ -12,6 +12,8 @@ export interface Summary {
   taint?: string;
   /** The files and resources what it summarises came from (its label is judged again from them). */
   sources?: string[];
+  /** What names the answer that wrote it, in the audit log (`answerIdentity`): the requests that carry it say so. */
+  auditHash?: string;
   tokens: number;
   /** How many times it was made (each time the history outgrew the window again). */
   made: number;
@@ -21,7 +23,8 @@ export interface Summary {
 /** The session's summary, if one was made. */
 export function getSummary(db: Database, sessionId: string): Summary | undefined {
   const r = db.prepare(
-    "SELECT through_id, text, label, taint, sources, tokens, made, updated_at FROM summaries WHERE session_id = ?",
+    `SELECT through_id, text, label, taint, sources, audit_hash, tokens, made, updated_at FROM summaries
+     WHERE session_id = ?`,
   ).get(sessionId);
   if (!r) return undefined;
   return {
@@ -30,6 +33,7 @@ export function getSummary(db: Database, sessionId: string): Summary | undefined
     label: r.label as Label,
     ...(typeof r.taint === "string" ? { taint: r.taint } : {}),
     ...(typeof r.sources === "string" ? { sources: JSON.parse(r.sources) as string[] } : {}),
+    ...(typeof r.audit_hash === "string" ? { auditHash: r.audit_hash } : {}),
     tokens: Number(r.tokens),
     made: Number(r.made),
     updatedAt: String(r.updated_at),
@@ -40,15 +44,15 @@ export function getSummary(db: Database, sessionId: string): Summary | undefined
 export function saveSummary(
   db: Database,
   sessionId: string,
-  summary: Pick<Summary, "throughId" | "text" | "label" | "taint" | "sources" | "tokens">,
+  summary: Pick<Summary, "throughId" | "text" | "label" | "taint" | "sources" | "auditHash" | "tokens">,
   now = new Date(),
 ): void {
   db.prepare(
-    `INSERT INTO summaries (session_id, through_id, text, label, taint, sources, tokens, made, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+    `INSERT INTO summaries (session_id, through_id, text, label, taint, sources, audit_hash, tokens, made, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
      ON CONFLICT (session_id) DO UPDATE SET through_id = excluded.through_id, text = excluded.text,
-       label = excluded.label, taint = excluded.taint, sources = excluded.sources, tokens = excluded.tokens,
-       made = made + 1, updated_at = excluded.updated_at`,
+       label = excluded.label, taint = excluded.taint, sources = excluded.sources, audit_hash = excluded.audit_hash,
+       tokens = excluded.tokens, made = made + 1, updated_at = excluded.updated_at`,
   ).run(
     sessionId,
     summary.throughId,
@@ -56,6 +60,7 @@ export function saveSummary(
     summary.label,
     summary.taint ?? null,
     summary.sources?.length ? JSON.stringify(summary.sources) : null,
+    summary.auditHash ?? null,
     summary.tokens,
     now.toISOString(),
   );

@@ -20,6 +20,7 @@ import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
 import { gitDirectoriesReached } from "./git_dirs.ts";
 import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
 import { sqlShape } from "../core/sql_shape.ts";
+import { redactSecrets } from "../core/redact.ts";
 import type { ResourceToolManifest } from "./resource_tools.ts";
 import type { CallPlan, DecidedCall, ToolExecution, ToolManagerOptions } from "./tool_manager.ts";
 
@@ -153,12 +154,11 @@ export class ToolRunner {
       if (expansion.label === "private" || expansion.label === "secret") {
         this.#state.taint(`data labelled ${expansion.label}`);
       }
-      const done = await this.#finish(asked, tool.name, outcome);
       // A withheld result holds only PAI's notice: it carries no label into the history.
       const name = (found.args as { name?: string }).name;
-      return expansion.label && !held
-        ? { ...done, label: expansion.label, ...(name ? { sources: [`resource:${name}`] } : {}) }
-        : done;
+      const sources = expansion.label && !held && name ? [`resource:${name}`] : undefined;
+      const done = await this.#finish(asked, tool.name, outcome, undefined, sources);
+      return expansion.label && !held ? { ...done, label: expansion.label, ...(sources ? { sources } : {}) } : done;
     }
     const plan = await this.plan(expansion.call, expansion.grant);
     if ("error" in plan) return this.#failed(asked, ...plan.error);
@@ -307,11 +307,13 @@ export class ToolRunner {
     const label = o.labels && via ? higherLabel(pathLabel ?? via.label, via.label) : pathLabel;
     const held = label !== undefined && !mayReceive(o.labels!.ceiling, label);
     if (label) outcome = this.#checkLabel(tool, label, outcome);
-    const finished = await this.#finish(call, tool.name, outcome, {
-      read: grant.read,
-      write: grant.write,
-      net: grant.net,
-    });
+    const finished = await this.#finish(
+      call,
+      tool.name,
+      outcome,
+      { read: grant.read, write: grant.write, net: grant.net },
+      label && !held ? sources : undefined,
+    );
     // The label goes with the result into the history (a summary of it is labelled so too); a withheld result
     // holds only PAI's notice, and carries none.
     const done = {
@@ -351,6 +353,7 @@ export class ToolRunner {
     toolName: string,
     outcome: ToolOutcome,
     permissions?: Permissions,
+    sources?: string[],
   ): Promise<ToolExecution> {
     const o = this.#state.options;
     const tool = { name: toolName };
@@ -369,6 +372,9 @@ export class ToolRunner {
       ...(outcome.ok ? {} : { error: outcome.error.type }),
       content,
       size: content.length,
+      // Under the chain, as the history keeps them (a secret-shaped part redacted): `verify` holds the history to
+      // them. Always said, empty too, so that a row that says none is told from a row from before.
+      sources: (sources ?? []).map((s) => redactSecrets(s)),
     }, { hold: o.holdResults });
     const recorded = row ? { auditHash: row.payloadHash } : {};
     return outcome.ok
