@@ -182,7 +182,8 @@ Deno.test("a resource's label holds for a url resource too: its answer from a pr
   try {
     const base = `http://127.0.0.1:${api.addr.port}/v1`;
     for (const label of ["internal", "private"]) {
-      const add = await runPai(["resource", "add", `api-${label}`, "--kind", "url", "--uri", base, "--label", label], {
+      const uri = `${base}/${label}`;
+      const add = await runPai(["resource", "add", `api-${label}`, "--kind", "url", "--uri", uri, "--label", label], {
         home: s.home,
         env: s.env,
       });
@@ -197,6 +198,18 @@ Deno.test("a resource's label holds for a url resource too: its answer from a pr
     const priv = await runMode(s, w, [call("resource_read", { name: "api-private", path: "pin" }), { text: "ok" }]);
     assert.equal(priv.json.steps[0].ok, false);
     assert.match(priv.json.steps[0].sentToModel, /withheld this result: it comes from data labelled private/);
+    // Fetched with the network tools themselves, granted the host: the label follows the URL, as a file's follows
+    // its path, whatever tool reads it.
+    for (
+      const fetch of [
+        call("http_request", { method: "GET", url: `${base}/private/pin` }),
+        call("web_fetch", { url: `${base}/private/pin` }),
+      ]
+    ) {
+      const run = await runMode(s, w, [fetch, { text: "ok" }], ["agent", "--allow-net", `127.0.0.1:${api.addr.port}`]);
+      assert.equal(run.json.steps[0].ok, false, run.json.steps[0].sentToModel);
+      assert.match(run.json.steps[0].sentToModel, /withheld this result: it comes from data labelled private/);
+    }
     // The private answer never left; the internal one did, and the audit log names its resource.
     const sent = s.server.chatRequests.map((r) => JSON.stringify(r.body));
     assert.equal(sent.filter((b) => b.includes("PIN-4711")).length, 1, "the internal answer, in its run's last round");

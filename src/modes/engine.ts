@@ -184,7 +184,7 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
         stream: options.stream,
         toolChoice: mayCall ? "auto" : "none",
       };
-      answer = await requestOnce(ctx, guard, request as ChatRequest, options);
+      answer = await requestOnce(ctx, guard, request as ChatRequest, options, undefined, mayCall);
     } catch (error) {
       // A budget reached after the first round stops the run cleanly: what was done is kept, and the refusal says
       // which budget. In the first round nothing was done, so it is the turn's error.
@@ -399,6 +399,8 @@ async function requestOnce(
   unprotected: ChatRequest,
   options: TurnOptions,
   purpose?: "summary",
+  /** The answer's tool calls will run: its row may wait for theirs (the call's row, committed with its decision). */
+  callsRun = false,
 ): Promise<RoundResult> {
   const round: RoundResult = { text: "", usage: ZERO_USAGE, stopReason: "incomplete", toolCalls: [] };
   let sent: ProtectedRequest;
@@ -457,6 +459,7 @@ async function requestOnce(
   }
   // What the provider reported replaces the estimate; a provider that reports nothing is held to the estimate.
   await reservation.settle(round.usage.inputTokens ? round.usage : { ...round.usage, inputTokens: estimate });
-  round.auditHash = await guard.recordResponse(round.text, round.toolCalls, round.usage);
+  const hold = callsRun && round.toolCalls.length > 0 && !options.signal.aborted && round.stopReason !== "incomplete";
+  round.auditHash = await guard.recordResponse(round.text, round.toolCalls, round.usage, { hold });
   return round;
 }

@@ -185,11 +185,17 @@ export class TurnGuard {
    * Records one answer of the model, its text and tool calls as the audit log keeps text (`DataGuard.auditText`),
    * with its tokens and what it cost.
    */
-  async recordResponse(text: string, toolCalls: readonly ToolCall[], usage: Usage): Promise<string | undefined> {
+  async recordResponse(
+    text: string,
+    toolCalls: readonly ToolCall[],
+    usage: Usage,
+    options: { hold?: boolean } = {},
+  ): Promise<string | undefined> {
     const calls: AuditToolCall[] = toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
     const cost = costUsd(this.#ctx.price, usage);
     const event = this.#redacted({ kind: "response", text, toolCalls: calls, usage, costUsd: cost });
-    const row = await this.#append(event);
+    // An answer whose calls run next waits for their first row's commit (the flush at the turn's end, at the latest).
+    const row = options.hold ? await this.#ctx.audit.hold({ ...event, ...this.#who }) : await this.#append(event);
     // The answer is named by its text and its calls as recorded (`answerIdentity`), not by its payload hash alone.
     return row ? await sha256(answerIdentity(event.text, event.toolCalls)) : undefined;
   }

@@ -49,6 +49,23 @@ export function labelFromResources(resources: readonly Resource[], path: string)
   return best;
 }
 
+/**
+ * Whether a url resource covers a URL: same scheme, host and port, and a path at or under the resource's (at a `/`).
+ * What a network tool fetches there is that resource's data, whichever tool fetches it.
+ */
+export function coversUrl(r: Resource, url: string): boolean {
+  if (r.kind !== "url" || !r.uri) return false;
+  try {
+    const base = new URL(r.uri);
+    const target = new URL(url);
+    if (base.origin !== target.origin) return false;
+    const path = base.pathname.replace(/\/+$/, "");
+    return target.pathname === path || target.pathname.startsWith(`${path}/`) || path === "";
+  } catch {
+    return false;
+  }
+}
+
 /** The paths a resource covers, as an anchored regular expression (source); none for notes, URLs, S3, PostgreSQL. */
 export function coverPattern(r: Resource): string | undefined {
   if (!r.uri?.startsWith("/")) return undefined; // only file-system resources cover paths

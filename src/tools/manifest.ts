@@ -49,6 +49,8 @@ export interface ToolManifest<A = unknown> {
   present?(result: unknown): Promise<unknown>;
   /** The files a result drew from, besides the paths the call named (folder tools), for their labels. */
   resultPaths?(result: unknown): string[];
+  /** The URLs a call fetches (network tools): a url resource that covers one labels and names its result. */
+  urls?(args: A): string[];
   /** Reached only through resources: never offered to the model, nor listed. */
   internal?: boolean;
   /** Variable names the program's driver looks up (granted by name; the environment is cleared). */

@@ -30,6 +30,7 @@ export const HTTP_REQUEST: ToolManifest<HttpRequestArgs> = {
   network: true,
   readOnly: (a) => a.method === "GET" || a.method === "HEAD" || a.method === "OPTIONS",
   needs: (a) => ({ read: [], write: [], net: [hostPort(a.url)] }),
+  urls: (a) => [a.url],
   facts: (a) => ({ method: a.method }),
   request: (a) => a,
   permissionsDoc: "net to the URL's host:port (every redirect hop must be granted too)",
@@ -43,6 +44,7 @@ export const WEB_FETCH: ToolManifest<WebFetchArgs> = {
   access: "read",
   network: true,
   needs: (a) => ({ read: [], write: [], net: [hostPort(a.url)] }),
+  urls: (a) => [a.url],
   facts: () => ({ method: "GET" }),
   request: (a) => a,
   present: async (result) => {

@@ -19,6 +19,7 @@ import { type ResolvedNeeds, resolveNeeds } from "./resolve_paths.ts";
 import { changedPath, fingerprint, HardLinkIndex } from "./file_identity.ts";
 import { gitDirectoriesReached } from "./git_dirs.ts";
 import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
+import { coversUrl } from "../resources/registry.ts";
 import { sqlShape } from "../core/sql_shape.ts";
 import { redactSecrets } from "../core/redact.ts";
 import type { ResourceToolManifest } from "./resource_tools.ts";
@@ -302,9 +303,17 @@ export class ToolRunner {
     const taint = outcome.ok && tool.network ? `untrusted web content (from ${tool.name})` : undefined;
     if (taint) this.#state.taint(taint);
     const paths = this.#sources(tool, plan, outcome);
-    const sources = via ? [`resource:${via.name}`, ...paths] : paths;
+    // The resources the data is: the one a resource tool expanded from, and the url resources the call fetched from.
+    const fetched = tool.urls?.(args) ?? [];
+    const resources = [
+      ...(via ? [via] : []),
+      ...(o.resources?.list().filter((r) => r !== via && fetched.some((u) => coversUrl(r, u))) ?? []),
+    ];
+    const sources = [...resources.map((r) => `resource:${r.name}`), ...paths];
     const pathLabel = o.labels ? this.#labelOf(plan, paths) : undefined;
-    const label = o.labels && via ? higherLabel(pathLabel ?? via.label, via.label) : pathLabel;
+    const label = o.labels && resources.length
+      ? resources.map((r) => r.label).reduce(higherLabel, pathLabel ?? resources[0].label)
+      : pathLabel;
     const held = label !== undefined && !mayReceive(o.labels!.ceiling, label);
     if (label) outcome = this.#checkLabel(tool, label, outcome);
     const finished = await this.#finish(
