@@ -184,7 +184,15 @@ Deno.test("an empty log verifies; a cut tail hidden by deleting the head file is
     const text = await runPai(["audit", "verify"], { home: s.home, env: s.env });
     assert.match(text.stderr, /there is no head file .* it was deleted/);
     assert.match(text.stderr, /pai audit verify --new-head/);
-    // The user who knows why (an older pai.db put back) starts a new one; the log records when.
+    // The history still names the rows cut: no new head file over that. Once the history is cleared (the user who
+    // knows why: an older pai.db put back), the user starts a new one; the log records when.
+    const refused = await runPai(["audit", "verify", "--new-head"], { home: s.home, env: s.env });
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.stderr,
+      /not intact, head file aside: history message \d+ .* names a row that is not in the log/,
+    );
+    assert.equal((await runPai(["reset"], { home: s.home, env: s.env })).code, 0);
     const started = await runPai(["audit", "verify", "--new-head"], { home: s.home, env: s.env });
     assert.equal(started.code, 0, started.stderr);
     assert.match(started.stdout, /^Started a new head file, recorded in row \d+/);

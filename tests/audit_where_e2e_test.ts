@@ -146,12 +146,17 @@ Deno.test("pai audit where names every request that carried a file: chat, its ne
       }
     };
     history("CREATE TABLE kept AS SELECT id, sources, audit_hash FROM messages");
-    for (
-      const change of [
-        "UPDATE messages SET sources = NULL WHERE role = 'tool'",
-        "UPDATE messages SET audit_hash = NULL, sources = NULL WHERE role = 'tool'",
-      ]
-    ) {
+    const changes = [
+      "UPDATE messages SET sources = NULL WHERE role = 'tool'",
+      "UPDATE messages SET audit_hash = NULL, sources = NULL WHERE role = 'tool'",
+      // A hash that names no row, as if pruned (nothing was).
+      "UPDATE messages SET audit_hash = 'f' || substr(audit_hash, 2), sources = NULL WHERE role = 'tool'",
+      // The first input of the session, the attachment's input, an answer.
+      "UPDATE messages SET audit_hash = NULL WHERE id = (SELECT min(id) FROM messages WHERE role = 'user')",
+      "UPDATE messages SET sources = NULL WHERE role = 'user' AND sources IS NOT NULL",
+      "UPDATE messages SET audit_hash = NULL WHERE role = 'assistant'",
+    ];
+    for (const change of changes) {
       history(change);
       const tampered = await pai(["audit", "verify", "--json"]);
       assert.equal(tampered.code, 1, change);

@@ -1,90 +1,170 @@
 /**
- * The history against the audit log. A message of the history names the row that first recorded it (its
- * `audit_hash`), and the files and resources its data came from (`sources`): what a later request that sends it
- * again records as carried. The history is not chained, so `pai audit verify` holds it to the rows that are: a
- * user's input or a tool's result whose hash was cleared, whose row is not in its session, or whose sources are not
- * the ones its row recorded was changed — which would hide, from `pai audit where`, the requests that send it again.
+ * The history against the audit log. A message of the history, and the session's summary, name the row that first
+ * recorded them (their `audit_hash`: a prompt's or tool result's payload hash, an answer's `answerIdentity`) and
+ * the files and resources their data came from (`sources`): what a later request that sends them again records as
+ * carried. The history is not chained, so `pai audit verify` holds it to what is:
+ *
+ * - each one made since its session sent its first request row names its row (an answer cut short before the model
+ *   said anything, which PAI keeps as an empty one, excepted);
+ * - the row it names is in the log (unless a prune removed rows: then it may have gone), or a request row names it;
+ * - its sources are those its row recorded, or, for a row that records none (older, or pruned), those of the first
+ *   request row that carried it.
+ *
+ * A change that breaks one of these would hide, from `pai audit where`, the requests that send the message again.
  */
-import type { Database } from "../store/db.ts";
+import { createHash } from "node:crypto";
 import { redactSecrets } from "../core/redact.ts";
+import type { Database } from "../store/db.ts";
+import { answerIdentity, type AuditToolCall } from "./events.ts";
+import { newestPruneAnchor } from "./prune.ts";
 
-/** What the check found wrong with one message. */
+/** What the check found wrong. */
 export interface HistoryProblem {
-  messageId: number;
   message: string;
 }
 
-/** A row a message can name (a prompt or a tool result): its session, and the sources it recorded. */
-interface Recorded {
+/** A stored item that names its row: a message or the session's summary. */
+interface Named {
   sessionId: string;
-  /** `null`: the row says nothing of sources (written before rows recorded them). */
-  sources: string | undefined | null;
+  what: string;
+  hash: string | null;
+  sources: string | null;
+  /** When it was stored (UTC, ISO). */
+  at: string;
+  /** It may name no row: PAI's own empty answer for a turn cut short (the model said nothing). */
+  exempt: boolean;
+  /** Its row's sources are its own (a summary's are those of what it summarised: its requests say them). */
+  rowSources: boolean;
+  /** An answer (or a summary, which is one): named by `answerIdentity`, which a hash-only row cannot give. */
+  answer: boolean;
 }
 
-/** The first message of the history that is not what the audit log recorded of it; `undefined` when none. */
+/** The first message or summary that is not what the audit log recorded of it; `undefined` when none. */
 export function historyProblem(db: Database): HistoryProblem | undefined {
-  const rows = new Map<string, Recorded>();
-  /** Each session's tool calls that have a result row (`session callId`). */
-  const results = new Set<string>();
-  const iterate = db.prepare(
-    "SELECT session_id, payload_hash, detail FROM audit_log WHERE kind IN ('prompt', 'tool_result')",
-  ).iterate() as Iterable<{ session_id: string | null; payload_hash: string; detail: string | null }>;
-  for (const r of iterate) {
-    let detail: { sources?: string[]; purpose?: string; callId?: string } = {};
-    try {
-      detail = JSON.parse(r.detail ?? "{}");
-    } catch {
-      // The chain walk reports a detail that does not parse.
-    }
-    if (detail.purpose === "summary") continue;
-    if (detail.callId) results.add(`${r.session_id} ${detail.callId}`);
-    rows.set(`${r.session_id} ${r.payload_hash}`, {
-      sessionId: String(r.session_id),
-      sources: Object.hasOwn(detail, "sources") ? sorted(detail.sources) : null,
-    });
-  }
+  const { rows, withheld } = recordedRows(db);
+  const firstRequest = new Map(
+    (db.prepare("SELECT session_id, min(ts) AS ts FROM audit_log WHERE kind = 'request' GROUP BY session_id")
+      .all() as { session_id: string; ts: string }[]).map((r) => [r.session_id, r.ts]),
+  );
+  const pruned = newestPruneAnchor(db) !== undefined;
+  const pieces = db.prepare(
+    "SELECT audit_id, piece, source FROM audit_carried WHERE hash = ? ORDER BY audit_id, piece, rowid",
+  );
   const env = Deno.env.toObject();
-  /** The sessions and modes whose messages name their rows: from the first that did on, each input and result does. */
-  const naming = new Set<string>();
-  const messages = db.prepare(
-    `SELECT id, session_id, mode, role, tool_call_id, sources, audit_hash FROM messages
-     WHERE role IN ('user', 'tool') ORDER BY id`,
-  ).iterate() as Iterable<{
-    id: number;
-    session_id: string;
-    mode: string;
-    role: string;
-    tool_call_id: string | null;
-    sources: string | null;
-    audit_hash: string | null;
-  }>;
-  for (const m of messages) {
-    const what = m.role === "tool" ? "a tool's result" : "an input";
-    const where = `history message ${m.id} (${what}, session ${m.session_id.slice(0, 8)})`;
-    const thread = `${m.session_id} ${m.mode}`;
-    if (m.audit_hash === null) {
-      // An input always names its row once inputs do; a result, whenever its call has one (a call the loop refused
-      // itself, a repeated id, has none).
-      const hadRow = m.role === "tool" ? results.has(`${m.session_id} ${m.tool_call_id}`) : naming.has(thread);
-      if (hadRow) return { messageId: m.id, message: `${where} no longer names the row that recorded it` };
+  for (const item of named(db)) {
+    const since = firstRequest.get(item.sessionId);
+    if (item.hash === null) {
+      if (!item.exempt && since !== undefined && item.at >= since) {
+        return { message: `${item.what} no longer names the row that recorded it` };
+      }
       continue;
     }
-    naming.add(thread);
-    const row = rows.get(`${m.session_id} ${m.audit_hash}`);
-    // A row pruned since, or one from before rows recorded sources, cannot be held to.
-    if (!row || row.sources === null) continue;
+    const row = rows.get(`${item.sessionId} ${item.hash}`);
+    const carried = pieces.all(item.hash) as { audit_id: number; piece: number; source: string | null }[];
+    if (!row && !carried.length) {
+      const unknowable = item.answer && withheld.has(item.sessionId);
+      if (!pruned && !unknowable) return { message: `${item.what} names a row that is not in the log` };
+      continue;
+    }
+    const first = carried.filter((p) => p.audit_id === carried[0]?.audit_id && p.piece === carried[0]?.piece);
+    const expected = item.rowSources && row?.sources !== null && row?.sources !== undefined
+      ? row.sources
+      : first.length
+      ? sorted(first.flatMap((p) => p.source === null ? [] : [p.source]))
+      : null;
+    if (expected === null) continue;
     // As the rows keep them: a part shaped like a secret redacted.
-    const kept = m.sources ? (JSON.parse(m.sources) as string[]).map((s) => redactSecrets(s, env)) : undefined;
-    if (sorted(kept) !== row.sources) {
-      return {
-        messageId: m.id,
-        message: `${where} says its data came from other files or resources than its row recorded`,
-      };
+    const kept = item.sources ? (JSON.parse(item.sources) as string[]).map((s) => redactSecrets(s, env)) : [];
+    if (sorted(kept) !== expected) {
+      return { message: `${item.what} says its data came from other files or resources than the log recorded` };
     }
   }
   return undefined;
 }
 
-function sorted(sources: readonly string[] | undefined): string | undefined {
-  return sources?.length ? JSON.stringify([...sources].sort()) : undefined;
+/** The rows a message can name, by `session hash`, with the sources each recorded (`null`: it records none). */
+function recordedRows(db: Database): { rows: Map<string, { sources: string | null }>; withheld: Set<string> } {
+  const rows = new Map<string, { sources: string | null }>();
+  /** Sessions with answers kept as hashes only (`audit.content: "hash"`): what names them cannot be computed. */
+  const withheld = new Set<string>();
+  const iterate = db.prepare(
+    "SELECT session_id, kind, payload, payload_hash, detail FROM audit_log WHERE kind IN ('prompt', 'tool_result', 'response')",
+  ).iterate() as Iterable<
+    { session_id: string | null; kind: string; payload: string | null; payload_hash: string; detail: string | null }
+  >;
+  for (const r of iterate) {
+    let detail: { sources?: string[]; toolCalls?: AuditToolCall[] } = {};
+    try {
+      detail = JSON.parse(r.detail ?? "{}");
+    } catch {
+      // The chain walk reports a detail that does not parse.
+    }
+    if (r.kind === "response" && r.payload === null) {
+      withheld.add(String(r.session_id));
+      continue;
+    }
+    const hash = r.kind === "response"
+      ? createHash("sha256").update(answerIdentity(r.payload ?? "", detail.toolCalls ?? []), "utf8").digest("hex")
+      : r.payload_hash;
+    const sources = r.kind === "response"
+      ? sorted([])
+      : Object.hasOwn(detail, "sources")
+      ? sorted(detail.sources)
+      : null;
+    rows.set(`${r.session_id} ${hash}`, { sources });
+  }
+  return { rows, withheld };
+}
+
+/** The history's messages and the sessions' summaries, oldest first. */
+function* named(db: Database): Generator<Named> {
+  const messages = db.prepare(
+    `SELECT id, session_id, role, content, interrupted, tool_calls, sources, audit_hash, created_at
+     FROM messages ORDER BY id`,
+  ).iterate() as Iterable<{
+    id: number;
+    session_id: string;
+    role: string;
+    content: string;
+    interrupted: number;
+    tool_calls: string | null;
+    sources: string | null;
+    audit_hash: string | null;
+    created_at: string;
+  }>;
+  for (const m of messages) {
+    const what = m.role === "tool" ? "a tool's result" : m.role === "assistant" ? "an answer" : "an input";
+    yield {
+      sessionId: m.session_id,
+      what: `history message ${m.id} (${what}, session ${m.session_id.slice(0, 8)})`,
+      hash: m.audit_hash,
+      sources: m.sources,
+      at: m.created_at,
+      exempt: m.role === "assistant" && m.content === "" && m.interrupted === 1 && !m.tool_calls,
+      rowSources: true,
+      answer: m.role === "assistant",
+    };
+  }
+  const summaries = db.prepare("SELECT session_id, sources, audit_hash, updated_at FROM summaries").all() as {
+    session_id: string;
+    sources: string | null;
+    audit_hash: string | null;
+    updated_at: string;
+  }[];
+  for (const s of summaries) {
+    yield {
+      sessionId: s.session_id,
+      what: `the summary of session ${s.session_id.slice(0, 8)}`,
+      hash: s.audit_hash,
+      sources: s.sources,
+      at: s.updated_at,
+      exempt: false,
+      rowSources: false,
+      answer: true,
+    };
+  }
+}
+
+function sorted(sources: readonly string[] | undefined): string {
+  return JSON.stringify([...sources ?? []].sort());
 }

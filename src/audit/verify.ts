@@ -413,7 +413,7 @@ export async function startNewHead(db: Database): Promise<NewHead> {
   const file = readAuditHead(path);
   if (file.kind === "present") return { started: false, why: `the head file "${path}" is there: nothing to start` };
   const chain = await verifyAuditLog(db, { headPath: null });
-  if (!chain.ok) return { started: false, why: `the chain itself is broken: ${chain.break!.message}` };
+  if (!chain.ok) return { started: false, why: `the log is not intact, head file aside: ${chain.break!.message}` };
   const { auditSink } = await lazyImport<typeof import("./log.ts")>("./log.ts", import.meta.url);
   const row = await auditSink(db).startHead({
     kind: "user_change",

@@ -25,7 +25,7 @@ import type { ModelPrice } from "../providers/prices.ts";
 import type { Config } from "../store/config.ts";
 import type { StoredMessage } from "../store/messages.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
-import { type ProtectedRequest, TurnGuard } from "./turn_guard.ts";
+import { type ProtectedRequest, TurnGuard, type Who } from "./turn_guard.ts";
 import type { AuditPort, BudgetPort, Clock, HistoryPort, Reservation } from "./turn_ports.ts";
 
 /** The tools a turn may use (the tool manager, or a fake in tests); approvals are its prompter's. */
@@ -216,9 +216,14 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     for (const call of calls) {
       // A call id that already ran (a provider replaying a turn) is never run twice.
       const execution = ran.has(call.id)
-        ? refused(call, `Call ${call.id} already ran`)
+        ? await refused(ctx, who, call, `Call ${call.id} already ran`)
         : result.steps.length >= profile.limits.callsPerTurn
-        ? refused(call, `${profile.mode} mode runs at most ${profile.limits.callsPerTurn} tool call(s) per turn`)
+        ? await refused(
+          ctx,
+          who,
+          call,
+          `${profile.mode} mode runs at most ${profile.limits.callsPerTurn} tool call(s) per turn`,
+        )
         : await runCall(ctx.tools!, call, options);
       ran.add(call.id);
       result.steps.push(execution);
@@ -286,9 +291,29 @@ async function runCall(tools: ToolHost, call: ToolCall, options: TurnOptions): P
   return execution;
 }
 
-function refused(call: ToolCall, message: string): ToolExecution {
+/** A call the loop itself does not run: its refusal is the result the model is sent, recorded as every result is. */
+async function refused(ctx: TurnContext, who: Who, call: ToolCall, message: string): Promise<ToolExecution> {
   const outcome = { ok: false as const, error: { type: "invalid_input" as const, message } };
-  return { call, ok: false, content: JSON.stringify(outcome), summary: `skipped: ${message}`, outcome };
+  const content = JSON.stringify(outcome);
+  const row = await ctx.audit.emit({
+    ...who,
+    kind: "tool_result",
+    tool: call.name,
+    callId: call.id,
+    ok: false,
+    error: "invalid_input",
+    content,
+    size: content.length,
+    sources: [],
+  });
+  return {
+    call,
+    ok: false,
+    content,
+    summary: `skipped: ${message}`,
+    outcome,
+    ...(row ? { auditHash: row.payloadHash } : {}),
+  };
 }
 
 function requestOf(ctx: TurnContext, fixed: FixedParts, messages: ChatMessage[]): ChatRequest {
