@@ -194,7 +194,7 @@ try {
     whereRare: await timeHere(() => whereData(db, { kind: "text", text: "item 40003:" }, { limit: 50 })),
     whereCommon: await timeHere(() => whereData(db, { kind: "text", text: "renew passport" }, { limit: 50 })),
   };
-  const found = whereData(db, file, { limit: 50 });
+  const found = await whereData(db, file, { limit: 50 });
   console.log(`where ${pathOf(5)}: ${found.requests} requests, ${found.flows.length} pieces shown`);
   db.close();
   const cases: [string, string[], number | undefined][] = [

@@ -7,13 +7,13 @@
  *
  * @example
  * ```ts
- * const { flows } = whereData(db, { kind: "path", paths: ["/home/me/notes.md"], sources: [] }, { limit: 50 });
+ * const { flows } = await whereData(db, { kind: "path", paths: ["/home/me/notes.md"], sources: [] }, { limit: 50 });
  * // flows[0]: { requestId: 12, provider: "openai", locality: "remote", via: "tool_result", tool: "fs_read", … }
  * ```
  */
 import type { Database } from "../store/db.ts";
 import type { Carried, MessageSent, Mode } from "../core/types.ts";
-import { createHash } from "node:crypto";
+import { lazyImport } from "../core/lazy_import.ts";
 import { answerIdentity, type AuditLocality, type AuditToolCall, type CarriedPiece, eventOf } from "./events.ts";
 
 /** What to look for. */
@@ -71,8 +71,8 @@ export interface WhereResult {
 const CONTENT_KINDS = "'prompt', 'tool_result', 'response'";
 
 /** Every request that carried the target, newest first: one flow per matching piece, of the newest `limit`. */
-export function whereData(db: Database, target: WhereTarget, options: WhereOptions): WhereResult {
-  const match = target.kind === "text" ? textMatch(db, target.text) : sourceMatch(target);
+export async function whereData(db: Database, target: WhereTarget, options: WhereOptions): Promise<WhereResult> {
+  const match = target.kind === "text" ? await textMatch(db, target.text) : sourceMatch(target);
   // Each look-up is one range of an index of audit_carried; the requests are gathered here, not by an OR or an IN
   // over a subquery, which SQLite answers by scanning the whole index.
   const join = options.since ? " JOIN audit_log AS a ON a.id = c.audit_id" : "";
@@ -134,7 +134,7 @@ const HASHES_PER_LOOKUP = 500;
  * aside (Unicode's), and any run of white space as one space. Rows that keep only a hash of their content
  * (`audit.content: "hash"`) cannot be found by a text.
  */
-function textMatch(db: Database, text: string): Match {
+async function textMatch(db: Database, text: string): Promise<Match> {
   const needle = comparable(text);
   const words = needle.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   // A word glued to an escape's letter is one token to the index: each word is also looked for so.
@@ -154,7 +154,9 @@ function textMatch(db: Database, text: string): Match {
     hash: string;
   }[];
   // An answer is named by its text and calls together (`answerIdentity`); a prompt or a result by its payload hash.
-  const named = (r: (typeof rows)[number]) => r.kind === "response" ? answerHash(r) : r.hash;
+  // (`node:crypto` loads only for a text: ~14 ms of start-up that a file or a resource never needs.)
+  const { createHash } = await lazyImport<typeof import("node:crypto")>("node:crypto");
+  const named = (r: (typeof rows)[number]) => r.kind === "response" ? answerHash(r, createHash) : r.hash;
   const hashes = [...new Set(rows.filter((r) => holds(r, needle)).map(named))];
   const found = new Set(hashes);
   const lookups = [];
@@ -170,7 +172,10 @@ function textMatch(db: Database, text: string): Match {
 }
 
 /** What names an answer's row in the requests that send it again (`answerIdentity`), from its columns. */
-function answerHash(row: { payload: string | null; detail: string | null }): string {
+function answerHash(
+  row: { payload: string | null; detail: string | null },
+  createHash: typeof import("node:crypto").createHash,
+): string {
   let calls: AuditToolCall[] = [];
   try {
     calls = (JSON.parse(row.detail ?? "{}") as { toolCalls?: AuditToolCall[] }).toolCalls ?? [];

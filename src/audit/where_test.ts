@@ -42,14 +42,14 @@ Deno.test("whereData() finds a file, a folder's files (not a sibling that shares
     const a = await readAndSend(db, "alpha", ["/home/me/notes/a.md"]);
     const b = await readAndSend(db, "beta", ["/home/me/notes/sub/b.md", "resource:beta"]);
     await readAndSend(db, "gamma", ["/home/me/notes2/c.md"]);
-    const ids = (target: Parameters<typeof whereData>[1]) =>
-      whereData(db, target, { limit: 50 }).flows.map((f) => f.requestId);
-    assert.deepEqual(ids(path(["/home/me/notes/a.md"])), [a]);
-    assert.deepEqual(ids(path(["/home/me/notes"])), [b, a]);
-    assert.deepEqual(ids(path(["/home/me/notes/"])), [b, a]);
-    assert.deepEqual(ids({ kind: "resource", paths: [], sources: ["resource:beta"] }), [b]);
-    assert.deepEqual(ids(path(["/home/me/none.md"])), []);
-    const flow = whereData(db, path(["/home/me/notes/a.md"]), { limit: 50 }).flows[0];
+    const ids = async (target: Parameters<typeof whereData>[1]) =>
+      (await whereData(db, target, { limit: 50 })).flows.map((f) => f.requestId);
+    assert.deepEqual(await ids(path(["/home/me/notes/a.md"])), [a]);
+    assert.deepEqual(await ids(path(["/home/me/notes"])), [b, a]);
+    assert.deepEqual(await ids(path(["/home/me/notes/"])), [b, a]);
+    assert.deepEqual(await ids({ kind: "resource", paths: [], sources: ["resource:beta"] }), [b]);
+    assert.deepEqual(await ids(path(["/home/me/none.md"])), []);
+    const flow = (await whereData(db, path(["/home/me/notes/a.md"]), { limit: 50 })).flows[0];
     assert.deepEqual([flow.origin?.kind, flow.origin?.tool, flow.locality, flow.sources], [
       "tool_result",
       "fs_read",
@@ -63,12 +63,12 @@ Deno.test("whereData() finds a text in the rows that recorded it, case aside, an
   await withDb(async (db) => {
     const a = await readAndSend(db, "Visit: Blood pressure 128 over 84", ["/a"]);
     await readAndSend(db, "blood test, pressure fine", ["/b"]);
-    const found = whereData(db, { kind: "text", text: "blood PRESSURE 128" }, { limit: 50 });
+    const found = await whereData(db, { kind: "text", text: "blood PRESSURE 128" }, { limit: 50 });
     assert.deepEqual(found.flows.map((f) => f.requestId), [a]);
     assert.equal(found.origins, 1);
     // Every word is in the second row, not the phrase: it did not carry this text.
-    assert.equal(whereData(db, { kind: "text", text: "pressure fine blood" }, { limit: 50 }).requests, 0);
-    assert.equal(whereData(db, { kind: "text", text: "nowhere" }, { limit: 50 }).origins, 0);
+    assert.equal((await whereData(db, { kind: "text", text: "pressure fine blood" }, { limit: 50 })).requests, 0);
+    assert.equal((await whereData(db, { kind: "text", text: "nowhere" }, { limit: 50 })).origins, 0);
   });
 });
 
@@ -76,7 +76,7 @@ Deno.test("whereData() counts every request and shows the newest --limit of them
   await withDb(async (db) => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await readAndSend(db, `r${i}`, ["/f"]));
-    const found = whereData(db, path(["/f"]), { limit: 2 });
+    const found = await whereData(db, path(["/f"]), { limit: 2 });
     assert.equal(found.requests, 5);
     assert.deepEqual(found.flows.map((f) => f.requestId), ids.slice(-2).reverse());
   });
@@ -89,9 +89,13 @@ Deno.test("whereData() finds a text in a tool result's JSON as it was written: l
     for (
       const text of ["pressure 128", 'said "stop now"', "C:\\Users\\ann", "ärztin müller", "ΣΊΣΥΦΟΣ", "visit: blood"]
     ) {
-      assert.deepEqual(whereData(db, { kind: "text", text }, { limit: 50 }).flows.map((f) => f.requestId), [a], text);
+      assert.deepEqual(
+        (await whereData(db, { kind: "text", text }, { limit: 50 })).flows.map((f) => f.requestId),
+        [a],
+        text,
+      );
     }
-    assert.equal(whereData(db, { kind: "text", text: "pressure 129" }, { limit: 50 }).requests, 0);
+    assert.equal((await whereData(db, { kind: "text", text: "pressure 129" }, { limit: 50 })).requests, 0);
   });
 });
 
@@ -112,7 +116,7 @@ Deno.test("whereData() finds a text the model copied into a tool call's argument
     };
     const copied = await answerAndSend("c9", "account 99 copied");
     await answerAndSend("c10", "something else");
-    const found = whereData(db, { kind: "text", text: "account 99" }, { limit: 50 });
+    const found = await whereData(db, { kind: "text", text: "account 99" }, { limit: 50 });
     assert.deepEqual(found.flows.map((f) => [f.requestId, f.via]), [[copied, "answer"]]);
   });
 });

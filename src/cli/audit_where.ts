@@ -43,7 +43,7 @@ export async function where(this: CommandContext, flags: WhereFlags, argument: s
   const db = openDatabase(paiPaths().dataDir);
   let result: WhereResult;
   try {
-    result = whereData(db, asked.target, { limit: flags.limit, ...(since ? { since } : {}) });
+    result = await whereData(db, asked.target, { limit: flags.limit, ...(since ? { since } : {}) });
   } finally {
     db.close();
   }
