@@ -39,9 +39,12 @@ interface Named {
   answer: boolean;
 }
 
-/** The first message or summary that is not what the audit log recorded of it; `undefined` when none. */
+/**
+ * The first message or summary that is not what the audit log recorded of it; `undefined` when none. Its memory
+ * follows the history, not the log: each item's row is looked up by its index, and the answers of one session at a
+ * time are hashed (an answer is named by `answerIdentity`, which no column holds).
+ */
 export function historyProblem(db: Database): HistoryProblem | undefined {
-  const { rows, withheld } = recordedRows(db);
   const firstRequest = new Map(
     (db.prepare("SELECT session_id, min(ts) AS ts FROM audit_log WHERE kind = 'request' GROUP BY session_id")
       .all() as { session_id: string; ts: string }[]).map((r) => [r.session_id, r.ts]),
@@ -50,6 +53,10 @@ export function historyProblem(db: Database): HistoryProblem | undefined {
   const pieces = db.prepare(
     "SELECT audit_id, piece, source FROM audit_carried WHERE hash = ? ORDER BY audit_id, piece, rowid",
   );
+  const recorded = db.prepare(
+    "SELECT detail FROM audit_log WHERE payload_hash = ? AND session_id = ? AND kind IN ('prompt', 'tool_result') LIMIT 1",
+  );
+  const answers = sessionAnswers(db);
   const env = Deno.env.toObject();
   for (const item of named(db)) {
     const since = firstRequest.get(item.sessionId);
@@ -59,10 +66,12 @@ export function historyProblem(db: Database): HistoryProblem | undefined {
       }
       continue;
     }
-    const row = rows.get(`${item.sessionId} ${item.hash}`);
+    const row = item.answer
+      ? answers.of(item.sessionId).has(item.hash) ? { sources: sorted([]) } : undefined
+      : sourcesOf(recorded.get(item.hash, item.sessionId) as { detail: string | null } | undefined);
     const carried = pieces.all(item.hash) as { audit_id: number; piece: number; source: string | null }[];
     if (!row && !carried.length) {
-      const unknowable = item.answer && withheld.has(item.sessionId);
+      const unknowable = item.answer && answers.withheld(item.sessionId);
       if (!pruned && !unknowable) return { message: `${item.what} names a row that is not in the log` };
       continue;
     }
@@ -82,45 +91,49 @@ export function historyProblem(db: Database): HistoryProblem | undefined {
   return undefined;
 }
 
-/** The rows a message can name, by `session hash`, with the sources each recorded (`null`: it records none). */
-function recordedRows(db: Database): { rows: Map<string, { sources: string | null }>; withheld: Set<string> } {
-  const rows = new Map<string, { sources: string | null }>();
-  /** Sessions with answers kept as hashes only (`audit.content: "hash"`): what names them cannot be computed. */
-  const withheld = new Set<string>();
-  const iterate = db.prepare(
-    "SELECT session_id, kind, payload, payload_hash, detail FROM audit_log WHERE kind IN ('prompt', 'tool_result', 'response')",
-  ).iterate() as Iterable<
-    { session_id: string | null; kind: string; payload: string | null; payload_hash: string; detail: string | null }
-  >;
-  for (const r of iterate) {
-    let detail: { sources?: string[]; toolCalls?: AuditToolCall[] } = {};
-    try {
-      detail = JSON.parse(r.detail ?? "{}");
-    } catch {
-      // The chain walk reports a detail that does not parse.
-    }
-    if (r.kind === "response" && r.payload === null) {
-      withheld.add(String(r.session_id));
-      continue;
-    }
-    const hash = r.kind === "response"
-      ? createHash("sha256").update(answerIdentity(r.payload ?? "", detail.toolCalls ?? []), "utf8").digest("hex")
-      : r.payload_hash;
-    const sources = r.kind === "response"
-      ? sorted([])
-      : Object.hasOwn(detail, "sources")
-      ? sorted(detail.sources)
-      : null;
-    rows.set(`${r.session_id} ${hash}`, { sources });
+/** A prompt's or tool result's recorded sources (`null`: the row records none: it is older than that). */
+function sourcesOf(row: { detail: string | null } | undefined): { sources: string | null } | undefined {
+  if (!row) return undefined;
+  try {
+    const detail = JSON.parse(row.detail ?? "{}") as { sources?: string[] };
+    return { sources: Object.hasOwn(detail, "sources") ? sorted(detail.sources) : null };
+  } catch {
+    return { sources: null }; // the chain walk reports a detail that does not parse
   }
-  return { rows, withheld };
+}
+
+/** The answers of one session at a time, by what names them; and whether any is kept as a hash only. */
+function sessionAnswers(db: Database): { of(sessionId: string): Set<string>; withheld(sessionId: string): boolean } {
+  const rows = db.prepare("SELECT payload, detail FROM audit_log WHERE session_id = ? AND kind = 'response'");
+  let cached: { sessionId: string; names: Set<string>; withheld: boolean } | undefined;
+  const load = (sessionId: string) => {
+    if (cached?.sessionId === sessionId) return cached;
+    const names = new Set<string>();
+    let withheld = false;
+    for (const r of rows.iterate(sessionId) as Iterable<{ payload: string | null; detail: string | null }>) {
+      // An answer kept as a hash only (`audit.content: "hash"`): what names it cannot be computed.
+      if (r.payload === null) {
+        withheld = true;
+        continue;
+      }
+      let calls: AuditToolCall[] = [];
+      try {
+        calls = (JSON.parse(r.detail ?? "{}") as { toolCalls?: AuditToolCall[] }).toolCalls ?? [];
+      } catch {
+        // As above.
+      }
+      names.add(createHash("sha256").update(answerIdentity(r.payload, calls), "utf8").digest("hex"));
+    }
+    return cached = { sessionId, names, withheld };
+  };
+  return { of: (id) => load(id).names, withheld: (id) => load(id).withheld };
 }
 
 /** The history's messages and the sessions' summaries, oldest first. */
 function* named(db: Database): Generator<Named> {
   const messages = db.prepare(
     `SELECT id, session_id, role, content, interrupted, tool_calls, sources, audit_hash, created_at
-     FROM messages ORDER BY id`,
+     FROM messages ORDER BY session_id, id`,
   ).iterate() as Iterable<{
     id: number;
     session_id: string;
