@@ -117,9 +117,10 @@ function writeChain(db: Database, rows: number): void {
     `INSERT INTO audit_log (ts, os_user, session_id, mode, provider, model, kind, input_tokens, output_tokens,
                             payload, detail, payload_hash, prev_hash, hash) VALUES (${"?, ".repeat(13)}?)`,
   );
-  // The search index's trigger (`pai audit search`) would make writing them several times slower; verify never
-  // reads the index.
-  db.exec("DROP TRIGGER IF EXISTS audit_fts_insert");
+  // The search index's trigger (`pai audit search`) would make writing them several times slower: the index is
+  // built once at the end instead (verify holds it to the rows), and the trigger put back.
+  const trigger = String(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'audit_fts_insert'").get()!.sql);
+  db.exec("DROP TRIGGER audit_fts_insert");
   let prev = GENESIS_HASH;
   const start = Date.UTC(2026, 0, 1);
   db.exec("BEGIN");
@@ -153,6 +154,8 @@ function writeChain(db: Database, rows: number): void {
     if (i % 50_000 === 49_999) db.exec("COMMIT; BEGIN");
   }
   db.exec("COMMIT");
+  db.exec("INSERT INTO audit_fts(audit_fts) VALUES ('rebuild')");
+  db.exec(trigger);
   advanceAuditHead(auditHeadPath(db)!, { id: rows, hash: prev }, { current: () => true });
 }
 
