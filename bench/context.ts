@@ -15,7 +15,8 @@ import { median } from "./measure.ts";
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
 const WINDOW = 128_000;
 const counter = await loadTokenCounter("openai", "gpt-4o");
-const standIn: Summarise = (messages) => Promise.resolve(`A summary of ${messages.length} messages. `.repeat(20));
+const standIn: Summarise = (messages) =>
+  Promise.resolve({ text: `A summary of ${messages.length} messages. `.repeat(20) });
 
 /** A varied turn: a question and a paragraph of answer, as a chat has them. */
 function turnOf(i: number): [string, string] {

@@ -24,7 +24,7 @@ Deno.test("ToolRegistry.find() gives a built-in's manifest from its module, and 
   }
 });
 
-Deno.test("a built-in tool is marked npm exactly when its program imports an npm package (it needs the lockfile)", async () => {
+Deno.test("a built-in tool is marked npm exactly when its program imports an npm package (it needs the lockfile)", () => {
   const folder = new URL("../../tools/", import.meta.url);
   // The programs import each other only by relative path, and only the helpers (`_*.ts`) that import no npm package.
   const npmImporters = [...Deno.readDirSync(folder)].map((e) => e.name)
