@@ -34,12 +34,6 @@ export function deleteCarried(db: Database, throughId: number): void {
   db.prepare("DELETE FROM audit_carried WHERE audit_id <= ?").run(throughId);
 }
 
-/** The entries the index holds for one row, in order. */
-export function indexedEntries(db: Database, auditId: number): CarriedEntry[] {
-  return db.prepare("SELECT piece, hash, source FROM audit_carried WHERE audit_id = ? ORDER BY rowid")
-    .all(auditId) as unknown as CarriedEntry[];
-}
-
 /**
  * The first request row whose index entries are not the ones its detail makes, or a count of entries that no
  * request row made; `undefined` when the index is the rows'. Read a page of rows at a time.
@@ -87,7 +81,7 @@ function entryKey(e: Pick<CarriedEntry, "piece" | "hash" | "source">): string {
 }
 
 /** A request row's pieces, from its detail (none when it does not parse: the chain walk judges the detail). */
-export function piecesOf(detail: string | null): CarriedPiece[] {
+function piecesOf(detail: string | null): CarriedPiece[] {
   try {
     const carried = (JSON.parse(detail ?? "{}") as { carried?: unknown }).carried;
     return Array.isArray(carried) ? carried as CarriedPiece[] : [];

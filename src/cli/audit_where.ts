@@ -18,7 +18,7 @@ import { tableLines } from "../ui/table.ts";
 import { localTime, plural } from "./audit_text.ts";
 
 /** What the argument is taken as. */
-export const WHERE_KINDS = ["path", "resource", "text"] as const;
+const WHERE_KINDS = ["path", "resource", "text"] as const;
 
 /** Flags of `pai audit where`. */
 export interface WhereFlags {
