@@ -534,7 +534,7 @@ export function summary(event: AuditEvent): string {
 }
 
 /** One renderer per kind: the mapped type makes a kind without one a type error. */
-const SUMMARIES: { readonly [K in AuditKind]: (event: Extract<AuditEvent, { kind: K }>) => string } = {
+const SUMMARIES: { readonly [K in AuditKind]: (event: OfKind<K>) => string } = {
   prompt: (e) => `${e.purpose === "summary" ? "summary request" : "prompt"}: ${clip(e.text)}`,
   request: requestSummary,
   response: (e) => {
@@ -579,7 +579,10 @@ function requestSummary(event: RequestEvent): string {
   return `${what} sent to ${event.baseUrl} (${event.locality}): ${pieces} piece${pieces === 1 ? "" : "s"}${from}`;
 }
 
-function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent | LabelDecisionEvent): string {
+/** The events of one kind: what each kind's renderer takes. */
+type OfKind<K extends AuditKind> = Extract<AuditEvent, { kind: K }>;
+
+function policySummary(event: OfKind<"policy_decision">): string {
   switch (event.check) {
     case "label":
       return `refused before sending: ${clip(event.reason)}`;
@@ -599,9 +602,7 @@ function policySummary(event: ScanDecisionEvent | InjectionDecisionEvent | Label
   }
 }
 
-function sessionSummary(
-  event: SessionStartedEvent | SessionConstraintsEvent | SessionResetEvent | EndpointPinnedEvent | EndpointRefusedEvent,
-): string {
+function sessionSummary(event: OfKind<"session">): string {
   switch (event.action) {
     case "constraints": {
       const policy = Object.keys(event.policy).length ? Object.keys(event.policy).join(", ") : "built-in defaults";
@@ -622,16 +623,7 @@ function sessionSummary(
   }
 }
 
-function userChangeSummary(
-  event:
-    | ApprovalSavedEvent
-    | ApprovalRevokedEvent
-    | ApprovalsRevokedEvent
-    | ResourceChangedEvent
-    | PolicyTrustEvent
-    | BudgetChangedEvent
-    | HeadStartedEvent,
-): string {
+function userChangeSummary(event: OfKind<"user_change">): string {
   switch (event.change) {
     case "approval_saved":
       return `approval saved (${event.scope}): ${event.tool} ${permissionsText(event.permissions)}`;

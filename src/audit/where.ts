@@ -85,7 +85,14 @@ export async function whereData(db: Database, target: WhereTarget, options: Wher
   }
   const newest = [...requests].sort((a, b) => b - a).slice(0, options.limit);
   const row = db.prepare("SELECT * FROM audit_log WHERE id = ?");
-  const flows = newest.flatMap((id) => flowsOf(db, row.get(id)!, match.piece));
+  // The nearest row before the request that recorded the content: the same content read twice names two rows,
+  // and the request carried the one recorded last (an earlier turn's, sent again, has no later twin in between
+  // unless the same content was recorded again, which is then as true an answer).
+  const origin = db.prepare(
+    `SELECT id, kind, detail FROM audit_log WHERE payload_hash = ? AND id < ? AND kind IN (${CONTENT_KINDS})
+     ORDER BY id DESC LIMIT 1`,
+  );
+  const flows = newest.flatMap((id) => flowsOf(row.get(id)!, match.piece, origin));
   return { flows, requests: requests.size, ...(match.origins === undefined ? {} : { origins: match.origins }) };
 }
 
@@ -213,15 +220,13 @@ function unescapeJson(text: string): string {
 }
 
 /** The flows of one request row: its matching pieces, with the rows that recorded them. */
-function flowsOf(db: Database, row: Record<string, unknown>, piece: Match["piece"]): Flow[] {
+function flowsOf(
+  row: Record<string, unknown>,
+  piece: Match["piece"],
+  origin: ReturnType<Database["prepare"]>,
+): Flow[] {
   const event = eventOf(row);
   if (event?.kind !== "request") return [];
-  // The nearest row before the request that recorded the content: the same content read twice names two rows,
-  // and the request carried the one recorded last (an earlier turn's, sent again, has no later twin in between
-  // unless the same content was recorded again, which is then as true an answer).
-  const origin = db.prepare(
-    `SELECT id, kind, detail FROM audit_log WHERE payload_hash = ? AND id < ? AND kind IN (${CONTENT_KINDS}) ORDER BY id DESC LIMIT 1`,
-  );
   return event.carried.flatMap((p) => {
     const sources = piece(p);
     if (!sources) return [];
