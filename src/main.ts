@@ -175,6 +175,39 @@ const prompt = buildCommand({
   },
 });
 
+const ask = buildCommand({
+  loader: async () => (await command<typeof import("./cli/ask.ts")>("ask")).ask,
+  parameters: {
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "The question (optional when text is piped on stdin; a lone - reads it from stdin)",
+        placeholder: "text",
+        parse: String,
+      },
+    },
+    flags: {
+      model: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        placeholder: "provider:model",
+        brief: "The model: PROVIDER:MODEL, or a model of the session's provider (default: the session's model)",
+      },
+      stream: streamFlag,
+      json: jsonFlag,
+      safe: grantFlags.safe,
+    },
+  },
+  docs: {
+    brief: "Ask one quick question with no session: no tools, no history (scanned, budgeted, audited)",
+    fullDescription: "Uses the current session's model, or with none the default (a local Ollama, else OpenAI or " +
+      "Anthropic by their keys). Examples:\n" +
+      '  pai ask "How do I undo the last git commit?"\n' +
+      '  pai ask --model ollama:llama3.2 "Explain this error" < error.log',
+  },
+});
+
 const chat = buildCommand({
   loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
   parameters: { flags: { stream: streamFlag, ...grantFlags } },
@@ -780,6 +813,7 @@ const root = buildRouteMap({
   routes: {
     init,
     prompt,
+    ask,
     chat,
     agent,
     tools,

@@ -38,7 +38,10 @@ Deno.test("usage errors name the flag or argument, list the valid values, point 
 
     const bogus = await runPai(["bogus"], { home });
     const [bogusLine] = assertUsageError(bogus, "pai");
-    assert.match(bogusLine, /^pai: Unknown command "bogus" for "pai": its commands are init, prompt, chat, agent, /);
+    assert.match(
+      bogusLine,
+      /^pai: Unknown command "bogus" for "pai": its commands are init, prompt, ask, chat, agent, /,
+    );
     assert.match(bogusLine, /, providers; did you mean tools\?$/);
     const nested = await runPai(["resource", "bogus"], { home });
     const [nestedLine] = assertUsageError(nested, "pai resource");

@@ -164,7 +164,10 @@ Deno.test("with no session, PAI uses a local Ollama that answers, else OpenAI wi
     const none = await runPai(["prompt", "hi"], { home });
     assert.equal(none.code, 3);
     assert.equal(none.stderr.trim().split("\n").length, 2);
-    assert.match(none.stderr, /no local Ollama answered and OPENAI_API_KEY is not set\nRun "pai init ollama/);
+    assert.match(
+      none.stderr,
+      /no local Ollama answered and neither OPENAI_API_KEY nor ANTHROPIC_API_KEY is set\nRun "pai init ollama/,
+    );
 
     const viaOpenai = await runPai(["prompt", "hi"], {
       home,

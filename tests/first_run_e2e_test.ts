@@ -111,7 +111,7 @@ Deno.test("with no session and only embedding models at Ollama, PAI says so and 
     assert.equal(none.code, 3);
     assert.match(
       none.stderr,
-      /No provider is set up: Ollama at http:\/\/127\.0\.0\.1:\d+ has no chat model \(nomic-embed-text:latest is an embedding model\) and OPENAI_API_KEY is not set/,
+      /No provider is set up: Ollama at http:\/\/127\.0\.0\.1:\d+ has no chat model \(nomic-embed-text:latest is an embedding model\) and neither OPENAI_API_KEY nor ANTHROPIC_API_KEY is set/,
     );
     assert.equal(server.chatRequests.length, 0, "nothing was sent to the embedding model");
 

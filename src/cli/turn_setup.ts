@@ -51,7 +51,7 @@ export async function turnContext(
     mayReceive: (label) => mayReceive(ceiling, label),
     labelOf: await currentLabels(ctx),
   });
-  const database = databasePorts(ctx.db, ctx.session, profile.mode);
+  const database = databasePorts(ctx.db, ctx.session, profile);
   const price = sessionPrice(ctx);
   const ports = {
     ...database,

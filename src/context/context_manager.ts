@@ -8,6 +8,7 @@
  * - `run` (agent): the run's whole reasoning context; when it outgrows the window, old tool results are compacted
  *   first (a short note with their size), then the older rounds are summarised.
  * - `memory` (assistant): as `summary` until assistant mode brings its working memory.
+ * - `input` (`pai ask`): the input alone.
  *
  * History is read from the newest message backwards and only as far as it is sent, so assembling a request does
  * not grow with the part of the history that is not sent. The model is asked for summaries through the turn loop
@@ -246,7 +247,7 @@ export class ContextManager implements ContextPort {
   ): Promise<ChatMessage[]> {
     await this.#recall(fixed);
     const inputTokens = await this.#inputTokens(input, fixed);
-    const summary = getSummary(this.#db, this.#sessionId);
+    const summary = this.#strategy === "input" ? undefined : getSummary(this.#db, this.#sessionId);
     if (this.#strategy !== "history") {
       const messages = summary ? [this.#withSummary(summary, { role: "user", content: input })] : [];
       return this.#measured(messages.length ? messages : [{ role: "user", content: input }], fixed);

@@ -10,8 +10,11 @@ export type ToolAccess = "read" | "write";
 /** Which of the user's resources a mode reaches: the defaults only, any registered one to read, or all to change. */
 export type ResourceReach = "defaults" | "read" | "crud";
 
-/** How the context manager fills each request (the README's "Context" section says what each keeps). */
-export type ContextStrategy = "history" | "summary" | "run" | "memory";
+/**
+ * How the context manager fills each request (the README's "Context" section says what each keeps); `input` is the
+ * input alone (`pai ask`).
+ */
+export type ContextStrategy = "history" | "summary" | "run" | "memory" | "input";
 
 /** How long an approval the user gives may last. */
 export type ApprovalScope = "once" | "session" | "always";
@@ -34,6 +37,8 @@ export interface ModeProfile {
   readonly tools: ToolAccess;
   readonly resources: ResourceReach;
   readonly context: ContextStrategy;
+  /** Whether the session's history keeps each turn (`none`: a quick prompt that leaves no conversation behind). */
+  readonly history: "kept" | "none";
   readonly limits: Readonly<ModeLimits>;
   /** The scopes an approval may be given for when the policy asks (a write under .git offers "once" only). */
   readonly approvals: readonly ApprovalScope[];

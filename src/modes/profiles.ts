@@ -15,6 +15,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "read",
     resources: "defaults",
     context: "history",
+    history: "kept",
     limits: { rounds: 1, callsPerTurn: 1 },
     approvals: ALL_SCOPES,
   },
@@ -24,6 +25,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "read",
     resources: "read",
     context: "summary",
+    history: "kept",
     limits: { rounds: 3, callsPerTurn: 50 },
     approvals: ALL_SCOPES,
   },
@@ -33,6 +35,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "write",
     resources: "crud",
     context: "run",
+    history: "kept",
     limits: { rounds: 20, callsPerTurn: 500, seconds: 600 },
     approvals: ALL_SCOPES,
   },
@@ -42,6 +45,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "write",
     resources: "crud",
     context: "memory",
+    history: "kept",
     limits: { rounds: 50, callsPerTurn: 1000 },
     approvals: ALL_SCOPES,
   },
@@ -50,3 +54,15 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
 export const CHAT = PROFILES.chat;
 export const PROMPT = PROFILES.prompt;
 export const AGENT = PROFILES.agent;
+
+/**
+ * `pai ask`: a quick prompt with no session. A prompt-mode turn (its rows and budgets are prompt mode's) with no
+ * tools, no summary and no history: the input alone goes, and nothing of it is kept but the audit log's rows.
+ */
+export const ASK: ModeProfile = {
+  ...PROMPT,
+  purpose: "a quick prompt with no session: no tools, no history",
+  context: "input",
+  history: "none",
+  limits: { rounds: 0, callsPerTurn: 0 },
+};

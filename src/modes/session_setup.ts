@@ -3,13 +3,13 @@
  * current session (or a sensible default when there is none) and a provider
  * ready to call.
  */
-import { appendAudit, auditSink } from "../audit/log.ts";
+import { appendAudit, auditSink, sessionStart } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
 import { endpointOf } from "../providers/endpoint.ts";
 import { type ChatModelChoice, chooseChatModel, probeCapabilities, probeModels } from "../providers/local_probe.ts";
 import { createProvider, type Provider } from "../providers/provider.ts";
-import { type ProviderName, resolveProvider } from "../providers/registry.ts";
+import { type ProviderName, PROVIDERS, type ResolvedProvider, resolveProvider } from "../providers/registry.ts";
 import type { SdkCache } from "../providers/sdk_loader.ts";
 import { loadPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy.ts";
@@ -17,7 +17,8 @@ import { type Config, loadConfig } from "../store/config.ts";
 import { trustedFolders } from "../store/trusted_folders.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { createSession, currentSession, type Session } from "../store/sessions.ts";
-import { holdToEndpoint, sessionStarted } from "./endpoint_pin.ts";
+import { checkEndpoint, checkProxy, driftError, holdToEndpoint, sessionStarted } from "./endpoint_pin.ts";
+import { parseModelRef } from "../providers/model_ref.ts";
 
 /** The model used when PAI falls back to OpenAI with no session. */
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
@@ -106,20 +107,7 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
       notice: options.notice,
       proxy: { allowed: config.proxy, env },
     });
-    if (policy.safe && resolved.locality === "remote") {
-      throw new PaiError(
-        `Safe mode allows local providers only; ${resolved.spec.name} at ${endpointOf(resolved).baseUrl} is remote`,
-        {
-          exitCode: EXIT.POLICY,
-          hint: 'Use a local model: "pai init ollama --model MODEL", or leave safe mode',
-        },
-      );
-    }
-    const provider = await createProvider(resolved, {
-      maxRetries: config.maxRetries,
-      timeoutMs: config.timeoutSeconds * 1000,
-      sdkCache: sdkCache(env, options.notice),
-    });
+    const provider = await readyProvider(resolved, { config, policy, env, notice: options.notice });
     return { config, db, session, provider, policy, workspace };
   } catch (error) {
     db.close();
@@ -127,16 +115,122 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
   }
 }
 
+/** The provider of a run, built once safe mode has let its endpoint go (nothing has been sent when it throws). */
+async function readyProvider(
+  resolved: ResolvedProvider,
+  options: {
+    config: Config;
+    policy: Policy;
+    env: (name: string) => string | undefined;
+    notice: (text: string) => void;
+  },
+): Promise<Provider> {
+  if (options.policy.safe && resolved.locality === "remote") {
+    throw new PaiError(
+      `Safe mode allows local providers only; ${resolved.spec.name} at ${endpointOf(resolved).baseUrl} is remote`,
+      {
+        exitCode: EXIT.POLICY,
+        hint: 'Use a local model: "pai init ollama --model MODEL", or leave safe mode',
+      },
+    );
+  }
+  const { config, env, notice } = options;
+  return await createProvider(resolved, {
+    maxRetries: config.maxRetries,
+    timeoutMs: config.timeoutSeconds * 1000,
+    sdkCache: sdkCache(env, notice),
+  });
+}
+
+/** Options for {@linkcode openAsk}. */
+export interface OpenAskOptions extends OpenSessionOptions {
+  /** `--model PROVIDER:MODEL`, or a bare model of the session's (or the default) provider. */
+  model?: string;
+}
+
 /**
- * With no session: a local Ollama if one answers and has a chat model (the first it lists: an embedding model
- * cannot answer a prompt), else OpenAI if a key is set; otherwise two lines on how to start.
+ * For `pai ask`: a quick prompt's provider, with no session of its own. It is the current session's provider and
+ * model (held to the session's pinned endpoint, which it never changes), another model of it, another provider's
+ * (`--model PROVIDER:MODEL`, resolved from the environment), or with no session the default choice. The session it
+ * returns exists for this run only (`ask-…`, never stored): it names the run's rows in the audit log and its spend
+ * in the budgets' ledger, so a session-tokens budget bounds each ask.
  */
-async function startDefaultSession(
-  db: Database,
+export async function openAsk(options: OpenAskOptions): Promise<SessionContext> {
+  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  const { config, db } = await openState(env);
+  try {
+    const { policy, workspace } = await policyHere(db, env, options.notice);
+    if (options.safe) policy.safe = true;
+    const ref = options.model === undefined ? undefined : parseModelRef(options.model, "--model");
+    const current = currentSession(db);
+    const resolveOptions = { env, localHosts: config.localHosts };
+    let resolved: ResolvedProvider;
+    let pinnedTo: Session | undefined;
+    if (ref?.provider && ref.provider !== current?.provider) {
+      resolved = resolveProvider({ provider: ref.provider, model: ref.model }, resolveOptions);
+    } else if (current) {
+      resolved = resolveProvider(
+        { ...current, provider: current.provider as ProviderName, model: ref?.model ?? current.model },
+        resolveOptions,
+      );
+      pinnedTo = current;
+    } else {
+      const choice = await defaultChoice(config, env);
+      const model = ref?.model ?? choice.model;
+      resolved = choice.resolved && !ref ? choice.resolved : resolveProvider({ ...choice, model }, resolveOptions);
+      options.notice(`No session: ${ref ? `using ${choice.provider} with model "${model}"` : choice.said}.`);
+    }
+    checkProxy(resolved, { allowed: config.proxy, env });
+    const endpoint = endpointOf(resolved);
+    if (pinnedTo) {
+      // The session's model goes where the session goes: an environment that points elsewhere is refused.
+      const check = checkEndpoint(pinnedTo, endpoint, pinnedTo.pinned ? undefined : sessionStart(db, pinnedTo.id));
+      if (check.kind === "drift") throw driftError({ session: pinnedTo, resolved }, check);
+    }
+    const provider = await readyProvider(resolved, { config, policy, env, notice: options.notice });
+    const at = new Date().toISOString();
+    const session: Session = {
+      id: `ask-${crypto.randomUUID()}`,
+      provider: resolved.spec.name,
+      model: resolved.model,
+      baseUrl: null,
+      apiKeyEnv: null,
+      systemRole: resolved.systemRole,
+      locality: "auto",
+      pinned: endpoint,
+      mode: "prompt",
+      createdAt: at,
+      updatedAt: at,
+    };
+    return { config, db, session, provider, policy, workspace };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The models PAI falls back to with no session, by provider (a local Ollama's is the first chat model it lists). */
+export const DEFAULT_MODELS = { openai: DEFAULT_OPENAI_MODEL, anthropic: "claude-3-5-haiku-latest" } as const;
+
+/** A provider and model chosen with no session, and how to tell the user why. */
+export interface DefaultChoice {
+  provider: ProviderName;
+  model: string;
+  /** The resolved Ollama, when it is the choice (already probed). */
+  resolved?: ResolvedProvider;
+  /** "using ollama with model …, the first chat model it lists". */
+  said: string;
+}
+
+/**
+ * What PAI uses with no session: a local Ollama if one answers and has a chat model (the first it lists: an
+ * embedding model cannot answer a prompt), else OpenAI if its key is set, else Anthropic if its key is; otherwise
+ * two lines on how to start.
+ */
+export async function defaultChoice(
   config: Config,
   env: (name: string) => string | undefined,
-  notice?: (text: string) => void,
-): Promise<Session> {
+): Promise<DefaultChoice> {
   const ollama = resolveProvider({ provider: "ollama", model: "" }, { env, localHosts: config.localHosts });
   const models = await probeModels(ollama);
   const ollamaAt = `Ollama at ${ollama.baseUrl.replace(/\/v1$/, "")}`;
@@ -145,27 +239,45 @@ async function startDefaultSession(
   const local: ChatModelChoice | undefined = asked.length
     ? chooseChatModel(asked, await probeCapabilities(ollama, asked), models!.length)
     : undefined;
-  let choice: { provider: ProviderName; model: string } | undefined;
-  if (local?.kind === "chosen") choice = { provider: "ollama", model: local.model };
-  else if (env("OPENAI_API_KEY")) choice = { provider: "openai", model: DEFAULT_OPENAI_MODEL };
-  if (!choice) {
-    const why = local
-      ? `${ollamaAt} has ${local.why}`
-      : models
-      ? `${ollamaAt} has no models`
-      : "no local Ollama answered";
-    throw new PaiError(`No provider is set up: ${why} and OPENAI_API_KEY is not set`, {
+  if (local?.kind === "chosen") {
+    return {
+      provider: "ollama",
+      model: local.model,
+      resolved: { ...ollama, model: local.model },
+      said: `using ollama with model "${local.model}", ${local.why}`,
+    };
+  }
+  const keyed = (["openai", "anthropic"] as const).find((name) => env(PROVIDERS[name].keyEnv!));
+  const why = local
+    ? `${ollamaAt} has ${local.why}`
+    : models
+    ? `${ollamaAt} has no models`
+    : "no local Ollama answered";
+  if (!keyed) {
+    throw new PaiError(`No provider is set up: ${why} and neither OPENAI_API_KEY nor ANTHROPIC_API_KEY is set`, {
       exitCode: EXIT.CONFIG,
       hint:
         'Run "pai init ollama --model llama3.2" for a local model, or set OPENAI_API_KEY and run "pai init openai --model gpt-4o-mini"',
     });
   }
-  const resolved = choice.provider === "ollama"
-    ? ollama
-    : resolveProvider({ ...choice, locality: "auto" }, { env, localHosts: config.localHosts });
+  const model = DEFAULT_MODELS[keyed];
+  return { provider: keyed, model, said: `${local ? `${why}; ` : ""}using ${keyed} with model "${model}"` };
+}
+
+/** With no session: the default choice, started as the current session (and said so). */
+async function startDefaultSession(
+  db: Database,
+  config: Config,
+  env: (name: string) => string | undefined,
+  notice?: (text: string) => void,
+): Promise<Session> {
+  const choice = await defaultChoice(config, env);
+  const resolved = choice.resolved ??
+    resolveProvider({ ...choice, locality: "auto" }, { env, localHosts: config.localHosts });
   const pinned = endpointOf(resolved);
   const session = createSession(db, {
-    ...choice,
+    provider: choice.provider,
+    model: choice.model,
     baseUrl: null,
     apiKeyEnv: null,
     systemRole: "system",
@@ -173,9 +285,6 @@ async function startDefaultSession(
     pinned,
   });
   await appendAudit(db, sessionStarted(session, pinned, "default"));
-  const said = local?.kind === "chosen"
-    ? `using ollama with model "${choice.model}", ${local.why}`
-    : `${local ? `${ollamaAt} has ${local.why}; ` : ""}using ${choice.provider} with model "${choice.model}"`;
-  notice?.(`No session yet: ${said}. Run "pai init" to choose.`);
+  notice?.(`No session yet: ${choice.said}. Run "pai init" to choose.`);
   return session;
 }

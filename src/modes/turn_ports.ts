@@ -9,7 +9,7 @@ import type { Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
 import { appendMessages, type StoredMessage } from "../store/messages.ts";
 import { touchSession } from "../store/sessions.ts";
-import type { Mode } from "../core/types.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
 
 /**
  * Where the turn's audit events go (one sink per connection serialises the appends). A real sink resolves to the
@@ -63,15 +63,16 @@ export const NO_BUDGET: BudgetPort = {
   reserve: () => Promise.resolve({ settle: () => Promise.resolve() }),
 };
 
-/** The audit and history ports of a session's database. */
-export function databasePorts(db: Database, session: { id: string }, mode: Mode): {
+/** The audit and history ports of a session's database (a profile that keeps no history writes none). */
+export function databasePorts(db: Database, session: { id: string }, profile: Pick<ModeProfile, "mode" | "history">): {
   audit: AuditPort;
   history: HistoryPort;
 } {
   const sink = auditSink(db);
+  const { mode } = profile;
   return {
     audit: { emit: (event) => sink.append(event), hold: (event) => sink.hold(event), flush: () => sink.flush() },
-    history: {
+    history: profile.history === "none" ? { append() {} } : {
       append(messages) {
         appendMessages(db, session.id, messages);
         touchSession(db, session.id, mode);
