@@ -258,6 +258,148 @@ const agent = buildCommand({
   },
 });
 
+/** `pai task …`'s module, loaded when one of its commands runs. */
+function taskCommand(): Promise<typeof import("./cli/task.ts")> {
+  return command<typeof import("./cli/task.ts")>("task");
+}
+
+const taskId = {
+  kind: "tuple",
+  parameters: [{ brief: "Task id", placeholder: "id", parse: positiveInteger }],
+} as const;
+
+const taskRoutes = buildRouteMap({
+  routes: {
+    add: buildCommand({
+      loader: async () => (await taskCommand()).add,
+      parameters: {
+        positional: {
+          kind: "array",
+          minimum: 1,
+          parameter: { brief: "What the assistant should do", placeholder: "text", parse: String },
+        },
+        flags: {
+          every: {
+            kind: "parsed",
+            parse: String,
+            optional: true,
+            placeholder: "interval",
+            brief: "Run it again this long after each run ends: 30s, 10m, 2h, 1d, 1w",
+          },
+          at: {
+            kind: "parsed",
+            parse: String,
+            optional: true,
+            placeholder: "time",
+            brief: "Run it first at this time: 09:30 (the next time it comes) or 2026-12-24 18:00 (local)",
+          },
+          maxTokens: {
+            kind: "parsed",
+            parse: positiveInteger,
+            optional: true,
+            placeholder: "n",
+            brief: "Tokens one run may spend (default: config.json's assistant.taskTokens, if set)",
+          },
+          json: jsonFlag,
+        },
+      },
+      docs: {
+        brief: "Queue a task for the assistant (pai assistant run works through the queue)",
+        fullDescription: "Examples:\n" +
+          '  pai task add "Summarise the new files in ~/inbox into ~/inbox/summary.md"\n' +
+          '  pai task add "Check the status page of example.com" --every 1h\n' +
+          '  pai task add "Draft the weekly report" --at "2026-12-04 08:00" --max-tokens 50000',
+      },
+    }),
+    list: buildCommand({
+      loader: async () => (await taskCommand()).list,
+      parameters: { flags: { json: jsonFlag } },
+      docs: { brief: "List the tasks: id, status, when due, tokens, cost, text and last result" },
+    }),
+    show: buildCommand({
+      loader: async () => (await taskCommand()).show,
+      parameters: { flags: { json: jsonFlag }, positional: taskId },
+      docs: { brief: "Show a task whole: schedule, runs, tokens, cost, steps of an unfinished attempt, result" },
+    }),
+    cancel: buildCommand({
+      loader: async () => (await taskCommand()).cancel,
+      parameters: { positional: taskId },
+      docs: { brief: "Cancel a queued or running task (a running one stops after the step under way)" },
+    }),
+  },
+  docs: { brief: "The assistant's task queue" },
+});
+
+/** `pai memory …`'s module, loaded when one of its commands runs. */
+function memoryCommand(): Promise<typeof import("./cli/memory.ts")> {
+  return command<typeof import("./cli/memory.ts")>("memory");
+}
+
+const memoryId = {
+  kind: "tuple",
+  parameters: [{ brief: "Memory id (see pai memory list)", placeholder: "id", parse: positiveInteger }],
+} as const;
+
+const memoryRoutes = buildRouteMap({
+  routes: {
+    list: buildCommand({
+      loader: async () => (await memoryCommand()).list,
+      parameters: { flags: { json: jsonFlag } },
+      docs: { brief: "List what the assistant remembers in this session: id, when, label, text" },
+    }),
+    show: buildCommand({
+      loader: async () => (await memoryCommand()).show,
+      parameters: { flags: { json: jsonFlag }, positional: memoryId },
+      docs: { brief: "Show one memory whole, with its label and the files and resources its data came from" },
+    }),
+    rm: buildCommand({
+      loader: async () => (await memoryCommand()).rm,
+      parameters: { positional: memoryId },
+      docs: { brief: "Remove a memory: the assistant no longer sees it (pai reset removes them all)" },
+    }),
+  },
+  docs: { brief: "The assistant's working memory: see and edit what it remembers" },
+});
+
+const { resource: _resource, ...assistantGrants } = grantFlags;
+
+const assistantRoutes = buildRouteMap({
+  routes: {
+    chat: buildCommand({
+      loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).chat,
+      parameters: { flags: { stream: streamFlag, ...grantFlags } },
+      docs: {
+        brief: "Talk with the assistant: chat with assistant mode's tools and working memory (the default)",
+      },
+    }),
+    run: buildCommand({
+      loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).run,
+      parameters: {
+        flags: {
+          once: { kind: "boolean", default: false, brief: "Run the tasks that are due, then exit" },
+          maxSteps: {
+            kind: "parsed",
+            parse: positiveInteger,
+            default: String(PROFILES.assistant.limits.rounds),
+            placeholder: "n",
+            brief: "Rounds of tool calls one task may take",
+          },
+          ...assistantGrants,
+        },
+      },
+      docs: {
+        brief: "Work through the task queue, and wait for new and scheduled tasks until stopped",
+        fullDescription: "Unattended: nobody is asked for an approval, so pre-grant what the tasks need " +
+          "(--allow-read, --allow-write, --allow-net, saved approvals, policy rules).\n" +
+          "SIGINT or SIGTERM finishes the step under way and gives the task back; it is resumed at the next start.\n" +
+          "Example:\n  pai assistant run --allow-write ~/inbox",
+      },
+    }),
+  },
+  defaultCommand: "chat",
+  docs: { brief: "Assistant mode: long-lived task execution with working memory" },
+});
+
 const toolsList = buildCommand({
   loader: async () => (await command<typeof import("./cli/tools.ts")>("tools")).list,
   parameters: { flags: { json: jsonFlag } },
@@ -816,6 +958,9 @@ const root = buildRouteMap({
     ask,
     chat,
     agent,
+    assistant: assistantRoutes,
+    task: taskRoutes,
+    memory: memoryRoutes,
     tools,
     policy: policyRoutes,
     audit: auditRoutes,

@@ -15,7 +15,9 @@
  * summary(event); // 'denied fs_read (by the policy): it is a secret'
  * ```
  */
-import type { Carried, Grant, MessageSent, Mode, ResourceKind, Usage } from "../core/types.ts";
+import { clip } from "../core/clip.ts";
+import { formatInterval } from "../core/durations.ts";
+import type { Carried, Grant, Label, MessageSent, Mode, ResourceKind, Usage } from "../core/types.ts";
 
 /** The columns every row has, whatever its kind. */
 export interface AuditCommon {
@@ -264,12 +266,14 @@ export interface SessionConstraintsEvent extends AuditCommon {
   policy: Record<string, string>;
 }
 
-/** `pai reset`: the session's history and its "for this session" approvals cleared. */
+/** `pai reset`: the session's history, its working memory and its "for this session" approvals cleared. */
 export interface SessionResetEvent extends AuditCommon {
   kind: "session";
   action: "reset";
   messagesCleared: number;
   approvalsRevoked: number;
+  /** Memories of the assistant's working memory removed (absent: none). */
+  memoriesCleared?: number;
 }
 
 /** A session from before endpoint pinning, pinned to this run's endpoint. */
@@ -377,6 +381,31 @@ export interface HeadStartedEvent extends AuditCommon {
   path: string;
 }
 
+/**
+ * What happened to a task of the assistant's queue: queued by the user (`pai task add`), cancelled by them, started
+ * (or resumed after an interruption) by an assistant, finished, failed, or given back unfinished when its assistant
+ * was stopped. The task's text is recorded by the prompt row of each run, as every input is.
+ */
+export interface TaskEvent extends AuditCommon {
+  kind: "task";
+  action: "added" | "cancelled" | "started" | "resumed" | "done" | "failed" | "released";
+  taskId: number;
+  /** `added`: when it is due (ISO, UTC), and the time between runs of a task that repeats. */
+  due?: string;
+  everyMs?: number;
+  /** `failed`: why; `released`: how many steps it had taken. */
+  reason?: string;
+  steps?: number;
+}
+
+/** A memory of the assistant's working memory the user removed (`pai memory rm`). */
+export interface MemoryRemovedEvent extends AuditCommon {
+  kind: "user_change";
+  change: "memory_removed";
+  memoryId: number;
+  label: Label;
+}
+
 /** Everything the audit log records: one row each. */
 export type AuditEvent =
   | PromptEvent
@@ -405,7 +434,9 @@ export type AuditEvent =
   | PolicyTrustEvent
   | BudgetChangedEvent
   | HeadStartedEvent
-  | PruneEvent;
+  | PruneEvent
+  | TaskEvent
+  | MemoryRemovedEvent;
 
 /** The kinds, as the `kind` column stores them. */
 export type AuditKind = AuditEvent["kind"];
@@ -535,14 +566,14 @@ export function summary(event: AuditEvent): string {
 
 /** One renderer per kind: the mapped type makes a kind without one a type error. */
 const SUMMARIES: { readonly [K in AuditKind]: (event: OfKind<K>) => string } = {
-  prompt: (e) => `${e.purpose === "summary" ? "summary request" : "prompt"}: ${clip(e.text)}`,
+  prompt: (e) => `${e.purpose === "summary" ? "summary request" : "prompt"}: ${clipped(e.text)}`,
   request: requestSummary,
   response: (e) => {
     const calls = e.toolCalls.length;
-    return `response: ${clip(e.text)}${calls ? ` (+${calls} tool call${calls === 1 ? "" : "s"})` : ""}`;
+    return `response: ${clipped(e.text)}${calls ? ` (+${calls} tool call${calls === 1 ? "" : "s"})` : ""}`;
   },
-  error: (e) => `error: ${clip(e.message)}`,
-  tool_call: (e) => `tool call ${e.tool} ${clip(e.arguments)}`,
+  error: (e) => `error: ${clipped(e.message)}`,
+  tool_call: (e) => `tool call ${e.tool} ${clipped(e.arguments)}`,
   grant: (e) => `granted ${e.tool} ${permissionsText(e.permissions)}: ${e.reason}`,
   denial: (e) => `denied ${e.tool} (${DENIED_BY[e.by]}): ${e.reason}`,
   approval: (e) => `asked about ${e.tool} ${permissionsText(e.missing)}: ${e.answer}`,
@@ -556,6 +587,11 @@ const SUMMARIES: { readonly [K in AuditKind]: (event: OfKind<K>) => string } = {
   budget: (e) => `budget ${e.budget}: ${e.used} of ${e.limit} ${e.unit} used: ${e.action}`,
   session: sessionSummary,
   user_change: userChangeSummary,
+  task: (e) => {
+    const when = e.due ? `, due ${e.due}${e.everyMs ? `, every ${formatInterval(e.everyMs)}` : ""}` : "";
+    const why = e.reason ? `: ${clipped(e.reason)}` : e.steps !== undefined ? ` after ${e.steps} steps` : "";
+    return `task ${e.taskId} ${e.action}${when}${why}`;
+  },
   prune: (e) =>
     `pruned ${e.rowsRemoved} rows (${e.firstRemovedId}–${e.lastRemovedId}) written before ${e.before}; ` +
     `the chain starts again at row ${e.firstKeptId}`,
@@ -573,7 +609,7 @@ const DENIED_BY: Record<DenialEvent["by"], string> = {
 
 function requestSummary(event: RequestEvent): string {
   const sources = [...new Set(event.carried.flatMap((p) => p.sources ?? []))];
-  const from = sources.length ? `, data from ${clip(sources.join(", "))}` : "";
+  const from = sources.length ? `, data from ${clipped(sources.join(", "))}` : "";
   const what = event.purpose === "summary" ? "summary request" : "request";
   const pieces = event.carried.length;
   return `${what} sent to ${event.baseUrl} (${event.locality}): ${pieces} piece${pieces === 1 ? "" : "s"}${from}`;
@@ -585,7 +621,7 @@ type OfKind<K extends AuditKind> = Extract<AuditEvent, { kind: K }>;
 function policySummary(event: OfKind<"policy_decision">): string {
   switch (event.check) {
     case "label":
-      return `refused before sending: ${clip(event.reason)}`;
+      return `refused before sending: ${clipped(event.reason)}`;
     case "scan": {
       const found = event.findings.map((f) => {
         const spelled = f.hidden ? ` spelling ${JSON.stringify(f.hidden)}` : "";
@@ -606,18 +642,19 @@ function sessionSummary(event: OfKind<"session">): string {
   switch (event.action) {
     case "constraints": {
       const policy = Object.keys(event.policy).length ? Object.keys(event.policy).join(", ") : "built-in defaults";
-      return `${event.mode ?? "a"} run may use ${event.tools.length} tools (${clip(event.tools.join(", "))}), ` +
+      return `${event.mode ?? "a"} run may use ${event.tools.length} tools (${clipped(event.tools.join(", "))}), ` +
         `${event.resources.length} resources, ${event.limits.rounds} rounds${event.safe ? ", safe mode" : ""}; ` +
         `policy: ${policy}`;
     }
     case "started":
       return `${event.origin === "default" ? "default " : ""}session started at ${event.baseUrl} (${event.locality})`;
     case "reset":
-      return `history reset: ${event.messagesCleared} messages cleared, ${event.approvalsRevoked} session approvals revoked`;
+      return `history reset: ${event.messagesCleared} messages cleared, ${event.approvalsRevoked} session approvals ` +
+        `revoked${event.memoriesCleared ? `, ${event.memoriesCleared} memories removed` : ""}`;
     case "endpoint_pinned":
       return `endpoint pinned to ${event.baseUrl} (${event.locality}): the session predates endpoint pinning`;
     case "endpoint_refused":
-      return `endpoint refused: ${clip(event.reason)}`;
+      return `endpoint refused: ${clipped(event.reason)}`;
     default:
       return event satisfies never;
   }
@@ -642,6 +679,8 @@ function userChangeSummary(event: OfKind<"user_change">): string {
       return `budget set: ${event.budget} = ${event.amount}`;
     case "budgets_cleared":
       return `budgets cleared: ${event.budget} (${event.cleared ?? 0})`;
+    case "memory_removed":
+      return `memory ${event.memoryId} (${event.label}) removed from working memory`;
     case "head_started":
       return `new head file started at ${event.path} (there was ${
         event.previous === "absent" ? "none" : "one that could not be read"
@@ -661,7 +700,6 @@ function permissionsText(p: AuditPermissions): string {
 }
 
 /** A text on one line, cut short. */
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > SUMMARY_TEXT ? `${flat.slice(0, SUMMARY_TEXT - 1)}…` : flat;
+function clipped(text: string): string {
+  return clip(text, SUMMARY_TEXT);
 }

@@ -9,6 +9,7 @@
  * const { records, total } = listRecords(db, filter, { limit: 50 });
  * ```
  */
+import { clip } from "../core/clip.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import type { Database } from "../store/db.ts";
 import { AUDIT_KINDS, type AuditEvent, type AuditKind, type AuditRow, eventOf, summary } from "./events.ts";
@@ -124,8 +125,7 @@ export function summaryOf(row: AuditRow, event: AuditEvent | undefined = eventOf
     }
   }
   if (row.detail !== null && row.detail !== undefined) return "(its detail is not JSON)";
-  const flat = String(row.payload ?? "").replace(/\s+/g, " ").trim();
-  return flat.length > LEGACY_SUMMARY ? `${flat.slice(0, LEGACY_SUMMARY - 1)}…` : flat;
+  return clip(String(row.payload ?? ""), LEGACY_SUMMARY);
 }
 
 /** A column's text, or `null` for NULL. */

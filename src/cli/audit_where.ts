@@ -181,7 +181,13 @@ function through(f: Flow): string {
     ? "a summary of older turns"
     : f.via === "answer"
     ? `the model's answer${origin}`
+    : f.via === "memory"
+    ? "the assistant's working memory"
     : `the prompt${origin}`;
-  const how = f.purpose === "summary" ? ", to be summarised" : f.earlier ? ", again from the history" : "";
+  const how = f.purpose === "summary"
+    ? ", to be summarised"
+    : f.earlier && f.via !== "memory"
+    ? ", again from the history"
+    : "";
   return `${what}${how}; request row ${f.requestId}`;
 }

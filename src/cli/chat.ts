@@ -1,6 +1,7 @@
 /** `pai chat`: an interactive conversation that keeps its history in the session. */
 import type { CommandContext } from "@stricli/core";
 import { PaiError } from "../core/errors.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
 import { CHAT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { dim, stderr, stdout } from "../ui/output.ts";
@@ -22,15 +23,18 @@ const ENDINGS = new Set(["exit", "quit", "/exit", "/quit"]);
  * the chat goes on; with piped input it ends the run with the error.
  */
 export async function chat(this: CommandContext, flags: ChatFlags): Promise<void> {
+  await converse(CHAT, flags, "Chatting with");
+}
+
+/** The conversation loop of a mode's profile (chat's, or the interactive assistant's), its banner starting so. */
+export async function converse(profile: ModeProfile, flags: ChatFlags, banner: string): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
   const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
-    const turn = await turnContext(ctx, CHAT, flags);
+    const turn = await turnContext(ctx, profile, flags);
     if (interactive) {
-      stderr.write(dim(
-        stderr,
-        line`Chatting with ${ctx.session.provider} (${ctx.session.model}). End with exit, quit, Ctrl+D or Ctrl+C.\n`,
-      ));
+      const who = `${ctx.session.provider} (${ctx.session.model})`;
+      stderr.write(dim(stderr, line`${banner} ${who}. End with exit, quit, Ctrl+D or Ctrl+C.\n`));
     }
     const lines = interactive ? terminalLines(dim(stdout, "you› ")) : readLines(Deno.stdin.readable);
     // --resource files go with the first message.

@@ -4,12 +4,13 @@ import { appendAudit } from "../audit/log.ts";
 import { openState } from "../modes/session_setup.ts";
 import { clearMessages } from "../store/messages.ts";
 import { clearSummary } from "../store/summaries.ts";
+import { clearMemories } from "../store/memories.ts";
 import { listSavedGrants } from "../store/saved_grants.ts";
 import { clearSessionGrants } from "../store/session_grants.ts";
 import { currentSession } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 
-/** Clears the current session's history and its session approvals; the audit log is untouched. */
+/** Clears the current session's history, summary, working memory and session approvals; the audit log is untouched. */
 export async function reset(this: CommandContext): Promise<void> {
   const { db } = await openState();
   try {
@@ -20,6 +21,7 @@ export async function reset(this: CommandContext): Promise<void> {
     }
     const removed = clearMessages(db, session.id);
     const summarised = clearSummary(db, session.id);
+    const memories = clearMemories(db, session.id);
     // "Allow for this session" ends with the session's history; "always" approvals are the user's to revoke.
     const approvals = clearSessionGrants(db, { sessionId: session.id });
     await appendAudit(db, {
@@ -30,9 +32,11 @@ export async function reset(this: CommandContext): Promise<void> {
       action: "reset",
       messagesCleared: removed,
       approvalsRevoked: approvals,
+      ...(memories ? { memoriesCleared: memories } : {}),
     });
     stdout.write(
-      `Cleared ${removed} messages${summarised ? ", the summary of older turns" : ""} and ${approvals} approval(s) ` +
+      `Cleared ${removed} messages${summarised ? ", the summary of older turns" : ""}` +
+        `${memories ? `, ${memories} memories of the assistant's working memory` : ""} and ${approvals} approval(s) ` +
         "for this session (the audit log keeps its records).\n",
     );
     const saved = listSavedGrants(db).length;

@@ -7,7 +7,7 @@
 import type { CommandContext } from "@stricli/core";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
-import { openState, policyHere } from "../modes/session_setup.ts";
+import { openState, policyHere, withDatabase } from "../modes/session_setup.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
 import { recordUserChange } from "../modes/user_change.ts";
 import type { DefinitionInput } from "../resources/backend.ts";
@@ -52,7 +52,7 @@ export async function add(this: CommandContext, flags: AddFlags, name: string): 
     });
   }
   const resource = await checkDefinition(name, flags as DefinitionInput, { cwd: Deno.cwd(), env });
-  await withDb(async (db) => {
+  await withDatabase(async (db) => {
     if (resource.kind === "note") setNote(db, name, flags.text!);
     saveResources(configDir, [...resources, resource]);
     await recordUserChange(db, { change: "resource_added", resource: name, resourceKind: resource.kind });
@@ -85,7 +85,7 @@ export async function update(this: CommandContext, flags: UpdateFlags, name: str
     default: flags.default ?? old.default,
   };
   const resource = await checkDefinition(name, input, { cwd: Deno.cwd(), env });
-  await withDb(async (db) => {
+  await withDatabase(async (db) => {
     if (old.kind === "note" && flags.text !== undefined) setNote(db, name, flags.text);
     saveResources(configDir, resources.map((r) => r.name === name ? resource : r));
     await recordUserChange(db, { change: "resource_updated", resource: name, resourceKind: resource.kind });
@@ -111,7 +111,7 @@ export async function list(this: CommandContext, flags: { json: boolean }): Prom
 export async function rm(this: CommandContext, _flags: Record<never, never>, name: string): Promise<void> {
   const { configDir, resources } = await registry();
   const r = find(resources, name);
-  await withDb(async (db) => {
+  await withDatabase(async (db) => {
     if (r.kind === "note") deleteNote(db, name);
     saveResources(configDir, resources.filter((x) => x.name !== name));
     await recordUserChange(db, { change: "resource_removed", resource: name, resourceKind: r.kind });
@@ -119,15 +119,6 @@ export async function rm(this: CommandContext, _flags: Record<never, never>, nam
   stdout.write(
     r.kind === "note" ? line`Deleted the note ${name}.\n` : line`Forgot ${name} (the data itself is untouched).\n`,
   );
-}
-
-async function withDb<T>(work: (db: Awaited<ReturnType<typeof openState>>["db"]) => T | Promise<T>): Promise<T> {
-  const { db } = await openState();
-  try {
-    return await work(db);
-  } finally {
-    db.close();
-  }
 }
 
 /**

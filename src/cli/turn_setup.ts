@@ -8,7 +8,7 @@ import { lazyImport } from "../core/lazy_import.ts";
 import { paiPaths } from "../core/paths.ts";
 import type { Label } from "../core/types.ts";
 import { DataGuard } from "../policy/data_guard.ts";
-import { labelOfPath, mayReceive } from "../policy/labels.ts";
+import { labelOfPath, labelOfSources, mayReceive } from "../policy/labels.ts";
 import { higherLabel, providerCeiling } from "../policy/policy.ts";
 import { labelFromResources, loadResources, type Resource } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
@@ -39,6 +39,8 @@ export async function turnContext(
   profile: ModeProfile,
   flags: ToolFlags,
   limits: Partial<ModeLimits> = {},
+  /** `headless`: no one is asked, even at a terminal (an unattended assistant): what is not pre-granted is denied. */
+  options: { headless?: boolean } = {},
 ): Promise<TurnContext> {
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
@@ -80,7 +82,7 @@ export async function turnContext(
     session: ctx.session,
     mode: profile.mode,
     pregrants: await pregrants(flags),
-    prompter: availablePrompter(),
+    prompter: options.headless ? undefined : availablePrompter(),
     policy: ctx.policy,
     workspace: ctx.workspace,
     auditText: (payload) => guard.auditText(payload),
@@ -97,15 +99,7 @@ export async function turnContext(
  */
 async function currentLabels(ctx: SessionContext): Promise<(sources: readonly string[]) => Label | undefined> {
   const resources = await loadResources(paiPaths().configDir);
-  const of = (source: string): Label | undefined =>
-    source.startsWith("resource:")
-      ? resources.find((r) => r.name === source.slice("resource:".length))?.label
-      : labelOfPath(source, ctx.policy, (p) => labelFromResources(resources, p));
-  return (sources) =>
-    sources.map(of).filter((l) => l !== undefined).reduce<Label | undefined>(
-      (a, b) => a ? higherLabel(a, b) : b,
-      undefined,
-    );
+  return (sources) => labelOfSources(sources, ctx.policy, resources, (p) => labelFromResources(resources, p));
 }
 
 /** Options for {@linkcode resultJson}. */

@@ -7,7 +7,9 @@
  * - `summary` (prompt): the session's summary, if there is one, and the prompt.
  * - `run` (agent): the run's whole reasoning context; when it outgrows the window, old tool results are compacted
  *   first (a short note with their size), then the older rounds are summarised.
- * - `memory` (assistant): as `summary` until assistant mode brings its working memory.
+ * - `memory` (assistant): as `history` (the recent tasks' turns while they fit, a summary beyond), with the working
+ *   memory the task calls for before the input: the memories that share its words, and the newest, within
+ *   `MEMORY_SHARE` of the window; those the provider may not receive are left out, and the block says how many.
  * - `input` (`pai ask`): the input alone.
  *
  * History is read from the newest message backwards and only as far as it is sent, so assembling a request does
@@ -35,6 +37,7 @@ import {
 } from "../store/messages.ts";
 import { injectionMarkers, untrustedBlock } from "../policy/injection.ts";
 import { getSummary, saveSummary, type Summary } from "../store/summaries.ts";
+import { newestMemories, searchMemories } from "../store/memories.ts";
 import { historyMessage } from "./history.ts";
 import type { RememberedCounts } from "./token_memo.ts";
 import { type TokenCounter as FullCounter, utf8Length } from "./tokens.ts";
@@ -126,6 +129,11 @@ export interface ContextPort {
   ): number;
   /** Why the history sent in this turn taints the run (private data, untrusted content): the loop tells the tools. */
   taints(): string[];
+  /**
+   * The most sensitive label of the history, summary and memories sent in this turn, and their sources: the loop
+   * tells the tools (a memory saved in the run is labelled with what the run has seen).
+   */
+  seen(): { label?: Label; sources: string[] };
   /** What the last `start` or `fit` did, for `pai status` and the bench. */
   readonly stats: ContextStats;
 }
@@ -150,6 +158,14 @@ export interface ContextStats {
 const summaryBlock = (text: string) =>
   `${untrustedBlock("conversation_summary", 'of="the earlier turns"', SUMMARY_FROM, text, injectionMarkers(text))}\n\n`;
 
+/** The share of the room left by the fixed parts that working memory may take. */
+const MEMORY_SHARE = 0.1;
+/** Memories that share the input's words, at most; and the newest ones besides. */
+const MEMORY_PICKS = 8;
+const MEMORY_NEWEST = 4;
+/** Who wrote the memories, as their envelope's warning says. */
+const MEMORY_FROM = "notes you saved in earlier tasks (from what you read then)";
+
 /** Who wrote a summary, as its envelope's warning says. */
 const SUMMARY_FROM = "a summary the model wrote of earlier turns (which held tool results)";
 
@@ -173,6 +189,8 @@ export class ContextManager implements ContextPort {
   #counted = new WeakMap<ChatMessage, number>();
   /** What the history sent in this turn brings for the flow rule (see `taints()`). */
   #taints = new Set<string>();
+  /** The highest label and the sources of what the history sent in this turn holds (see `seen()`). */
+  #seen: { label?: Label; sources: Set<string> } = { sources: new Set() };
   /** Exact counts of the fixed parts' texts (the system prompt, the tools as sent), remembered or counted. */
   #fixedCounts = new Map<string, number>();
   #toolsText = new WeakMap<readonly ToolDefinition[], string>();
@@ -248,17 +266,69 @@ export class ContextManager implements ContextPort {
     await this.#recall(fixed);
     const inputTokens = await this.#inputTokens(input, fixed);
     const summary = this.#strategy === "input" ? undefined : getSummary(this.#db, this.#sessionId);
-    if (this.#strategy !== "history") {
+    if (this.#strategy === "memory") input = this.#withMemory(input, fixed);
+    if (this.#strategy !== "history" && this.#strategy !== "memory") {
       const messages = summary ? [this.#withSummary(summary, { role: "user", content: input })] : [];
       return this.#measured(messages.length ? messages : [{ role: "user", content: input }], fixed);
     }
     const made = options.preview ? preview : summarise;
     const first = await this.#history(input, inputTokens, fixed, summary, made, !options.preview);
-    if (first || this.#exact) return this.#measured(first ?? [], fixed);
+    if (first || this.#exact) return this.#measured(this.#memoryCarried(first ?? []), fixed);
     // By the bound the history does not fit: count it with the tokenizer before summarising anything.
     await this.#upgrade();
     const counted = await this.#inputTokens(input, fixed);
-    return this.#measured((await this.#history(input, counted, fixed, summary, made, !options.preview))!, fixed);
+    const history = (await this.#history(input, counted, fixed, summary, made, !options.preview))!;
+    return this.#measured(this.#memoryCarried(history), fixed);
+  }
+
+  /** What the working memory put before the input carries (its memories' sources), set by `#withMemory`. */
+  #memoryPiece?: Carried;
+
+  /**
+   * The input with the working memory before it: the memories relevant to it (sharing its words, best first) and the
+   * newest, as untrusted content (the model wrote them from what it read), within `MEMORY_SHARE` of the window.
+   */
+  #withMemory(input: string, fixed: FixedParts): string {
+    this.#memoryPiece = undefined;
+    const seen = new Set<number>();
+    const picked = [
+      ...searchMemories(this.#db, this.#sessionId, input, MEMORY_PICKS),
+      ...newestMemories(this.#db, this.#sessionId, MEMORY_NEWEST),
+    ]
+      .filter((m) => !seen.has(m.id) && seen.add(m.id));
+    if (!picked.length) return input;
+    const room = Math.floor(this.#room(fixed) * MEMORY_SHARE);
+    const lines: string[] = [];
+    const sources = new Set<string>();
+    let withheld = 0;
+    let used = 0;
+    for (const m of picked) {
+      const label = this.#labelNow(m) ?? m.label;
+      if (!this.#limits.mayReceive(label)) {
+        withheld++;
+        continue;
+      }
+      const text = `[memory ${m.id}, ${m.createdAt.slice(0, 10)}] ${m.text.replace(/\s+/g, " ")}`;
+      used += this.#counter.count(text);
+      if (used > room) break;
+      lines.push(text);
+      this.#carries(label, undefined, "working memory", m.sources);
+      for (const source of m.sources) sources.add(source);
+    }
+    if (withheld) lines.push(`(${withheld} more memories are labelled above what this model may receive)`);
+    const body = lines.join("\n");
+    const markers = injectionMarkers(body);
+    if (markers.length) this.#taints.add("text shaped like instructions (in working memory)");
+    this.#memoryPiece = { via: "memory", ...(sources.size ? { sources: [...sources] } : {}), earlier: true };
+    return `${untrustedBlock("working_memory", 'of="earlier tasks"', MEMORY_FROM, body, markers)}\n\n${input}`;
+  }
+
+  /** The request's input carries the working memory put before it. */
+  #memoryCarried(messages: ChatMessage[]): ChatMessage[] {
+    const piece = this.#memoryPiece;
+    const last = messages.at(-1);
+    if (!piece || !last) return messages;
+    return [...messages.slice(0, -1), { ...last, carries: [...last.carries ?? [], piece] }];
   }
 
   /** The input's tokens; an input that cannot fit even alone is refused, counted only as far as needed. */
@@ -415,7 +485,7 @@ export class ContextManager implements ContextPort {
     const messages: ChatMessage[] = history.map((m) => {
       const label = this.#labelNow(m);
       this.#mayGo(label, "a message of this session's history");
-      this.#carries(label, m.taint, "the session's history");
+      this.#carries(label, m.taint, "the session's history", m.sources);
       const sent = historyMessage(m);
       if (this.#exact && m.tokens !== undefined && !m.interrupted) this.#counted.set(sent, m.tokens);
       return sent;
@@ -428,7 +498,7 @@ export class ContextManager implements ContextPort {
   #withSummary(summary: Summary, first: ChatMessage): ChatMessage {
     const label = this.#labelNow(summary);
     this.#mayGo(label, "the session's summary");
-    this.#carries(label, summary.taint, "the session's summary");
+    this.#carries(label, summary.taint, "the session's summary", summary.sources);
     this.stats.summarySent = true;
     const piece = summaryPiece(summary);
     return { ...first, content: summaryBlock(summary.text) + first.content, carries: [piece, ...first.carries ?? []] };
@@ -438,13 +508,19 @@ export class ContextManager implements ContextPort {
    * What re-sent history brings into the run for the flow rule: private data, untrusted content. The run is
    * tainted as if its own tools had read them (`taints()`).
    */
-  #carries(label: Label | undefined, taint: string | undefined, where: string): void {
+  #carries(label: Label | undefined, taint: string | undefined, where: string, sources?: readonly string[]): void {
     if (label === "private" || label === "secret") this.#taints.add(`data labelled ${label} (in ${where})`);
     if (taint) this.#taints.add(`${taint} (in ${where})`);
+    if (label) this.#seen.label = this.#seen.label ? higherLabel(this.#seen.label, label) : label;
+    for (const source of sources ?? []) this.#seen.sources.add(source);
   }
 
   taints(): string[] {
     return [...this.#taints];
+  }
+
+  seen(): { label?: Label; sources: string[] } {
+    return { ...(this.#seen.label ? { label: this.#seen.label } : {}), sources: [...this.#seen.sources] };
   }
 
   /** Refuses to send data labelled above what the provider may receive. */

@@ -6,6 +6,7 @@ import { type Database, openDatabase } from "../store/db.ts";
 import { appendMessages, type StoredMessage } from "../store/messages.ts";
 import { createSession } from "../store/sessions.ts";
 import { getSummary, saveSummary } from "../store/summaries.ts";
+import { saveMemory } from "../store/memories.ts";
 import { BYTES, type ContextLimits, ContextManager, type Summarise, type TokenCounter } from "./context_manager.ts";
 
 /** One token per four characters: the tests reason in round numbers. */
@@ -421,6 +422,41 @@ Deno.test("what each message carries follows it: a summary names its sources, a 
     assert.match(fitted[2].content, /^\[tool result compacted:/);
     assert.equal(fitted[2].carries, undefined);
     assert.deepEqual(fitted[6].carries, [{ via: "tool_result", sources: ["/f3"], callId: "c3" }]);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("memory: the task's relevant and newest memories go before it; those the provider may not receive stay out", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    saveMemory(db, sessionId, { text: "the invoice folder is ~/bills", label: "internal", sources: [] });
+    saveMemory(db, sessionId, { text: "Ann's salary is 91k", label: "private", sources: ["/hr/pay.csv"] });
+    const remote = manager(
+      db,
+      sessionId,
+      "memory",
+      { mayReceive: (l) => l === "public" || l === "internal" },
+      "assistant",
+    );
+    const [sent] = await remote.start("pay the invoice", FIXED, recorder());
+    assert.match(
+      sent.content,
+      /^<working_memory of="earlier tasks" trust="untrusted">\n\[memory 1, [\d-]+\] the invoice folder/,
+    );
+    assert.ok(!sent.content.includes("91k"), "a private memory is not sent to a provider that may not receive it");
+    assert.match(
+      sent.content,
+      /\(1 more memories are labelled above what this model may receive\)\n<\/working_memory>\n\npay the invoice$/,
+    );
+    assert.deepEqual(sent.carries, [{ via: "memory", earlier: true }]);
+    // Sent where it may go, it carries its label into the run (the flow rule) and names where its data came from.
+    const local = manager(db, sessionId, "memory", {}, "assistant");
+    const [all] = await local.start("what is Ann's salary", FIXED, recorder());
+    assert.match(all.content, /\[memory 2, [\d-]+\] Ann's salary is 91k/);
+    assert.deepEqual(all.carries, [{ via: "memory", sources: ["/hr/pay.csv"], earlier: true }]);
+    assert.deepEqual(local.seen(), { label: "private", sources: ["/hr/pay.csv"] });
+    assert.deepEqual(local.taints(), ["data labelled private (in working memory)"]);
   } finally {
     close();
   }

@@ -31,9 +31,9 @@ export interface Carried {
   /**
    * `input`: what the user typed or piped; `attachment`: an input that attaches files or resources
    * (`--resource`); `tool_result`: what a tool returned; `answer`: the model's own text; `summary`: a summary of
-   * older turns.
+   * older turns; `memory`: the working memory put before an assistant's input.
    */
-  via: "input" | "attachment" | "tool_result" | "answer" | "summary";
+  via: "input" | "attachment" | "tool_result" | "answer" | "summary" | "memory";
   /** The `payload_hash` of the row that recorded it (a prompt, tool_result or response row), when known. */
   hash?: string;
   /** The real paths and resources (`resource:NAME`) its data came from. */

@@ -206,3 +206,49 @@ function refusal(decision: Exclude<BudgetDecision, { kind: "allow" }>, spender: 
       `"maxTokens" in config.json (each request reserves it for the answer); "pai budget show" lists the budgets`,
   );
 }
+
+/**
+ * A budget of one task's run on top of the others (`pai task add --max-tokens`, or config.json's
+ * `assistant.taskTokens`): a request whose estimate would take the run past `maxTokens` is refused before it is sent,
+ * as every budget refuses, and recorded; what each request used counts from its settlement.
+ */
+export function taskBudget(
+  inner: BudgetPort,
+  task: { id: number; maxTokens: number },
+  audit: Pick<AuditPort, "emit">,
+  who: { sessionId: string; provider: string; model: string; mode: Mode },
+): BudgetPort {
+  let used = 0;
+  return {
+    async reserve(estimate, options) {
+      const needs = estimate.inputTokens + estimate.outputTokens;
+      if (used + needs > task.maxTokens) {
+        await audit.emit({
+          kind: "budget",
+          budget: `task-${task.id}-tokens`,
+          unit: "tokens",
+          limit: task.maxTokens,
+          used: used + needs,
+          action: "refuse",
+          ...who,
+        });
+        const left = Math.max(0, task.maxTokens - used);
+        throw new BudgetRefusal(
+          `task-${task.id}-tokens`,
+          `task ${task.id}'s budget of ${amount("tokens", task.maxTokens)} could be passed: ${
+            figure("tokens", used)
+          } used, ${amount("tokens", left)} left, and the request may use up to ${amount("tokens", needs)}`,
+          `Give it more with "pai task add … --max-tokens N" (or config.json's assistant.taskTokens), or lower ` +
+            `"maxTokens" in config.json (each request reserves it for the answer)`,
+        );
+      }
+      const reservation = await inner.reserve(estimate, options);
+      return {
+        settle: async (actual) => {
+          used += actual.inputTokens + actual.outputTokens;
+          await reservation.settle(actual);
+        },
+      };
+    },
+  };
+}

@@ -34,6 +34,8 @@ export interface ToolHost {
   execute(call: ToolCall): Promise<ToolExecution>;
   /** Told when private data is in the run's context (the flow rule). */
   taint?(reason: string): void;
+  /** Told the label and sources of data in the run's context (what a memory saved in the run is labelled with). */
+  observe?(label: Label | undefined, sources?: readonly string[]): void;
 }
 
 /** What a turn needs: the collaborators are ports, so tests can give fakes. */
@@ -67,6 +69,11 @@ export interface TurnOptions {
   maxToolRounds?: number;
   /** A wall-clock limit (epoch ms, by the turn's clock) after which no more tools run. */
   deadline?: number;
+  /**
+   * Ends the turn at its next step: the request or tool call under way finishes, no other starts (an assistant told
+   * to stop, or that lost its task). The calls of an answer not yet run are answered as not run.
+   */
+  halt?: AbortSignal;
   onToolStart?: (call: ToolCall) => void;
   onToolEnd?: (execution: ToolExecution) => void;
   /** Told of what the scanners warn about (kinds and rules, never values), and of summaries made. */
@@ -94,7 +101,7 @@ export interface TurnResult {
   /** Each request to the model, in order: its text kept apart from the other rounds', and the calls it made. */
   rounds: TurnRound[];
   /** Set when a limit, not the model, ended the tool calls (`budget`: a budget refused a later round's request). */
-  stoppedBy?: "max-rounds" | "deadline" | "budget";
+  stoppedBy?: "max-rounds" | "deadline" | "budget" | "halted";
   /** With `stoppedBy: "budget"`: the refusal, naming the budget, what is used and what is left. */
   budgetRefusal?: PaiError;
   /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
@@ -146,6 +153,7 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
   let messages = await contextOf(ctx, guard, () => ctx.context.start(userText, fixed, summarise));
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
+  ctx.tools?.observe?.(options.inputLabel, options.inputSources);
   const sources = options.inputSources?.length ? options.inputSources : undefined;
   const inputHash = await guard.recordPrompt(messages, userText, { context, ...(sources ? { sources } : {}) });
   // The input is the last message: what it carries names the prompt row (the summary before it, in prompt mode).
@@ -173,6 +181,10 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   }];
   const ran = new Set<string>();
   for (let round = 0;; round++) {
+    if (round > 0 && options.halt?.aborted) {
+      result.stoppedBy = "halted";
+      break;
+    }
     const overTime = options.deadline !== undefined && ctx.clock.now() > options.deadline;
     const mayCall = ctx.tools !== undefined && round < maxRounds && !overTime;
     if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
@@ -215,7 +227,9 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     messages = [...messages, carrying(said, { via: "answer", ...hashOf(answer.auditHash) })];
     for (const call of calls) {
       // A call id that already ran (a provider replaying a turn) is never run twice.
-      const execution = ran.has(call.id)
+      const execution = options.halt?.aborted
+        ? await refused(ctx, who, call, "Not run: the run was stopped before this call")
+        : ran.has(call.id)
         ? await refused(ctx, who, call, `Call ${call.id} already ran`)
         : result.steps.length >= profile.limits.callsPerTurn
         ? await refused(
@@ -251,7 +265,8 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     kept.push(message(ctx, { role: "assistant", content: "" }));
   }
   // A run a budget stopped never gave its final answer: the model is told so next time, as for an interruption.
-  kept.at(-1)!.interrupted = result.interrupted || result.incomplete || result.stoppedBy === "budget";
+  kept.at(-1)!.interrupted = result.interrupted || result.incomplete || result.stoppedBy === "budget" ||
+    result.stoppedBy === "halted";
   // The audit rows first: the history never holds a result the audit log has not committed.
   await ctx.audit.flush();
   ctx.history.append(kept);
@@ -381,6 +396,8 @@ async function contextOf(ctx: TurnContext, guard: TurnGuard, build: () => Promis
     throw error;
   }
   for (const taint of ctx.context.taints()) ctx.tools?.taint?.(taint);
+  const seen = ctx.context.seen();
+  ctx.tools?.observe?.(seen.label, seen.sources);
   return messages;
 }
 

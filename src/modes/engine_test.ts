@@ -47,6 +47,9 @@ class FakeContext implements ContextPort {
   taints(): string[] {
     return this.carried;
   }
+  seen() {
+    return { sources: [] };
+  }
   carried: string[] = [];
   fit(messages: ChatMessage[]): Promise<ChatMessage[]> {
     this.fits++;
@@ -264,6 +267,29 @@ Deno.test("runTurn() runs no tool once the wall-clock deadline (by the turn's cl
   assert.deepEqual(ran, []);
   assert.equal(result.stoppedBy, "deadline");
   assert.equal(requests[0].toolChoice, "none");
+});
+
+Deno.test("runTurn() halted mid-round finishes the call under way, runs no other, and sends no further request", async () => {
+  const halt = new AbortController();
+  let n = 0;
+  const provider = new ScriptedProvider(async function* () {
+    yield { type: "tool_call", call: { id: `a${n}`, name: "t", arguments: "{}" } };
+    yield { type: "tool_call", call: { id: `b${n++}`, name: "t", arguments: "{}" } };
+    yield { type: "stop", reason: "tool_calls" };
+  });
+  const tools = countingTools();
+  const execute = tools.execute;
+  // The stop arrives while the first call runs: that call finishes, the second is answered as not run.
+  tools.execute = (call) => (halt.abort(), execute(call));
+  const { ctx, fakes } = turn(provider, AGENT, { tools });
+  const result = await runTurn(ctx, "go", { signal: signal(), stream: true, halt: halt.signal });
+  assert.equal(result.stoppedBy, "halted");
+  assert.deepEqual(tools.ran, ["a0"]);
+  assert.equal(provider.requests.length, 1);
+  assert.match(result.steps[1].content, /Not run: the run was stopped before this call/);
+  // Every call has its result in the history, which ends with an answer marked interrupted.
+  assert.deepEqual(fakes.history.map((m) => m.role), ["user", "assistant", "tool", "tool", "assistant"]);
+  assert.equal(fakes.history.at(-1)!.interrupted, true);
 });
 
 Deno.test("runTurn() reserves each request's estimate before sending, settles it with the reported usage, and sends nothing past the budget", async () => {

@@ -15,6 +15,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "read",
     resources: "defaults",
     context: "history",
+    workingMemory: false,
     history: "kept",
     limits: { rounds: 1, callsPerTurn: 1 },
     approvals: ALL_SCOPES,
@@ -25,6 +26,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "read",
     resources: "read",
     context: "summary",
+    workingMemory: false,
     history: "kept",
     limits: { rounds: 3, callsPerTurn: 50 },
     approvals: ALL_SCOPES,
@@ -35,6 +37,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "write",
     resources: "crud",
     context: "run",
+    workingMemory: false,
     history: "kept",
     limits: { rounds: 20, callsPerTurn: 500, seconds: 600 },
     approvals: ALL_SCOPES,
@@ -45,6 +48,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     tools: "write",
     resources: "crud",
     context: "memory",
+    workingMemory: true,
     history: "kept",
     limits: { rounds: 50, callsPerTurn: 1000 },
     approvals: ALL_SCOPES,
@@ -54,6 +58,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
 export const CHAT = PROFILES.chat;
 export const PROMPT = PROFILES.prompt;
 export const AGENT = PROFILES.agent;
+export const ASSISTANT = PROFILES.assistant;
 
 /**
  * `pai ask`: a quick prompt with no session. A prompt-mode turn (its rows and budgets are prompt mode's) with no

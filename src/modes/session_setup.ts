@@ -62,6 +62,16 @@ export async function openState(env: (name: string) => string | undefined = (n) 
   return { config, db };
 }
 
+/** Runs `work` on PAI's open database, closed after it whatever happens (the commands that need no provider). */
+export async function withDatabase<T>(work: (db: Database) => T | Promise<T>): Promise<T> {
+  const { db } = await openState();
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * The policy in force in the current directory (a broken policy file stops here). What the user must know about
  * it (a trusted project policy that changed) goes to `notice`, on every command that loads it.

@@ -10,7 +10,7 @@ import type { Policy } from "../policy/policy.ts";
 import { policyFolders, protectedPaths, secretFolders } from "../policy/protected_paths.ts";
 import type { ResourceHost } from "../resources/backend.ts";
 import { awsCredentials } from "../resources/backends/aws_credentials.ts";
-import { labelOfPath, mayReceive } from "../policy/labels.ts";
+import { labelOfPath, labelOfSources, mayReceive } from "../policy/labels.ts";
 import { globSource } from "../policy/glob.ts";
 import { higherLabel } from "../policy/policy.ts";
 import {
@@ -21,6 +21,9 @@ import {
   saveResources,
 } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
+import { deleteMemory, type Memory, saveMemory, searchMemories } from "../store/memories.ts";
+import type { MemoryHost } from "../tools/memory_tools.ts";
+import type { Label } from "../core/types.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
 import { listSavedGrants, saveGrants } from "../store/saved_grants.ts";
 import { listSessionGrants, saveSessionGrants } from "../store/session_grants.ts";
@@ -186,6 +189,38 @@ function pathLabels(
   };
 }
 
+/**
+ * The session's working memory for the memory tools. A search returns the memories this provider may receive, each
+ * judged by its stored label raised to what its sources are labelled now (as the history is); a memory is saved with
+ * the label of what the run has seen, never below "internal".
+ */
+function memoryHost(
+  db: Database,
+  session: Session,
+  labels: { ceiling: Label; labelOf(sources: readonly string[]): Label | undefined } | undefined,
+): MemoryHost {
+  const labelNow = (m: Memory) => {
+    const now = m.sources.length ? labels?.labelOf(m.sources) : undefined;
+    return now ? higherLabel(m.label, now) : m.label;
+  };
+  return {
+    save: (text, from) => {
+      const memory = saveMemory(db, session.id, { text, label: from.label, sources: from.sources });
+      return { id: memory.id, label: memory.label };
+    },
+    search: (query, limit) => {
+      const matches = searchMemories(db, session.id, query, limit).map((m) => ({ ...m, label: labelNow(m) }));
+      const found = matches.filter((m) => !labels || mayReceive(labels.ceiling, m.label));
+      return {
+        found: found.map((m) => ({ id: m.id, text: m.text, label: m.label, created: m.createdAt })),
+        withheld: matches.length - found.length,
+        sources: [...new Set(found.flatMap((m) => m.sources))],
+      };
+    },
+    forget: (id) => deleteMemory(db, session.id, id),
+  };
+}
+
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode, policy } = options;
@@ -225,5 +260,21 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
     labels: options.labels && pathLabels(policy, resources, options.labels),
     resources,
+    ...(PROFILES[mode].workingMemory && session
+      ? { memory: memoryHost(db, session, options.labels && memoryLabels(policy, resources, options.labels)) }
+      : {}),
   });
+}
+
+/** How memories are labelled now: by their sources, as the policy and the resources label them. */
+function memoryLabels(
+  policy: Policy,
+  resources: ResourceHost,
+  given: NonNullable<ToolSetupOptions["labels"]>,
+): { ceiling: Label; labelOf(sources: readonly string[]): Label | undefined } {
+  return {
+    ceiling: given.ceiling,
+    labelOf: (sources) =>
+      labelOfSources(sources, policy, resources.list(), (p) => labelFromResources(resources.list(), p)),
+  };
 }

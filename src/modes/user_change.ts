@@ -1,5 +1,11 @@
 /** The user's own changes (resources registered or removed, a project policy trusted, budgets), as audit rows. */
-import type { AuditEvent, BudgetChangedEvent, PolicyTrustEvent, ResourceChangedEvent } from "../audit/events.ts";
+import type {
+  AuditEvent,
+  BudgetChangedEvent,
+  MemoryRemovedEvent,
+  PolicyTrustEvent,
+  ResourceChangedEvent,
+} from "../audit/events.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Database } from "../store/db.ts";
 import { currentSession } from "../store/sessions.ts";
@@ -8,7 +14,8 @@ import { currentSession } from "../store/sessions.ts";
 export type UserChange =
   | Pick<ResourceChangedEvent, "change" | "resource" | "resourceKind">
   | Pick<PolicyTrustEvent, "change" | "folder" | "policyHash">
-  | Pick<BudgetChangedEvent, "change" | "budget" | "amount" | "cleared">;
+  | Pick<BudgetChangedEvent, "change" | "budget" | "amount" | "cleared">
+  | Pick<MemoryRemovedEvent, "change" | "memoryId" | "label">;
 
 /** Records a change of the user's, under the current session when there is one, as the user's (no mode). */
 export async function recordUserChange(db: Database, change: UserChange): Promise<void> {

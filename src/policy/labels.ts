@@ -22,3 +22,23 @@ export function labelOfPath(
   }
   return label;
 }
+
+/**
+ * How data from these sources is labelled now: a file by the policy's rules and the resources that cover it, a
+ * resource (`resource:NAME`) by its registration; an unknown resource says nothing (the stored label stands).
+ */
+export function labelOfSources(
+  sources: readonly string[],
+  policy: Pick<Policy, "files">,
+  resources: readonly { name: string; label: Label }[],
+  fromResources: (path: string) => Label | undefined,
+): Label | undefined {
+  const of = (source: string): Label | undefined =>
+    source.startsWith("resource:")
+      ? resources.find((r) => r.name === source.slice("resource:".length))?.label
+      : labelOfPath(source, policy, fromResources);
+  return sources.map(of).filter((l) => l !== undefined).reduce<Label | undefined>(
+    (a, b) => a ? higherLabel(a, b) : b,
+    undefined,
+  );
+}

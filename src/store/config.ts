@@ -2,7 +2,7 @@
 import { join } from "../core/paths.ts";
 import { readJsonFile } from "./json_file.ts";
 import { lazyImport } from "../core/lazy_import.ts";
-import type { AuditConfig, ModelsConfig } from "./config_schema.ts";
+import type { AssistantConfig, AuditConfig, ModelsConfig } from "./config_schema.ts";
 
 /** The settings PAI runs with. */
 export interface Config {
@@ -17,6 +17,8 @@ export interface Config {
   models?: ModelsConfig;
   /** What the audit log keeps of each event's content (see config_schema.ts); absent: `redacted`. */
   audit?: AuditConfig;
+  /** Assistant mode's lease, polling, per-task tokens and attempts (see config_schema.ts). */
+  assistant?: AssistantConfig;
 }
 
 export const DEFAULT_SYSTEM_PROMPT =

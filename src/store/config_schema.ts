@@ -45,7 +45,21 @@ export const CONFIG_SCHEMA = z.strictObject({
      */
     content: z.enum(["redacted", "full", "hash"]).optional(),
   }).optional(),
+  /** Assistant mode (`pai assistant run`). */
+  assistant: z.strictObject({
+    /** How long a claimed task stays held without its assistant renewing the lease (it renews at a third of it). */
+    leaseSeconds: z.number().min(1).max(3600).optional(),
+    /** How often an idle assistant looks for new tasks (besides waking when one falls due). */
+    pollSeconds: z.number().min(0.05).max(3600).optional(),
+    /** Tokens one run of a task may spend unless the task says otherwise (`pai task add --max-tokens`). */
+    taskTokens: z.number().int().positive().optional(),
+    /** Runs a task gets when its assistant dies mid-run: after this many, it is marked failed. */
+    attempts: z.number().int().min(1).max(10).optional(),
+  }).optional(),
 });
+
+/** The `assistant` settings of `config.json`. */
+export type AssistantConfig = NonNullable<z.infer<typeof CONFIG_SCHEMA>["assistant"]>;
 
 /** The `audit` settings of `config.json`. */
 export type AuditConfig = NonNullable<z.infer<typeof CONFIG_SCHEMA>["audit"]>;

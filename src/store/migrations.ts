@@ -195,4 +195,49 @@ export const MIGRATIONS: readonly string[] = [
   // 14: a summary keeps the hash that names the answer it is (`answerIdentity`), so that `pai audit where TEXT`
   // follows a text the model put into a summary to every request that carried the summary.
   `ALTER TABLE summaries ADD COLUMN audit_hash TEXT;`,
+  // 15: assistant mode. The task queue: each task's schedule (`due_at`, and `every_ms` for one that repeats), who
+  // holds it (`lease_owner` until `lease_until`, epoch ms: a holder that dies lets it go when the lease runs out),
+  // the steps an interrupted run had taken (`progress`, JSON), and what came of its last run. Working memory: what
+  // the assistant saved, per session, with the label and sources of the data it came from; found by FTS5.
+  `CREATE TABLE tasks (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     text          TEXT NOT NULL,
+     status        TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+     due_at        INTEGER NOT NULL,
+     every_ms      INTEGER,
+     max_tokens    INTEGER,
+     lease_owner   TEXT,
+     lease_until   INTEGER,
+     attempts      INTEGER NOT NULL DEFAULT 0,
+     runs          INTEGER NOT NULL DEFAULT 0,
+     progress      TEXT NOT NULL DEFAULT '[]',
+     session_id    TEXT,
+     result        TEXT,
+     error         TEXT,
+     input_tokens  INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     cost_usd      REAL,
+     created_at    TEXT NOT NULL,
+     updated_at    TEXT NOT NULL,
+     finished_at   TEXT
+   );
+   CREATE INDEX tasks_due ON tasks(status, due_at);
+   CREATE TABLE memories (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+     text       TEXT NOT NULL,
+     label      TEXT NOT NULL,
+     sources    TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX memories_by_session ON memories(session_id, id);
+   CREATE VIRTUAL TABLE memories_fts USING fts5(
+     text, content = 'memories', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+   );
+   CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+     INSERT INTO memories_fts(rowid, text) VALUES (new.id, new.text);
+   END;
+   CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+     INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.id, old.text);
+   END;`,
 ];

@@ -53,6 +53,8 @@ export interface ToolManifest<A = unknown> {
   urls?(args: A): string[];
   /** Reached only through resources: never offered to the model, nor listed. */
   internal?: boolean;
+  /** A working-memory tool: offered only to the modes that have working memory (their profile says so). */
+  workingMemory?: boolean;
   /** Variable names the program's driver looks up (granted by name; the environment is cleared). */
   envNames?: string[];
   /** The program imports npm packages (it runs with PAI's lockfile: `Grant.npm`). */
@@ -66,7 +68,7 @@ export interface ToolManifest<A = unknown> {
 export type AnyToolManifest = ToolManifest<any>;
 
 /** What decides which modes are offered a tool, kept with its generated definition (`definitions.json`). */
-export type ToolOffer = Required<Pick<AnyToolManifest, "access" | "network" | "reach">>;
+export type ToolOffer = Required<Pick<AnyToolManifest, "access" | "network" | "reach" | "workingMemory">>;
 
 /** A tool's definition as generated: what the model sees, and when it is offered. */
 export interface GeneratedDefinition extends ToolDefinition {
@@ -77,13 +79,22 @@ export interface GeneratedDefinition extends ToolDefinition {
 
 /** The offer of a manifest, its defaults filled in. */
 export function offerOf(tool: AnyToolManifest): ToolOffer {
-  return { access: tool.access, network: tool.network ?? false, reach: tool.reach ?? "defaults" };
+  return {
+    access: tool.access,
+    network: tool.network ?? false,
+    reach: tool.reach ?? "defaults",
+    workingMemory: tool.workingMemory ?? false,
+  };
 }
 
 /** Whether a mode with this profile is offered the tool (safe mode: no tool that sends data out). */
-export function offered(offer: ToolOffer, profile: Pick<ModeProfile, "tools" | "resources">, safe: boolean): boolean {
+export function offered(
+  offer: ToolOffer,
+  profile: Pick<ModeProfile, "tools" | "resources" | "workingMemory">,
+  safe: boolean,
+): boolean {
   return (profile.tools === "write" || offer.access !== "write") && reaches(profile, offer.reach) &&
-    !(safe && offer.network);
+    !(safe && offer.network) && (!offer.workingMemory || profile.workingMemory);
 }
 
 /** Whether this call of the tool only reads. */

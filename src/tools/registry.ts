@@ -4,6 +4,7 @@
  */
 import { FS_DELETE, FS_EDIT, FS_LIST, FS_READ, FS_SEARCH, FS_WRITE } from "./fs_tools.ts";
 import type { AnyToolManifest } from "./manifest.ts";
+import { MEMORY_TOOLS } from "./memory_tools.ts";
 import { HTTP_REQUEST, WEB_FETCH } from "./net_tools.ts";
 import { RESOURCE_TOOLS } from "./resource_tools.ts";
 import { S3_OBJECT } from "./s3_tool.ts";
@@ -22,6 +23,7 @@ export const TOOLS: readonly AnyToolManifest[] = [
   PG_QUERY,
   S3_OBJECT,
   FS_DELETE,
+  ...MEMORY_TOOLS,
 ];
 
 /** The built-in tool with this name, if there is one. */

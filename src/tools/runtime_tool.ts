@@ -28,8 +28,8 @@ import { type ArgIssue, type JsonSchema, unsupportedKeywords } from "./args_chec
  */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-/** The prefix of PAI's resource tools: the call pipeline answers those itself, so no other tool may use it. */
-const RESOURCE_PREFIX = "resource_";
+/** The prefixes of PAI's resource and memory tools: the call pipeline answers those itself, so no other tool may use them. */
+const ANSWERED_PREFIXES = ["resource_", "memory_"];
 
 export type { JsonSchema };
 
@@ -39,7 +39,7 @@ export type { JsonSchema };
  * for the built-ins: a tool registered at run time is offered to the model like any other, and gets no variable.
  */
 export interface RuntimeToolSpec<A = unknown>
-  extends Omit<ToolManifest<A>, "check" | "program" | "internal" | "envNames"> {
+  extends Omit<ToolManifest<A>, "check" | "program" | "internal" | "envNames" | "workingMemory"> {
   /**
    * Its arguments: a zod schema (its refinements are checked too) or a JSON Schema (as an MCP server gives it) of
    * an object, using only the keywords the call pipeline checks (`args_check.ts`).
@@ -61,7 +61,10 @@ const text = (what: string) => z.string().refine((v) => v.trim() !== "", `must s
 const SPEC = z.strictObject({
   name: z.string()
     .regex(TOOL_NAME, `must match ${TOOL_NAME.source} (letters, digits, "_" and "-"; at most 64)`)
-    .refine((n) => !n.startsWith(RESOURCE_PREFIX), `must not start with "${RESOURCE_PREFIX}" (PAI's resource tools)`),
+    .refine(
+      (n) => !ANSWERED_PREFIXES.some((prefix) => n.startsWith(prefix)),
+      `must not start with "resource_" or "memory_" (PAI's resource and memory tools)`,
+    ),
   description: text("what the tool does"),
   schema: z.custom<z.ZodType | JsonSchema>(
     (v) => v instanceof z.ZodType || (typeof v === "object" && v !== null && (v as JsonSchema).type === "object"),

@@ -6,7 +6,7 @@
  */
 import type { ToolAuditEvent } from "../audit/events.ts";
 import type { ApprovalScope, ModeProfile } from "../core/mode_profile.ts";
-import type { Grant, ToolCall, ToolDefinition } from "../core/types.ts";
+import { type Grant, higherLabel, type ToolCall, type ToolDefinition } from "../core/types.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import type { Decision, DecisionInput, Permissions } from "../policy/decide.ts";
 import type { Label, Policy } from "../policy/policy.ts";
@@ -15,6 +15,7 @@ import type { ApprovalEntry } from "./approvals.ts";
 import { type AnyToolManifest, offered } from "./manifest.ts";
 import type { ResolvedNeeds } from "./resolve_paths.ts";
 import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
+import type { MemoryHost, Seen } from "./memory_tools.ts";
 import type { ToolRegistry } from "./tool_registry.ts";
 import type { ToolRunner } from "./tool_runner.ts";
 
@@ -93,6 +94,8 @@ export interface ToolManagerOptions {
   };
   /** The user's registered resources, for the resource_* tools. */
   resources?: ResourceHost;
+  /** The session's working memory, for the memory_* tools (the modes that have it). */
+  memory?: MemoryHost;
 }
 
 /** What a call would get: its validated arguments, real needs and the decision; or why it cannot run. */
@@ -145,6 +148,8 @@ export class ToolManager {
   #options: ToolManagerOptions;
   #tainted?: string;
   #runner?: Promise<ToolRunner>;
+  /** The most sensitive data the run has seen (its input, the history sent, each result): what a memory is labelled. */
+  #seen: Seen = { label: "internal", sources: [] };
 
   constructor(options: ToolManagerOptions) {
     this.#options = options;
@@ -156,6 +161,12 @@ export class ToolManager {
    */
   taint(reason: string): void {
     this.#tainted ??= reason;
+  }
+
+  /** The run's context holds data with this label, from these sources (a memory saved from now on carries them). */
+  observe(label: Label | undefined, sources: readonly string[] = []): void {
+    if (label) this.#seen.label = higherLabel(this.#seen.label, label);
+    for (const source of sources) if (!this.#seen.sources.includes(source)) this.#seen.sources.push(source);
   }
 
   /** The tools this mode is offered, as the model sees them (read at each request: tools may join during a run). */
@@ -176,7 +187,9 @@ export class ToolManager {
 
   /** Runs one call; never throws for anything the model or the tool did. */
   async execute(call: ToolCall): Promise<ToolExecution> {
-    return await (await this.#run()).execute(call);
+    const execution = await (await this.#run()).execute(call);
+    this.observe(execution.label, execution.sources);
+    return execution;
   }
 
   /** The call pipeline, loaded once, on the run's first call. */
@@ -188,6 +201,7 @@ export class ToolManager {
           offered: () => this.definitions(),
           tainted: () => this.#tainted,
           taint: (reason) => this.taint(reason),
+          seen: () => ({ label: this.#seen.label, sources: [...this.#seen.sources] }),
         }),
     );
     return this.#runner;

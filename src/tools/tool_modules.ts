@@ -22,4 +22,7 @@ export const TOOL_MODULES: Readonly<Record<string, readonly [module: string, exp
   resource_update: ["resource_tools.ts", "RESOURCE_UPDATE"],
   resource_delete: ["resource_tools.ts", "RESOURCE_DELETE"],
   resource_request: ["resource_tools.ts", "RESOURCE_REQUEST"],
+  memory_save: ["memory_tools.ts", "MEMORY_SAVE"],
+  memory_search: ["memory_tools.ts", "MEMORY_SEARCH"],
+  memory_forget: ["memory_tools.ts", "MEMORY_FORGET"],
 };

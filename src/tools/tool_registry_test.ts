@@ -33,7 +33,7 @@ Deno.test("register() adds a tool beside the built-ins, found by name with its o
     name: "word_count",
     description: "Count the words of a text file.",
     parameters: countWordsSpec().schema,
-    offer: { access: "read", network: false, reach: "defaults" },
+    offer: { access: "read", network: false, reach: "defaults", workingMemory: false },
   });
   const tool = (await registry.find("word_count"))!;
   const issues = (args: unknown) => argumentIssues(tool, registry.parameters("word_count"), args);
@@ -68,12 +68,13 @@ Deno.test("a tool added at run time never replaces a built-in, an internal one i
   assert.equal(registry.definitions().filter((d) => d.name === "twice").length, 1);
 });
 
-Deno.test("register() refuses a name a model cannot be given, or one of PAI's resource tools would have", async () => {
+Deno.test("register() refuses a name a model cannot be given, or one of PAI's resource or memory tools would have", async () => {
   for (const name of ["word count", "", "a".repeat(65), "wörter", "count.words", "x\u001b[2J"]) {
     await refused(countWordsSpec({ name }), /: name must match \^\[a-zA-Z0-9_-\]\{1,64\}\$/);
   }
   await refused(countWordsSpec({ name: "x\u001b[2J" }), /^Cannot register tool "x\\u001b\[2J"/);
   await refused(countWordsSpec({ name: "resource_grep" }), /name must not start with "resource_"/);
+  await refused(countWordsSpec({ name: "memory_wipe" }), /name must not start with "resource_" or "memory_"/);
   await testRegistry().register(countWordsSpec({ name: "A-z_0-9".padEnd(64, "x") }));
 });
 
@@ -87,6 +88,7 @@ Deno.test("register() checks the manifest and names everything that is wrong wit
   await refused(countWordsSpec({ description: " ", permissionsDoc: "" }), /description must say .*; permissionsDoc/);
   await refused({ ...countWordsSpec(), internal: true }, /Unrecognized key: "internal"/);
   await refused({ ...countWordsSpec(), expand: () => ({}) }, /Unrecognized key: "expand"/);
+  await refused({ ...countWordsSpec(), workingMemory: true }, /Unrecognized key: "workingMemory"/);
   await refused(countWordsSpec({ schema: { type: "string" } }), /schema must be a zod schema or a JSON Schema/);
   await refused(
     { ...countWordsSpec(), schema: z.string() },

@@ -22,6 +22,7 @@ import type { ResourceHost, ResourceRequest } from "../resources/backend.ts";
 import { coversUrl } from "../resources/registry.ts";
 import { sqlShape } from "../core/sql_shape.ts";
 import { redactSecrets } from "../core/redact.ts";
+import type { MemoryToolManifest, Seen } from "./memory_tools.ts";
 import type { ResourceToolManifest } from "./resource_tools.ts";
 import type { CallPlan, DecidedCall, ToolExecution, ToolManagerOptions } from "./tool_manager.ts";
 
@@ -31,6 +32,8 @@ export interface RunState {
   offered(): readonly ToolDefinition[];
   tainted(): string | undefined;
   taint(reason: string): void;
+  /** What the run has seen (`ToolManager.observe`): a memory saved now is labelled so. */
+  seen(): Seen;
 }
 
 /** Runs the calls of one run, for its `ToolManager`. */
@@ -126,6 +129,7 @@ export class ToolRunner {
     // Committed with what follows it in this call: its decision, refusal or result.
     await o.record({ kind: "tool_call", tool: call.name, callId: call.id, arguments: call.arguments }, { hold: true });
     if (call.name.startsWith("resource_")) return await this.#executeResource(call);
+    if (call.name.startsWith("memory_")) return await this.#executeMemory(call);
     const viaResource = sqlOnResource(call);
     if (viaResource) return await this.#executeResource(viaResource, call);
     const plan = await this.plan(call);
@@ -165,6 +169,24 @@ export class ToolRunner {
     if ("error" in plan) return this.#failed(asked, ...plan.error);
     const name = (found.args as { name?: string }).name;
     return await this.#runPlanned(asked, plan, o.resources.list().find((r) => r.name === name));
+  }
+
+  /**
+   * A memory tool: answered by PAI from the session's working memory. What a search returns carries the labels and
+   * sources of the memories in it, as a resource's answer does; a save is labelled with what the run has seen.
+   */
+  async #executeMemory(call: ToolCall): Promise<ToolExecution> {
+    const o = this.#state.options;
+    const found = await this.#validated(call);
+    if ("error" in found) return this.#failed(call, ...found.error);
+    const tool = found.tool as MemoryToolManifest<unknown>;
+    if (!o.memory) return this.#failed(call, "invalid_input", `${o.profile.mode} mode has no working memory`);
+    const remembered = tool.remember(found.args, o.memory, this.#state.seen());
+    if ("refuse" in remembered) return this.#failed(call, "invalid_input", remembered.refuse);
+    const { label, sources } = remembered;
+    if (label === "private" || label === "secret") this.#state.taint(`data labelled ${label} (in working memory)`);
+    const done = await this.#finish(call, tool.name, { ok: true, result: remembered.answer }, undefined, sources);
+    return { ...done, ...(label ? { label } : {}), ...(sources?.length ? { sources } : {}) };
   }
 
   /** Asks the user to register what the model asked for; registered only when approved and valid. */

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { FsDeleteArgs, FsEditArgs, FsListArgs, FsReadArgs, FsSearchArgs, FsWriteArgs } from "./fs_tools.ts";
 import { HTTP_METHODS, type HttpRequestArgs, type WebFetchArgs } from "./net_tools.ts";
+import type { MemoryForgetArgs, MemorySaveArgs, MemorySearchArgs } from "./memory_tools.ts";
 import type { ResourceNamed, ResourceRequestArgs } from "./resource_tools.ts";
 import { S3_OPS, type S3Args } from "./s3_tool.ts";
 import type { PgArgs, SqlArgs } from "./sql_tool.ts";
@@ -109,4 +110,14 @@ export const TOOL_SCHEMAS: { readonly [name: string]: z.ZodType } = {
     reason: z.string().min(1).max(500).describe("Why you need it, in one or two sentences for the user"),
     label: LABEL.optional(),
   }) satisfies z.ZodType<ResourceRequestArgs>,
+  memory_save: z.strictObject({
+    text: z.string().trim().min(1).max(2000).describe("The fact to keep, self-contained"),
+  }) satisfies z.ZodType<MemorySaveArgs>,
+  memory_search: z.strictObject({
+    query: z.string().min(1).describe("Words to look for"),
+    limit: z.number().int().min(1).max(50).optional(),
+  }) satisfies z.ZodType<MemorySearchArgs>,
+  memory_forget: z.strictObject({
+    id: z.number().int().min(1).describe("The memory's id (from memory_search or the task's context)"),
+  }) satisfies z.ZodType<MemoryForgetArgs>,
 };

@@ -33,6 +33,9 @@ const VALID: Record<string, Record<string, unknown>> = {
   resource_update: { name: "n", text: "t", path: "p", key: "k", content: "c", query: "q", method: "PUT" },
   resource_delete: { name: "n", path: "p", key: "k" },
   resource_request: { name: "r.1", kind: "folder", uri: "/data", reason: "to read it", label: "internal" },
+  memory_save: { text: "The user prefers short answers" },
+  memory_search: { query: "answers", limit: 5 },
+  memory_forget: { id: 3 },
 };
 
 /** Values of every JSON type and of the edges the schemas draw (empty, lengths, bounds, formats, patterns). */

@@ -1,0 +1,96 @@
+/**
+ * `pai assistant run`: works through the task queue and waits for more until SIGINT or SIGTERM (the step under way
+ * finishes, the task is given back to be resumed; a second signal stops the step too). `--once` drains what is due.
+ * `pai assistant` alone is a conversation in assistant mode.
+ */
+import type { CommandContext } from "@stricli/core";
+import { runAssistant } from "../modes/assistant.ts";
+import { taskBudget } from "../modes/budget.ts";
+import { runTurn } from "../modes/engine.ts";
+import { ASSISTANT } from "../modes/profiles.ts";
+import { openSession } from "../modes/session_setup.ts";
+import { SYSTEM_CLOCK } from "../modes/turn_ports.ts";
+import { costUsd } from "../providers/prices.ts";
+import { stderr, stdout } from "../ui/output.ts";
+import { line } from "../ui/sanitize.ts";
+import { type ChatFlags, converse } from "./chat.ts";
+import { outcomeLine, stepLine } from "./turn_output.ts";
+import { type ToolFlags, turnContext } from "./turn_setup.ts";
+
+/** How long a task stays held without renewal, how often an idle assistant looks, and attempts, by default. */
+const LEASE_SECONDS = 60;
+const POLL_SECONDS = 5;
+const ATTEMPTS = 2;
+
+/** Flags of `pai assistant run`. */
+export interface RunFlags extends Omit<ToolFlags, "resource"> {
+  once: boolean;
+  maxSteps: number;
+}
+
+/** `pai assistant`: the conversation of assistant mode (its tools, its working memory). */
+export async function chat(this: CommandContext, flags: ChatFlags): Promise<void> {
+  await converse(ASSISTANT, flags, "Assistant mode with");
+}
+
+/** Works through the queue, headless: nobody is asked; what is not pre-granted is denied and recorded. */
+export async function run(this: CommandContext, flags: RunFlags): Promise<void> {
+  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
+  const stop = new AbortController();
+  const now = new AbortController();
+  const log = (text: string) => stdout.write(line`${new Date().toLocaleTimeString()} ${text}\n`);
+  const onSignal = () => {
+    if (stop.signal.aborted) return now.abort();
+    log("stopping after the step under way (signal again to stop it too)");
+    stop.abort();
+  };
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  try {
+    const turn = await turnContext(ctx, ASSISTANT, { ...flags, resource: [] }, { rounds: flags.maxSteps }, {
+      headless: true,
+    });
+    const settings = ctx.config.assistant ?? {};
+    const who = { sessionId: ctx.session.id, provider: ctx.session.provider, model: ctx.session.model };
+    log(
+      `assistant started with ${who.provider} (${who.model}); ${
+        flags.once ? "draining the queue" : "waiting for tasks"
+      }`,
+    );
+    const report = await runAssistant({
+      db: ctx.db,
+      audit: turn.audit,
+      who,
+      clock: SYSTEM_CLOCK,
+      owner: `${Deno.pid}:${crypto.randomUUID()}`,
+      leaseMs: (settings.leaseSeconds ?? LEASE_SECONDS) * 1000,
+      pollMs: (settings.pollSeconds ?? POLL_SECONDS) * 1000,
+      maxAttempts: settings.attempts ?? ATTEMPTS,
+      once: flags.once,
+      stop: stop.signal,
+      log,
+      runner: {
+        async run(task, input, halt, onStep) {
+          const cap = task.maxTokens ?? settings.taskTokens;
+          const budget = cap
+            ? taskBudget(turn.budget, { id: task.id, maxTokens: cap }, turn.audit, { ...who, mode: "assistant" })
+            : turn.budget;
+          const result = await runTurn({ ...turn, budget }, input, {
+            signal: now.signal,
+            halt,
+            // Streamed, though nothing is shown as it comes: a second signal stops the answer where it is.
+            stream: true,
+            maxToolRounds: flags.maxSteps,
+            onToolEnd: (e) => onStep(`${stepLine(e.call.name, e.call.arguments).slice(2)} →${outcomeLine(e).slice(1)}`),
+            onNotice: (text) => stderr.write(line`${text}\n`),
+          });
+          return { result, sessionId: ctx.session.id, costUsd: costUsd(turn.price, result.usage) };
+        },
+      },
+    });
+    log(`assistant stopped: ${report.done} done, ${report.failed} failed, ${report.released} to resume`);
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    ctx.db.close();
+  }
+}
