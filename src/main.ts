@@ -128,6 +128,27 @@ const init = buildCommand({
         default: "auto",
         brief: "Where the model runs: auto (by host), or your word (a local proxy to a cloud model is remote)",
       },
+      localModel: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        placeholder: "provider:model",
+        brief: "A local model for data the main model may not receive: such requests go to it (routing by data)",
+      },
+      planner: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        placeholder: "provider:model",
+        brief: "A model that plans each agent and assistant run before the main model carries it out",
+      },
+      summarizer: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        placeholder: "provider:model",
+        brief: "A model that writes the summaries of older turns (default: the main model)",
+      },
     },
   },
   docs: {
@@ -135,7 +156,8 @@ const init = buildCommand({
     fullDescription: "Starts a new session and makes it current. Examples:\n" +
       "  pai init ollama --model llama3.2\n" +
       "  pai init openai --model gpt-4o-mini\n" +
-      "  pai init openai-compatible --model qwen2.5 --base-url http://127.0.0.1:8000/v1",
+      "  pai init openai-compatible --model qwen2.5 --base-url http://127.0.0.1:8000/v1\n" +
+      "  pai init openai --model gpt-4o --local-model ollama:llama3.2 --summarizer openai:gpt-4o-mini",
   },
 });
 

@@ -84,8 +84,8 @@ export interface RequestEvent extends AuditCommon {
   /** The provider's base URL (credential-free) and where it runs. */
   baseUrl: string;
   locality: AuditLocality;
-  /** `summary`: PAI asked the model to summarise older turns. */
-  purpose?: "summary";
+  /** `summary`: PAI asked the model to summarise older turns; `plan`: the planner to plan the run. */
+  purpose?: "summary" | "plan";
   carried: CarriedPiece[];
 }
 
@@ -227,6 +227,21 @@ export interface LabelDecisionEvent extends AuditCommon {
   kind: "policy_decision";
   check: "label";
   reason: string;
+}
+
+/**
+ * A request sent to the session's local model instead of the one it was for: it holds data labelled above what that
+ * one may receive (routing by data). The request row that follows records where it went.
+ */
+export interface RouteDecisionEvent extends AuditCommon {
+  kind: "policy_decision";
+  check: "route";
+  /** The most sensitive label of what the request holds. */
+  label: Label;
+  /** The model it was for, and the one it went to: `openai:gpt-4o (remote)`, `ollama:llama3.2 (local)`. */
+  from: string;
+  to: string;
+  purpose?: "summary" | "plan";
 }
 
 /** A budget reached (issue 12 records these): which one, its limit, what is used, and what PAI did. */
@@ -421,6 +436,7 @@ export type AuditEvent =
   | ScanDecisionEvent
   | InjectionDecisionEvent
   | LabelDecisionEvent
+  | RouteDecisionEvent
   | BudgetEvent
   | SessionStartedEvent
   | SessionConstraintsEvent
@@ -610,7 +626,7 @@ const DENIED_BY: Record<DenialEvent["by"], string> = {
 function requestSummary(event: RequestEvent): string {
   const sources = [...new Set(event.carried.flatMap((p) => p.sources ?? []))];
   const from = sources.length ? `, data from ${clipped(sources.join(", "))}` : "";
-  const what = event.purpose === "summary" ? "summary request" : "request";
+  const what = event.purpose ? `${event.purpose} request` : "request";
   const pieces = event.carried.length;
   return `${what} sent to ${event.baseUrl} (${event.locality}): ${pieces} piece${pieces === 1 ? "" : "s"}${from}`;
 }
@@ -633,6 +649,9 @@ function policySummary(event: OfKind<"policy_decision">): string {
     }
     case "injection":
       return `injection markers in ${event.tool}: ${event.markers.join(" | ")}`;
+    case "route":
+      return `routed ${event.purpose ? `a ${event.purpose} request` : "a request"} holding ${event.label} data to ` +
+        `${event.to} instead of ${event.from}`;
     default:
       return event satisfies never;
   }

@@ -355,19 +355,32 @@ export interface SessionUsage extends Usage {
 
 /** Tokens used so far by a session, from its response rows, and what they cost. */
 export function sessionUsage(db: Database, sessionId: string): SessionUsage {
-  const row = db.prepare(
-    `SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, sum(cost_usd) AS usd,
-            count(CASE WHEN kind = 'response' AND cost_usd IS NULL THEN 1 END) AS unpriced
-     FROM audit_log WHERE session_id = ?`,
-  ).get(sessionId);
-  // Rounded to a billionth of a dollar, as each row's cost is: a sum of binary fractions is not.
-  const usd = row?.usd === null || row?.usd === undefined ? null : Math.round(Number(row.usd) * 1e9) / 1e9;
-  return {
-    inputTokens: Number(row?.i ?? 0),
-    outputTokens: Number(row?.o ?? 0),
-    costUsd: usd,
-    unpricedResponses: Number(row?.unpriced ?? 0),
-  };
+  return usageRows(db, sessionId, "")[0] ?? { inputTokens: 0, outputTokens: 0, costUsd: null, unpricedResponses: 0 };
+}
+
+/** What a session used, per provider and model (its main one and those of its roles), most tokens first. */
+export function sessionUsageByModel(
+  db: Database,
+  sessionId: string,
+): (SessionUsage & { provider: string; model: string })[] {
+  return usageRows(db, sessionId, "GROUP BY provider, model ORDER BY sum(input_tokens + output_tokens) DESC");
+}
+
+/** The tokens and cost of a session's answers (only response rows carry them), grouped as `grouping` says. */
+function usageRows(db: Database, sessionId: string, grouping: string) {
+  return db.prepare(
+    `SELECT provider, model, coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o,
+            sum(cost_usd) AS usd, count(CASE WHEN kind = 'response' AND cost_usd IS NULL THEN 1 END) AS unpriced
+     FROM audit_log WHERE session_id = ? AND kind = 'response' ${grouping}`,
+  ).all(sessionId).map((row) => ({
+    provider: String(row.provider ?? ""),
+    model: String(row.model ?? ""),
+    inputTokens: Number(row.i ?? 0),
+    outputTokens: Number(row.o ?? 0),
+    // Rounded to a billionth of a dollar, as each row's cost is: a sum of binary fractions is not.
+    costUsd: row.usd === null || row.usd === undefined ? null : Math.round(Number(row.usd) * 1e9) / 1e9,
+    unpricedResponses: Number(row.unpriced ?? 0),
+  }));
 }
 
 /** Where a session started, as its first `session` row says (an old row may name the URL only). */

@@ -14,7 +14,14 @@
 import type { Database } from "../store/db.ts";
 import type { Carried, MessageSent, Mode } from "../core/types.ts";
 import { lazyImport } from "../core/lazy_import.ts";
-import { answerIdentity, type AuditLocality, type AuditToolCall, type CarriedPiece, eventOf } from "./events.ts";
+import {
+  answerIdentity,
+  type AuditLocality,
+  type AuditToolCall,
+  type CarriedPiece,
+  eventOf,
+  type RequestEvent,
+} from "./events.ts";
 
 /** What to look for. */
 export type WhereTarget =
@@ -38,8 +45,8 @@ export interface Flow {
   model: string | null;
   baseUrl: string;
   locality: AuditLocality;
-  /** `summary` for a request that asked the model to summarise older turns. */
-  purpose?: "summary";
+  /** `summary` for a request that asked the model to summarise older turns, `plan` for a planner's. */
+  purpose?: RequestEvent["purpose"];
   via: Carried["via"];
   /** Sent again from the history of an earlier turn. */
   earlier: boolean;

@@ -6,7 +6,8 @@
 import type { CommandContext } from "@stricli/core";
 import { runAssistant } from "../modes/assistant.ts";
 import { taskBudget } from "../modes/budget.ts";
-import { runTurn } from "../modes/engine.ts";
+import { runTurn, type TurnContext } from "../modes/engine.ts";
+import type { BudgetPort } from "../modes/turn_ports.ts";
 import { ASSISTANT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { SYSTEM_CLOCK } from "../modes/turn_ports.ts";
@@ -72,10 +73,16 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
       runner: {
         async run(task, input, halt, onStep) {
           const cap = task.maxTokens ?? settings.taskTokens;
-          const budget = cap
-            ? taskBudget(turn.budget, { id: task.id, maxTokens: cap }, turn.audit, { ...who, mode: "assistant" })
-            : turn.budget;
-          const result = await runTurn({ ...turn, budget }, input, {
+          const capped = cap
+            ? withBudget(
+              turn,
+              taskBudget({ id: task.id, maxTokens: cap }, turn.audit, {
+                ...who,
+                mode: "assistant",
+              }),
+            )
+            : turn;
+          const result = await runTurn(capped, input, {
             signal: now.signal,
             halt,
             // Streamed, though nothing is shown as it comes: a second signal stops the answer where it is.
@@ -93,4 +100,12 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     ctx.db.close();
   }
+}
+
+/** The turn with every model's budget wrapped (a task's own budget over the session's). */
+function withBudget(turn: TurnContext, wrap: (inner: BudgetPort) => BudgetPort): TurnContext {
+  const targets = turn.targets && Object.fromEntries(
+    Object.entries(turn.targets).map(([role, t]) => [role, { ...t, budget: wrap(t.budget) }]),
+  ) as TurnContext["targets"];
+  return { ...turn, budget: wrap(turn.budget), ...(targets ? { targets } : {}) };
 }

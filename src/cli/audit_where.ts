@@ -186,6 +186,8 @@ function through(f: Flow): string {
     : `the prompt${origin}`;
   const how = f.purpose === "summary"
     ? ", to be summarised"
+    : f.purpose === "plan"
+    ? ", to the planner"
     : f.earlier && f.via !== "memory"
     ? ", again from the history"
     : "";

@@ -7,10 +7,11 @@ import { endpointOf } from "../providers/endpoint.ts";
 import { probeCapabilities, probeModels } from "../providers/local_probe.ts";
 import { checkProxy, sessionStarted } from "../modes/endpoint_pin.ts";
 import { findOfferedModel } from "../providers/model_names.ts";
-import { type ProviderName, resolveProvider, type SystemRole } from "../providers/registry.ts";
+import { type ProviderName, type ResolvedProvider, resolveProvider, type SystemRole } from "../providers/registry.ts";
+import { parseFullModelRef } from "../providers/model_ref.ts";
 import { ensureBundle } from "../providers/sdk_loader.ts";
 import { clearSessionGrants } from "../store/session_grants.ts";
-import { createSession } from "../store/sessions.ts";
+import { createSession, type ModelRole, ROLE_WORDS, ROLES, type SessionRoles } from "../store/sessions.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 
@@ -21,6 +22,90 @@ export interface InitFlags {
   apiKeyEnv?: string;
   systemRole: SystemRole;
   locality: "auto" | "local" | "remote";
+  /** `PROVIDER:MODEL` for each role: the local model private data goes to, the planner, the summariser. */
+  localModel?: string;
+  planner?: string;
+  summarizer?: string;
+}
+
+/** The flag of each role. */
+const ROLE_FLAGS: Readonly<Record<ModelRole, keyof InitFlags & ("localModel" | "planner" | "summarizer")>> = {
+  local: "localModel",
+  planner: "planner",
+  summarizer: "summarizer",
+};
+
+/**
+ * Checks the model the provider is asked for: offered, when it can say (within its probe's time), and matched by
+ * its own rules. Returns the name as the provider lists it; says what it could not check.
+ */
+async function checkedModel(
+  resolved: ResolvedProvider,
+  provider: ProviderName,
+  typed: string,
+  flag: string,
+): Promise<string> {
+  const pinned = endpointOf(resolved);
+  const offered = await probeModels(resolved);
+  // Matched by the provider's own rules (Ollama: "llama3.2" is "llama3.2:latest"), and stored as it lists it.
+  const listedAs = offered?.length ? findOfferedModel(provider, typed, offered) : typed;
+  if (offered && listedAs === undefined) {
+    const listed = offered.slice(0, LISTED_MODELS).join(", ") + (offered.length > LISTED_MODELS ? ", …" : "");
+    throw new PaiError(`Unknown model "${typed}" for ${provider} (${flag}): it offers ${listed}`, {
+      exitCode: EXIT.USAGE,
+      hint: provider === "ollama"
+        ? `Run "ollama pull ${typed}" to fetch it, or give one of them`
+        : `Give one of them to ${flag}`,
+    });
+  }
+  const model = listedAs ?? typed;
+  if (model !== typed) {
+    const where = provider === "ollama" ? "Ollama" : provider;
+    stderr.write(line`Note: "${typed}" is "${model}" at ${where}: the session uses that name.\n`);
+  }
+  if (!offered) {
+    const start = pinned.locality === "local" ? " (is the server running? for Ollama: ollama serve)" : "";
+    stderr.write(line`Note: could not list the models at ${pinned.baseUrl}${start}; "${model}" was not checked.\n`);
+  } else if (provider === "ollama") {
+    // Ollama says what a model can do: an embedding model answers no chat.
+    const [capabilities] = await probeCapabilities(resolved, [model]);
+    if (capabilities && !capabilities.includes("completion")) {
+      stderr.write(line`Note: Ollama says "${model}" cannot chat (${capabilities.join(", ")}): pick a chat model.\n`);
+    }
+  }
+  return model;
+}
+
+/**
+ * The models the flags name for roles, each resolved from this environment (its provider's variables), checked as
+ * the main one is, and pinned to its endpoint. The local model must be local.
+ */
+async function roleModels(
+  flags: InitFlags,
+  config: { localHosts: readonly string[]; proxy?: string },
+): Promise<SessionRoles> {
+  const roles: SessionRoles = {};
+  const env = (n: string) => Deno.env.get(n);
+  for (const role of ROLES) {
+    const flag = ROLE_FLAGS[role];
+    const value = flags[flag];
+    if (value === undefined) continue;
+    const shown = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const ref = parseFullModelRef(value, shown);
+    const resolved = resolveProvider(ref, { env, localHosts: config.localHosts });
+    checkProxy(resolved, { allowed: config.proxy, env });
+    const pinned = endpointOf(resolved);
+    if (role === "local" && pinned.locality !== "local") {
+      throw new PaiError(
+        `${shown} ${value}: it runs at ${pinned.baseUrl}, which is remote: the local model must run on this machine ` +
+          `(loopback) or on a host in config.json's localHosts`,
+        { exitCode: EXIT.USAGE, hint: "Point its variable to your local server (for Ollama: OLLAMA_HOST)" },
+      );
+    }
+    const model = await checkedModel(resolved, ref.provider, ref.model, shown);
+    roles[role] = { provider: ref.provider, model, pinned };
+  }
+  return roles;
 }
 
 /** How many valid model names an error lists before "…". */
@@ -63,40 +148,23 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
     const pinned = endpointOf(resolved);
     // Not even the model list goes through a proxy the user did not name.
     checkProxy(resolved, { allowed: config.proxy, env: (n) => Deno.env.get(n) });
-    const offered = await probeModels(resolved);
-    // Matched by the provider's own rules (Ollama: "llama3.2" is "llama3.2:latest"), and stored as it lists it.
-    const listedAs = offered?.length ? findOfferedModel(provider, typed, offered) : typed;
-    if (offered && listedAs === undefined) {
-      const listed = offered.slice(0, LISTED_MODELS).join(", ") + (offered.length > LISTED_MODELS ? ", …" : "");
-      throw new PaiError(`Unknown model "${typed}" for ${provider}: it offers ${listed}`, {
-        exitCode: EXIT.USAGE,
-        hint: provider === "ollama"
-          ? `Run "ollama pull ${typed}" to fetch it, or "pai init ollama --model NAME" with one of them`
-          : `Run "pai init ${provider} --model NAME" with one of them`,
-      });
-    }
-    const model = listedAs ?? typed;
-    if (model !== typed) {
-      const where = provider === "ollama" ? "Ollama" : provider;
-      stderr.write(line`Note: "${typed}" is "${model}" at ${where}: the session uses that name.\n`);
-    }
-    if (!offered) {
-      const start = pinned.locality === "local" ? " (is the server running? for Ollama: ollama serve)" : "";
-      stderr.write(line`Note: could not list the models at ${pinned.baseUrl}${start}; "${model}" was not checked.\n`);
-    } else if (provider === "ollama") {
-      // Ollama says what a model can do: an embedding model answers no chat.
-      const [capabilities] = await probeCapabilities(resolved, [model]);
-      if (capabilities && !capabilities.includes("completion")) {
-        stderr.write(line`Note: Ollama says "${model}" cannot chat (${capabilities.join(", ")}): pick a chat model.\n`);
-      }
-    }
-    const session = createSession(db, { ...choice, model, pinned });
+    const model = await checkedModel(resolved, provider, typed, "--model");
+    const roles = await roleModels(flags, { localHosts: config.localHosts, proxy: config.proxy });
+    const session = createSession(db, { ...choice, model, pinned, roles });
     // A new session starts with no "for this session" approvals: the old session's end with it.
     clearSessionGrants(db, { keep: session.id });
     await appendAudit(db, sessionStarted(session, pinned, "init"));
     stdout.write(
       line`Started session ${session.id}: ${provider}, model "${model}" at ${pinned.baseUrl} (${pinned.locality}).\n`,
     );
+    for (const role of ROLES) {
+      const r = roles[role];
+      if (r) {
+        stdout.write(
+          line`  ${ROLE_WORDS[role]}: ${r.provider}:${r.model} at ${r.pinned.baseUrl} (${r.pinned.locality})\n`,
+        );
+      }
+    }
     // Set-up time is the time to bundle the SDK, so that the first prompt starts as fast as the others.
     const cache = sdkCache((n) => Deno.env.get(n), (text) => stderr.write(line`Note: ${text}\n`));
     if (cache) await ensureBundle(resolved.spec.protocol, cache);

@@ -1,6 +1,6 @@
 /** `pai status`: the current session at a glance. */
 import type { CommandContext } from "@stricli/core";
-import { sessionStart, type SessionUsage, sessionUsage } from "../audit/log.ts";
+import { sessionStart, type SessionUsage, sessionUsage, sessionUsageByModel } from "../audit/log.ts";
 import { PaiError } from "../core/errors.ts";
 import { checkEndpoint, driftError, type EndpointCheck } from "../modes/endpoint_pin.ts";
 import { openState } from "../modes/session_setup.ts";
@@ -8,7 +8,7 @@ import { describeEndpoint, type Endpoint, endpointOf } from "../providers/endpoi
 import { type ProviderName, type ResolvedProvider, resolveProvider } from "../providers/registry.ts";
 import { countMessages } from "../store/messages.ts";
 import { getSummary } from "../store/summaries.ts";
-import { currentSession } from "../store/sessions.ts";
+import { currentSession, ROLE_WORDS, ROLES } from "../store/sessions.ts";
 import { formatUsd } from "../providers/prices.ts";
 import { stdout } from "../ui/output.ts";
 import { printTable } from "../ui/table.ts";
@@ -56,6 +56,7 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
     const usage = sessionUsage(db, session.id);
     const messages = countMessages(db, session.id);
     const summary = getSummary(db, session.id);
+    const byModel = sessionUsageByModel(db, session.id);
     if (flags.json) {
       const drift = check ? check.kind === "drift" : null;
       stdout.write(
@@ -69,6 +70,7 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
               messages,
               usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
               costUsd: usage.costUsd,
+              usageByModel: byModel,
               summary: summary ?? null,
             },
           })
@@ -82,6 +84,10 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
       ["endpoint", endpointLine(session.pinned, check)],
       ...environmentRows(environment, check),
       ["model", session.model],
+      ...ROLES.flatMap((role) => {
+        const r = session.roles[role];
+        return r ? [[role, `${r.provider}:${r.model} at ${describeEndpoint(r.pinned)}: the ${ROLE_WORDS[role]}`]] : [];
+      }),
       ["mode", session.mode],
       ["messages", String(messages)],
       [
@@ -90,6 +96,13 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
       ],
       ["tokens", `${usage.inputTokens} in, ${usage.outputTokens} out`],
       ["cost", costLine(usage)],
+      // With models for roles, what each used.
+      ...(byModel.length > 1
+        ? byModel.map((u) => [
+          `  ${u.provider}:${u.model}`,
+          `${u.inputTokens} in, ${u.outputTokens} out, ${costLine(u)}`,
+        ])
+        : []),
     ]);
     if (check?.kind === "drift" && resolved) {
       const refusal = driftError({ session, resolved }, check);

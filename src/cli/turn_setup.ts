@@ -9,11 +9,12 @@ import { paiPaths } from "../core/paths.ts";
 import type { Label } from "../core/types.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, labelOfSources, mayReceive } from "../policy/labels.ts";
-import { higherLabel, providerCeiling } from "../policy/policy.ts";
+import { higherLabel } from "../policy/policy.ts";
 import { labelFromResources, loadResources, type Resource } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
 import { createToolManager } from "../modes/tool_setup.ts";
 import { databasePorts, SYSTEM_CLOCK } from "../modes/turn_ports.ts";
+import { mainTarget, roleTargets, runCeiling } from "../modes/model_targets.ts";
 import { BudgetRefusal, sessionBudget, sessionPrice } from "../modes/budget.ts";
 import { costUsd } from "../providers/prices.ts";
 import { sessionContext } from "../context/session_context.ts";
@@ -44,8 +45,12 @@ export async function turnContext(
 ): Promise<TurnContext> {
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
-  const ceiling = providerCeiling(ctx.policy, spec.name, locality);
-  const provider = `${spec.name} (${locality})`;
+  const database = databasePorts(ctx.db, ctx.session, profile);
+  const price = sessionPrice(ctx);
+  const budget = sessionBudget(ctx, profile.mode, { audit: database.audit, price });
+  const targets = { main: mainTarget(ctx, budget, price), ...roleTargets(ctx, profile.mode, database.audit) };
+  // What the run may hold (a request holding more than the main model may receive is routed: `turn_router.ts`).
+  const { ceiling, receivers: provider } = runCeiling(targets);
   const context = await sessionContext(ctx.db, ctx.session, profile, {
     config: ctx.config,
     resolved: ctx.provider.resolved,
@@ -53,15 +58,7 @@ export async function turnContext(
     mayReceive: (label) => mayReceive(ceiling, label),
     labelOf: await currentLabels(ctx),
   });
-  const database = databasePorts(ctx.db, ctx.session, profile);
-  const price = sessionPrice(ctx);
-  const ports = {
-    ...database,
-    context,
-    price,
-    budget: sessionBudget(ctx, profile.mode, { audit: database.audit, price }),
-    clock: SYSTEM_CLOCK,
-  };
+  const ports = { ...database, context, price, budget, clock: SYSTEM_CLOCK, targets };
   const record = async (tools: readonly string[]) => {
     const registered = await loadResources(paiPaths().configDir);
     await recordConstraints(ctx.db, ctx.session, profile, {
@@ -128,6 +125,7 @@ export function resultJson(ctx: SessionContext, result: TurnResult, options: Res
     incomplete: result.incomplete,
     stopReason: result.stopReason,
     stoppedBy: result.stoppedBy ?? null,
+    routedTo: result.routedTo ?? null,
     error: failure ? errorJson(failure) : null,
     rounds: result.rounds.map((r) => ({ text: r.text, stopReason: r.stopReason })),
     steps: result.steps.map((s, i) => ({
@@ -234,8 +232,7 @@ export async function withResources(
   );
   const resources = await loadResources(paiPaths().configDir);
   const notes = { note: (name: string) => noteText(ctx.db, name) };
-  const { locality, spec } = ctx.provider.resolved;
-  const ceiling = providerCeiling(ctx.policy, spec.name, locality);
+  const { ceiling, receivers } = runCeiling(ctx.targets ?? { main: mainTarget(ctx, ctx.budget, ctx.price ?? null) });
   const parts: string[] = [];
   let highest: Label | undefined;
   const sources: string[] = [];
@@ -256,8 +253,11 @@ export async function withResources(
     const label = r.uri?.startsWith("/") ? [r.uri, ...(real ? [real] : [])].map(labelOf).reduce(higherLabel) : r.label;
     if (!mayReceive(ceiling, label)) {
       throw new PaiError(
-        `Not sent: resource "${name}" is labelled ${label}, and ${spec.name} (${locality}) may receive at most "${ceiling}"`,
-        { exitCode: EXIT.POLICY, hint: 'Use a local model for it: "pai init ollama --model MODEL"' },
+        `Not sent: resource "${name}" is labelled ${label}, and ${receivers} may receive at most "${ceiling}"`,
+        {
+          exitCode: EXIT.POLICY,
+          hint: 'Name a local model for such data: "pai init PROVIDER --model M --local-model ollama:MODEL"',
+        },
       );
     }
     if (!attachment) {

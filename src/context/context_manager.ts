@@ -82,10 +82,12 @@ export interface FixedParts {
 /**
  * Asks the model for a summary (through the turn loop) of `messages`, extending `previous` (whose text is sent
  * with them, carrying what it carries); resolves to the summary and the hash that names the answer that wrote it.
+ * `label` is the most sensitive label of what is summarised, as stored: the loop sends it only where that may go.
  */
 export type Summarise = (
   messages: readonly ChatMessage[],
   previous: { text: string; carries?: Carried[] } | undefined,
+  label?: Label,
 ) => Promise<{ text: string; hash?: string }>;
 
 /** What the context port needs about the model and the provider. */
@@ -563,7 +565,8 @@ export class ContextManager implements ContextPort {
     let chunkTokens = 0;
     const flush = async () => {
       if (!chunk.length) return;
-      const made = await summarise(chunk, text === undefined ? undefined : { text, ...(carries ? { carries } : {}) });
+      const before = text === undefined ? undefined : { text, ...(carries ? { carries } : {}) };
+      const made = await summarise(chunk, before, label);
       ({ text, hash } = made);
       carries = [{ via: "summary", ...(hash ? { hash } : {}) }];
       this.stats.summaries++;

@@ -37,6 +37,8 @@ export interface ModeProfile {
   readonly tools: ToolAccess;
   readonly resources: ResourceReach;
   readonly context: ContextStrategy;
+  /** Whether the session's planner model (if it names one) plans each run before the main model works on it. */
+  readonly plans: boolean;
   /** Whether the mode has working memory: the memory tools, and its memories in each request (`memory` context). */
   readonly workingMemory: boolean;
   /** Whether the session's history keeps each turn (`none`: a quick prompt that leaves no conversation behind). */

@@ -74,11 +74,17 @@ export function sessionPrice(ctx: Pick<SessionContext, "provider" | "config">): 
 export function sessionBudget(
   ctx: Pick<SessionContext, "db" | "session" | "config">,
   mode: Mode,
-  options: { audit: Pick<AuditPort, "emit">; price: ModelPrice | null },
+  options: {
+    audit: Pick<AuditPort, "emit">;
+    price: ModelPrice | null;
+    /** Whose requests: another model than the session's (a role's), counted against its own provider's budgets. */
+    spender?: { provider: string; model: string };
+  },
 ): BudgetPort {
   const { session, config } = ctx;
+  const { provider, model } = options.spender ?? session;
   return databaseBudget(ctx.db, {
-    spender: { sessionId: session.id, provider: session.provider, model: session.model, mode },
+    spender: { sessionId: session.id, provider, model, mode },
     price: options.price,
     audit: options.audit,
     clock: SYSTEM_CLOCK,
@@ -209,17 +215,17 @@ function refusal(decision: Exclude<BudgetDecision, { kind: "allow" }>, spender: 
 
 /**
  * A budget of one task's run on top of the others (`pai task add --max-tokens`, or config.json's
- * `assistant.taskTokens`): a request whose estimate would take the run past `maxTokens` is refused before it is sent,
- * as every budget refuses, and recorded; what each request used counts from its settlement.
+ * `assistant.taskTokens`): wraps the budget of each model the run may use (the main one, those of its roles), all
+ * counting against one total. A request whose estimate would take the run past `maxTokens` is refused before it is
+ * sent, as every budget refuses, and recorded; what each request used counts from its settlement.
  */
 export function taskBudget(
-  inner: BudgetPort,
   task: { id: number; maxTokens: number },
   audit: Pick<AuditPort, "emit">,
   who: { sessionId: string; provider: string; model: string; mode: Mode },
-): BudgetPort {
+): (inner: BudgetPort) => BudgetPort {
   let used = 0;
-  return {
+  return (inner) => ({
     async reserve(estimate, options) {
       const needs = estimate.inputTokens + estimate.outputTokens;
       if (used + needs > task.maxTokens) {
@@ -250,5 +256,5 @@ export function taskBudget(
         },
       };
     },
-  };
+  });
 }

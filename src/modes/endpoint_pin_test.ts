@@ -12,6 +12,7 @@ const UNPINNED: Session = {
   systemRole: "system",
   locality: "auto",
   pinned: null,
+  roles: {},
   mode: "chat",
   createdAt: "2025-01-01T00:00:00.000Z",
   updatedAt: "2025-01-01T00:00:00.000Z",

@@ -7,7 +7,7 @@ import { type ContextPort, type FixedParts, type Summarise, SUMMARY_INSTRUCTION 
 import type { ModeProfile } from "../core/mode_profile.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { redactSecrets } from "../core/redact.ts";
-import { untrustedBlock } from "../policy/injection.ts";
+import { injectionMarkers, untrustedBlock } from "../policy/injection.ts";
 import {
   addUsage,
   type Carried,
@@ -20,12 +20,13 @@ import {
 } from "../core/types.ts";
 import type { DataGuard, GuardReport } from "../policy/data_guard.ts";
 import type { ChatRequest, Provider } from "../providers/provider.ts";
-import { endpointOf } from "../providers/endpoint.ts";
 import type { ModelPrice } from "../providers/prices.ts";
 import type { Config } from "../store/config.ts";
 import type { StoredMessage } from "../store/messages.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
-import { type ProtectedRequest, TurnGuard, type Who } from "./turn_guard.ts";
+import type { ProtectedRequest, Who } from "./turn_guard.ts";
+import type { ModelTarget, RoleTargets } from "./model_targets.ts";
+import { type Route, TurnRouter } from "./turn_router.ts";
 import type { AuditPort, BudgetPort, Clock, HistoryPort, Reservation } from "./turn_ports.ts";
 
 /** The tools a turn may use (the tool manager, or a fake in tests); approvals are its prompter's. */
@@ -55,6 +56,11 @@ export interface TurnContext {
   guard?: DataGuard;
   /** The model's price, for the cost of each answer in the audit log (absent or `null`: unknown). */
   price?: ModelPrice | null;
+  /**
+   * Where requests may go: the main model and the session's models for roles (absent in tests with fakes: then every
+   * request goes to `provider`). A request that holds data the main model may not receive goes to the local one.
+   */
+  targets?: { main: ModelTarget } & RoleTargets;
 }
 
 /** Options for {@linkcode runTurn}. */
@@ -104,6 +110,8 @@ export interface TurnResult {
   stoppedBy?: "max-rounds" | "deadline" | "budget" | "halted";
   /** With `stoppedBy: "budget"`: the refusal, naming the budget, what is used and what is left. */
   budgetRefusal?: PaiError;
+  /** The local model the turn's requests were routed to (`ollama:llama3.2 (local)`), when they were. */
+  routedTo?: string;
   /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
   dryRun?: { request: ChatRequest; findings: GuardReport["findings"]; refusal?: Error };
 }
@@ -147,11 +155,13 @@ export async function runTurn(ctx: TurnContext, userText: string, options: TurnO
 async function turn(ctx: TurnContext, userText: string, options: TurnOptions): Promise<TurnResult> {
   const { session, profile } = ctx;
   const who = { sessionId: session.id, mode: profile.mode, provider: session.provider, model: session.model };
-  const guard = new TurnGuard({ ...ctx, endpoint: endpointOf(ctx.provider.resolved) }, who, options.onNotice);
+  const router = new TurnRouter(ctx, who, options.onNotice);
+  const guard = router.guard;
+  router.raise(options.inputLabel);
   const fixed: FixedParts = { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() };
-  const summarise = summariser(ctx, guard, options, userText);
+  const summarise = summariser(ctx, router, options, userText);
   if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
-  let messages = await contextOf(ctx, guard, () => ctx.context.start(userText, fixed, summarise));
+  let messages = await contextOf(ctx, router, () => ctx.context.start(userText, fixed, summarise));
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
   ctx.tools?.observe?.(options.inputLabel, options.inputSources);
   const sources = options.inputSources?.length ? options.inputSources : undefined;
@@ -163,6 +173,9 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     ...(sources ? { sources } : {}),
   };
   messages[messages.length - 1] = carrying(messages.at(-1)!, input);
+  if (ctx.profile.plans && ctx.targets?.planner && ctx.tools) {
+    messages = await planned(ctx, router, ctx.targets.planner, messages, fixed, options);
+  }
 
   const maxRounds = options.maxToolRounds ?? profile.limits.rounds;
   const result: TurnResult = {
@@ -190,13 +203,13 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     if (ctx.tools && !mayCall) result.stoppedBy = overTime ? "deadline" : "max-rounds";
     let answer: RoundResult;
     try {
-      if (round > 0) messages = await contextOf(ctx, guard, () => ctx.context.fit(messages, fixed, summarise));
+      if (round > 0) messages = await contextOf(ctx, router, () => ctx.context.fit(messages, fixed, summarise));
       const request = {
         ...requestOf(ctx, fixed, messages),
         stream: options.stream,
         toolChoice: mayCall ? "auto" : "none",
       };
-      answer = await requestOnce(ctx, guard, request as ChatRequest, options, undefined, mayCall);
+      answer = await requestOnce(ctx, await router.route(), request as ChatRequest, options, undefined, mayCall);
     } catch (error) {
       // A budget reached after the first round stops the run cleanly: what was done is kept, and the refusal says
       // which budget. In the first round nothing was done, so it is the turn's error.
@@ -240,6 +253,7 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
         )
         : await runCall(ctx.tools!, call, options);
       ran.add(call.id);
+      router.raise(execution.label);
       result.steps.push(execution);
       thisRound.steps++;
       const answered: ChatMessage = { role: "tool", toolCallId: call.id, content: execution.content };
@@ -257,6 +271,7 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     }
     if (options.signal.aborted) break;
   }
+  if (router.routedTo) result.routedTo = router.routedTo;
   result.interrupted = options.signal.aborted;
   result.incomplete = !result.interrupted && result.stopReason === "incomplete";
   const last = kept.at(-1)!;
@@ -346,9 +361,10 @@ function requestOf(ctx: TurnContext, fixed: FixedParts, messages: ChatMessage[])
  * How the context manager has the model summarise older turns: one request without tools, through the same
  * scanners, budget and audit as every other (this module stays the only caller of `provider.stream`).
  */
-function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions, userText: string): Summarise {
+function summariser(ctx: TurnContext, router: TurnRouter, options: TurnOptions, userText: string): Summarise {
+  const guard = router.guard;
   let inputChecked = false;
-  return async (messages, previous) => {
+  return async (messages, previous, label) => {
     // An input the scanners block is refused before older turns are sent to be summarised for it.
     if (!inputChecked) await guard.refuseBlockedInput(userText);
     inputChecked = true;
@@ -377,27 +393,72 @@ function summariser(ctx: TurnContext, guard: TurnGuard, options: TurnOptions, us
       toolChoice: "none",
     };
     options.onNotice?.("pai: summarising older turns to stay within the model's context window");
-    await guard.recordPrompt(request.messages, request.messages[0].content, { purpose: "summary" });
-    const answer = await requestOnce(ctx, guard, request, { ...options, onText: undefined }, "summary");
+    // The summariser model writes it (the main one when the session names none), or the local one for what only it
+    // may receive.
+    const route = await router.route(ctx.targets?.summarizer ?? router.main, "summary", label);
+    await route.guard.recordPrompt(request.messages, request.messages[0].content, { purpose: "summary" });
+    const answer = await requestOnce(ctx, route, request, { ...options, onText: undefined }, "summary");
     return { text: answer.text.trim(), ...(answer.auditHash ? { hash: answer.auditHash } : {}) };
   };
+}
+
+/** What the planner is asked for. */
+export const PLAN_INSTRUCTION = "You plan work that another model will carry out with tools. Read the conversation " +
+  "and the task, then write a short numbered plan: the steps to take, which tool each needs, and what to check. " +
+  "Do not do the work and do not answer the task yourself. Write only the plan.";
+
+/**
+ * The planner's plan for the run, put after the input as untrusted content (it is a model's text) for the main
+ * model to follow. One request without tools, through the same scanners, budget, audit and routing as every other.
+ */
+async function planned(
+  ctx: TurnContext,
+  router: TurnRouter,
+  planner: ModelTarget,
+  messages: ChatMessage[],
+  fixed: FixedParts,
+  options: TurnOptions,
+): Promise<ChatMessage[]> {
+  const tools = (fixed.tools ?? []).map((t) => `- ${t.name}: ${t.description}`).join("\n");
+  const request: ChatRequest = {
+    system: `${PLAN_INSTRUCTION}\n\nThe tools it may call:\n${tools}`,
+    messages,
+    stream: false,
+    maxTokens: ctx.config.maxTokens,
+    toolChoice: "none",
+  };
+  const route = await router.route(planner, "plan");
+  options.onNotice?.(`pai: ${route.target.name} is planning the run`);
+  const answer = await requestOnce(ctx, route, request, { ...options, onText: undefined }, "plan");
+  const text = answer.text.trim();
+  const plan = untrustedBlock("plan", `by="${route.target.name}"`, "the planner model", text, injectionMarkers(text));
+  const last = messages.at(-1)!;
+  const piece: Carried = { via: "answer", ...hashOf(answer.auditHash) };
+  return [...messages.slice(0, -1), {
+    ...last,
+    content: `${last.content}\n\n${plan}`,
+    carries: [...last.carries ?? [], piece],
+  }];
 }
 
 /**
  * The context manager's messages for a request, with what re-sent history brings told to the tools (the flow
  * rule), and a label refusal recorded in the audit log before it is thrown.
  */
-async function contextOf(ctx: TurnContext, guard: TurnGuard, build: () => Promise<ChatMessage[]>) {
+async function contextOf(ctx: TurnContext, router: TurnRouter, build: () => Promise<ChatMessage[]>) {
   let messages: ChatMessage[];
   try {
     messages = await build();
   } catch (error) {
-    if (error instanceof PaiError && error.exitCode === EXIT.POLICY) await guard.recordLabelRefusal(error.message);
+    if (error instanceof PaiError && error.exitCode === EXIT.POLICY) {
+      await router.guard.recordLabelRefusal(error.message);
+    }
     throw error;
   }
   for (const taint of ctx.context.taints()) ctx.tools?.taint?.(taint);
   const seen = ctx.context.seen();
   ctx.tools?.observe?.(seen.label, seen.sources);
+  router.raise(seen.label);
   return messages;
 }
 
@@ -437,21 +498,25 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
  */
 async function requestOnce(
   ctx: TurnContext,
-  guard: TurnGuard,
+  route: Route,
   unprotected: ChatRequest,
   options: TurnOptions,
-  purpose?: "summary",
+  purpose?: "summary" | "plan",
   /** The answer's tool calls will run: its row may wait for theirs (the call's row, committed with its decision). */
   callsRun = false,
 ): Promise<RoundResult> {
+  const { guard, target } = route;
   const round: RoundResult = { text: "", usage: ZERO_USAGE, stopReason: "incomplete", toolCalls: [] };
   let sent: ProtectedRequest;
   let estimate: number;
   let reservation: Reservation;
+  let provider: Provider;
   try {
+    // Built before anything is recorded as sent (a role's model loads its SDK on its first request).
+    provider = await target.provider();
     sent = await guard.protect(unprotected);
     estimate = ctx.context.tokensOfRequest(sent.request);
-    reservation = await ctx.budget.reserve({ inputTokens: estimate, outputTokens: unprotected.maxTokens }, {
+    reservation = await target.budget.reserve({ inputTokens: estimate, outputTokens: unprotected.maxTokens }, {
       notice: options.onNotice,
     });
   } catch (error) {
@@ -472,7 +537,7 @@ async function requestOnce(
     if (restored) options.onText?.(restored);
   };
   try {
-    for await (const event of ctx.provider.stream(request, options.signal)) {
+    for await (const event of provider.stream(request, options.signal)) {
       switch (event.type) {
         case "text":
           show(event.text);

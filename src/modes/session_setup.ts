@@ -126,7 +126,7 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
 }
 
 /** The provider of a run, built once safe mode has let its endpoint go (nothing has been sent when it throws). */
-async function readyProvider(
+export async function readyProvider(
   resolved: ResolvedProvider,
   options: {
     config: Config;
@@ -208,6 +208,7 @@ export async function openAsk(options: OpenAskOptions): Promise<SessionContext> 
       systemRole: resolved.systemRole,
       locality: "auto",
       pinned: endpoint,
+      roles: {},
       mode: "prompt",
       createdAt: at,
       updatedAt: at,

@@ -12,6 +12,7 @@ import {
   type CarriedPiece,
   type PromptEvent,
   redactEvent,
+  type RouteDecisionEvent,
 } from "../audit/events.ts";
 import type { AuditPort } from "./turn_ports.ts";
 import type { AppendedRow } from "../audit/log.ts";
@@ -87,8 +88,9 @@ export class TurnGuard {
   #ctx: TurnGuardContext;
   #who: Who;
   #onNotice?: (text: string) => void;
-  /** The first request, inspected when the prompt was recorded (so it is not scanned twice). */
+  /** The first request, inspected when the prompt was recorded (so it is not scanned twice), and its messages. */
   #pending?: Guarded;
+  #pendingFor?: readonly ChatMessage[];
   /** Notices already given in this turn: each is told once, not again for every round of tool calls. */
   #told = new Set<string>();
 
@@ -116,6 +118,7 @@ export class TurnGuard {
     const hash = await this.#ctx.audit.hold({ kind: "prompt", text, ...about, ...sources, ...this.#who });
     if (!guarded?.refusal) {
       this.#pending = guarded;
+      this.#pendingFor = messages;
       return hash ?? undefined;
     }
     const blocked = [...new Set(guarded.report.findings.filter((f) => f.action === "block").map((f) => f.rule))];
@@ -137,6 +140,11 @@ export class TurnGuard {
     if (this.#ctx.guard?.inspect(alone).refusal) await this.recordPrompt(alone, userText);
   }
 
+  /** Records that a request goes to the local model instead (routing by data), before its request row. */
+  async recordRoute(event: Pick<RouteDecisionEvent, "label" | "from" | "to" | "purpose">): Promise<void> {
+    await this.#append({ kind: "policy_decision", check: "route", ...event });
+  }
+
   /** Records a request the context manager refused for a label, with its reason, before the refusal is thrown. */
   async recordLabelRefusal(reason: string): Promise<void> {
     await this.#append({ kind: "policy_decision", check: "label", reason });
@@ -144,8 +152,10 @@ export class TurnGuard {
 
   /** The request to send, after the scanners, and what restores the placeholders in the answer. */
   async protect(unprotected: ChatRequest): Promise<ProtectedRequest> {
-    const guarded = this.#pending ?? this.#ctx.guard?.inspect(unprotected.messages);
-    this.#pending = undefined;
+    // The inspection made with the prompt holds for those messages only (a plan added after it is scanned anew).
+    const pending = this.#pendingFor === unprotected.messages ? this.#pending : undefined;
+    const guarded = pending ?? this.#ctx.guard?.inspect(unprotected.messages);
+    this.#pending = this.#pendingFor = undefined;
     if (!guarded) return { request: unprotected, how: unprotected.messages.map(() => "as_written") };
     if (guarded.refusal) throw guarded.refusal;
     const findings = guarded.report.findings;
@@ -165,7 +175,7 @@ export class TurnGuard {
    * Records a request about to be sent: where it goes and each piece of data its messages carry (`ChatMessage.carries`),
    * with how the message that carried it went. What `pai audit where` answers from.
    */
-  async recordRequest(messages: readonly ChatMessage[], how: readonly MessageSent[], purpose?: "summary") {
+  async recordRequest(messages: readonly ChatMessage[], how: readonly MessageSent[], purpose?: "summary" | "plan") {
     // A source is the user's own path or resource name, kept as it is (so that `where` finds it), but for a part
     // shaped like a secret: the audit log never keeps one. Personal data in a path (a folder named after an email
     // address) is the user's path, not data sent.

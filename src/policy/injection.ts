@@ -34,7 +34,7 @@ export function injectionMarkers(text: string): string[] {
 }
 
 /** The tags of PAI's own envelopes and instructions: content inside one may not open or close any of them. */
-const ENVELOPE_TAGS = /<(\/?)(tool_output|conversation_summary|working_memory|instructions)\b/gi;
+const ENVELOPE_TAGS = /<(\/?)(tool_output|conversation_summary|working_memory|plan|instructions)\b/gi;
 
 /**
  * Wraps text PAI did not write (a tool's result, a summary the model wrote) as untrusted content, with a warning
@@ -42,7 +42,7 @@ const ENVELOPE_TAGS = /<(\/?)(tool_output|conversation_summary|working_memory|in
  * envelope and go on as if PAI had written the rest.
  */
 export function untrustedBlock(
-  tag: "tool_output" | "conversation_summary" | "working_memory",
+  tag: "tool_output" | "conversation_summary" | "working_memory" | "plan",
   attributes: string,
   from: string,
   content: string,

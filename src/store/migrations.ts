@@ -240,4 +240,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
      INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.id, old.text);
    END;`,
+  // 16: models for roles (`pai init --local-model --planner --summarizer`): each role's provider, model and the
+  // endpoint it was pinned to when the session started, as JSON; NULL for a session with none.
+  `ALTER TABLE sessions ADD COLUMN roles TEXT;`,
 ];

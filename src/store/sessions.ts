@@ -13,6 +13,27 @@ export interface PinnedEndpoint {
   locality: "local" | "remote";
 }
 
+/** The roles a session may name a model for, besides its main one. */
+export const ROLES = ["local", "planner", "summarizer"] as const;
+export type ModelRole = typeof ROLES[number];
+
+/** What each role is, as `pai init` and `pai status` say. */
+export const ROLE_WORDS: Readonly<Record<ModelRole, string>> = {
+  local: "local model (data the main model may not receive)",
+  planner: "planner (plans agent and assistant runs)",
+  summarizer: "summariser (writes the summaries of older turns)",
+};
+
+/** A role's model: its provider, its name, and the endpoint it was pinned to when the session started. */
+export interface RoleModel {
+  provider: string;
+  model: string;
+  pinned: PinnedEndpoint;
+}
+
+/** The session's models for roles (`local`: where data the main provider may not receive goes). */
+export type SessionRoles = Partial<Record<ModelRole, RoleModel>>;
+
 /** A session as stored: which provider and model it talks to. */
 export interface Session {
   id: string;
@@ -27,6 +48,8 @@ export interface Session {
   locality: "auto" | "local" | "remote";
   /** The endpoint it was started with; `null` for a session from before PAI pinned endpoints. */
   pinned: PinnedEndpoint | null;
+  /** Models for roles: the local model private data is routed to, the planner, the summariser. */
+  roles: SessionRoles;
   mode: Mode;
   createdAt: string;
   updatedAt: string;
@@ -35,7 +58,7 @@ export interface Session {
 /** What `pai init` (or the default provider) chooses. */
 export type NewSession =
   & Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole" | "locality">
-  & { pinned: PinnedEndpoint };
+  & { pinned: PinnedEndpoint; roles?: SessionRoles };
 
 interface SessionRow {
   id: string;
@@ -47,6 +70,7 @@ interface SessionRow {
   locality: "auto" | "local" | "remote";
   pinned_base_url: string | null;
   pinned_locality: "local" | "remote" | null;
+  roles: string | null;
   mode: Mode;
   created_at: string;
   updated_at: string;
@@ -64,6 +88,7 @@ function toSession(row: SessionRow): Session {
     pinned: row.pinned_base_url !== null && row.pinned_locality !== null
       ? { baseUrl: row.pinned_base_url, locality: row.pinned_locality }
       : null,
+    roles: row.roles ? JSON.parse(row.roles) as SessionRoles : {},
     mode: row.mode,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -76,8 +101,8 @@ export function createSession(db: Database, fields: NewSession, now = new Date()
   const at = now.toISOString();
   db.prepare(
     `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, locality,
-                           pinned_base_url, pinned_locality, mode, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
+                           pinned_base_url, pinned_locality, roles, mode, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
   ).run(
     id,
     fields.provider,
@@ -88,6 +113,7 @@ export function createSession(db: Database, fields: NewSession, now = new Date()
     fields.locality,
     fields.pinned.baseUrl,
     fields.pinned.locality,
+    fields.roles && Object.keys(fields.roles).length ? JSON.stringify(fields.roles) : null,
     at,
     at,
   );

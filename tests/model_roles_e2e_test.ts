@@ -1,0 +1,225 @@
+/**
+ * End to end: a session with models for roles. Data labelled above what the remote main model may receive goes to
+ * the local model instead (an attached resource, a tool result, the history after it), said on stderr and recorded,
+ * while the remote server never sees it; the planner plans agent runs and the summariser writes summaries, each
+ * through its own server; the roles are pinned and shown; a local model that is not local is refused.
+ */
+import assert from "node:assert/strict";
+import { eventOf } from "../src/audit/events.ts";
+import { openDatabase } from "../src/store/db.ts";
+import { FakeModelServer } from "./fakes/fake_model_server.ts";
+import { makePaiHome, type PaiHome, runPai } from "./helpers/run_pai.ts";
+import { call, makeWorkspace, SECRET } from "./helpers/workspace.ts";
+
+interface Roles {
+  remote: FakeModelServer;
+  local: FakeModelServer;
+  home: PaiHome;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A remote openai main model and a local Ollama model, both fakes; `init` flags may add roles. */
+async function withRoles(initFlags: string[] = [], servers: FakeModelServer[] = []): Promise<Roles> {
+  const remote = FakeModelServer.start({ models: ["m"] });
+  const local = FakeModelServer.start({ models: ["llama3.2"], ollama: true });
+  const home = makePaiHome();
+  const env = {
+    OPENAI_API_KEY: "sk-test-openai-0123456789abcdef",
+    OPENAI_BASE_URL: `${remote.url}/v1`,
+    OLLAMA_HOST: local.url,
+  };
+  const init = await runPai(
+    ["init", "openai", "--model", "m", "--locality", "remote", "--local-model", "ollama:llama3.2", ...initFlags],
+    { home, env: { ...env, ...extraEnv(servers) } },
+  );
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stdout, /local model \(data the main model may not receive\): ollama:llama3\.2:latest at /);
+  return {
+    remote,
+    local,
+    home,
+    env: { ...env, ...extraEnv(servers) },
+    close: async () => {
+      for (const s of [remote, local, ...servers]) await s.close();
+      home.cleanup();
+    },
+  };
+}
+
+/** The variables that point the other role servers' providers to them (planner: anthropic, summariser: lmstudio). */
+function extraEnv(servers: FakeModelServer[]): Record<string, string> {
+  const [planner, summarizer] = servers;
+  return {
+    ...(planner ? { ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdef", ANTHROPIC_BASE_URL: planner.url } : {}),
+    ...(summarizer ? { LMSTUDIO_BASE_URL: `${summarizer.url}/v1` } : {}),
+  };
+}
+
+function routeEvents(home: PaiHome) {
+  const db = openDatabase(home.dir);
+  try {
+    return db.prepare("SELECT * FROM audit_log WHERE kind IN ('policy_decision', 'request') ORDER BY id").all()
+      .map((r) => eventOf(r)!);
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("private data goes to the local model: an attached resource, a tool result and the history after it", async () => {
+  const s = await withRoles();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+    const add = await runPai([
+      "resource",
+      "add",
+      "hr",
+      "--kind",
+      "file",
+      "--uri",
+      `${w.ws}/hr.txt`,
+      "--label",
+      "private",
+    ], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(add.code, 0, add.stderr);
+
+    // An attached private resource: the whole request goes to the local model, said once on stderr.
+    s.local.enqueue({ text: "It lists salaries." });
+    const prompt = await runPai(["prompt", "--resource", "hr", "What is in it?"], {
+      home: s.home,
+      env: s.env,
+      cwd: w.ws,
+    });
+    assert.equal(prompt.code, 0, prompt.stderr);
+    assert.equal(prompt.stdout, "It lists salaries.\n");
+    assert.match(
+      prompt.stderr,
+      /pai: this request holds data labelled private, which openai:m \(remote\) may not receive: sent to ollama:llama3\.2:latest \(local\) instead\n/,
+    );
+    assert.equal(s.remote.chatRequests.length, 0);
+    assert.ok(JSON.stringify(s.local.chatRequests[0].body).includes(SECRET));
+
+    // An agent: the first request (nothing private yet) goes to the remote model; the result of reading the private
+    // file makes the next request local, and the remote model never sees the file.
+    s.remote.enqueue(call("fs_read", { path: "hr.txt" }));
+    s.local.enqueue({ text: "Read it: salaries." });
+    const agent = await runPai(["agent", "--json", "read hr.txt"], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(agent.code, 0, agent.stderr);
+    const run = JSON.parse(agent.stdout);
+    assert.equal(run.text, "Read it: salaries.");
+    assert.equal(run.routedTo, "ollama:llama3.2:latest (local)");
+    assert.equal(s.remote.chatRequests.length, 1);
+    assert.ok(!JSON.stringify(s.remote.requests).includes(SECRET), "the remote server never saw the file");
+
+    // In a chat, the turn that reads the file goes local after the read, and so does the next turn: its history
+    // holds the result (an agent run starts afresh, a chat carries its history).
+    s.remote.enqueue(call("fs_read", { path: "hr.txt" }));
+    s.local.enqueue({ text: "Read it." }, { text: "Still local." });
+    const chat = await runPai(["chat"], { home: s.home, env: s.env, cwd: w.ws, stdin: "read hr.txt\nand now?\n" });
+    assert.equal(chat.code, 0, chat.stderr);
+    assert.match(chat.stdout, /Read it\.\n.*Still local\./s);
+    assert.equal(s.remote.chatRequests.length, 2);
+    assert.equal(s.local.chatRequests.length, 4);
+    assert.ok(!JSON.stringify(s.remote.requests).includes(SECRET), "the remote server never saw the file");
+
+    // Recorded: each routing decision, and each request row says where it went.
+    const events = routeEvents(s.home);
+    const routes = events.filter((e) => e.kind === "policy_decision" && e.check === "route");
+    assert.equal(routes.length, 4);
+    const requests = events.filter((e) => e.kind === "request");
+    const where = ["local", "remote", "local", "remote", "local", "local"];
+    assert.deepEqual(requests.map((r) => r.kind === "request" && r.locality), where);
+    assert.deepEqual(requests.map((r) => r.model), where.map((l) => l === "local" ? "llama3.2:latest" : "m"));
+    const traced = await runPai(["audit", "where", `${w.ws}/hr.txt`, "--json"], { home: s.home, env: s.env });
+    const flows: { locality: string }[] = JSON.parse(traced.stdout).flows;
+    assert.ok(flows.length >= 4 && flows.every((f) => f.locality === "local"), traced.stdout);
+
+    // The local model's usage is its own in pai status.
+    const status = await runPai(["status"], { home: s.home, env: s.env });
+    assert.match(status.stdout, /local +ollama:llama3\.2:latest at .*\(local\): the local model/);
+    assert.match(status.stdout, / {2}ollama:llama3\.2:latest +\d+ in, \d+ out/);
+  } finally {
+    await s.close();
+    w.cleanup();
+  }
+});
+
+Deno.test("the planner plans agent runs and the summariser writes summaries, each on its own server", async () => {
+  const planner = FakeModelServer.start({ models: ["claude-3-5-haiku-latest"] });
+  const summarizer = FakeModelServer.start({ models: ["qwen"] });
+  const s = await withRoles(
+    ["--planner", "anthropic:claude-3-5-haiku-latest", "--summarizer", "lmstudio:qwen"],
+    [planner, summarizer],
+  );
+  try {
+    planner.enqueue({ text: "1. List the folder with fs_list. 2. Answer." });
+    s.remote.enqueue(call("fs_list", { path: "." }), { text: "There is nothing much." });
+    const agent = await runPai(["agent", "what is here?"], { home: s.home, env: s.env });
+    assert.equal(agent.code, 0, agent.stderr);
+    assert.match(agent.stderr, /pai: anthropic:claude-3-5-haiku-latest \(local\) is planning the run/);
+    assert.equal(planner.chatRequests.length, 1);
+    assert.equal(planner.chatRequests[0].path, "/v1/messages");
+    assert.match(String(planner.chatRequests[0].body!.system), /^You plan work that another model will carry out/);
+    const first = JSON.stringify(s.remote.chatRequests[0].body);
+    assert.match(
+      first,
+      /what is here\?\\n\\n<plan by=\\"anthropic:claude-3-5-haiku-latest \(local\)\\" trust=\\"untrusted\\">\\n1\. List the folder/,
+    );
+
+    // A chat long enough to be summarised: the summariser writes the summaries, the main model answers.
+    Deno.writeTextFileSync(
+      `${s.home.dir}/config.json`,
+      JSON.stringify({ maxTokens: 100, models: { m: { contextWindow: 1200 } } }),
+    );
+    const lines = Array.from({ length: 12 }, (_, i) => `Question ${i}: `.padEnd(240, `words about item ${i} `));
+    const chat = await runPai(["chat", "--no-tools"], { home: s.home, env: s.env, stdin: `${lines.join("\n")}\n` });
+    assert.equal(chat.code, 0, chat.stderr);
+    assert.ok(summarizer.chatRequests.length >= 1, "the summariser wrote the summaries");
+    assert.ok(summarizer.chatRequests.every((r) => JSON.stringify(r.body).includes("Summarise the conversation")));
+    assert.ok(!s.remote.chatRequests.some((r) => JSON.stringify(r.body).includes("Summarise the conversation")));
+    const status = await runPai(["status", "--json"], { home: s.home, env: s.env });
+    const roles = JSON.parse(status.stdout).session.roles;
+    assert.deepEqual(Object.keys(roles).sort(), ["local", "planner", "summarizer"]);
+    assert.equal(roles.summarizer.model, "qwen");
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a role's model is held to its pin; a local model that is not local is refused at init", async () => {
+  const s = await withRoles();
+  try {
+    const moved = await runPai(["prompt", "hi"], {
+      home: s.home,
+      env: { ...s.env, OLLAMA_HOST: "http://127.0.0.1:9" },
+    });
+    assert.equal(moved.code, 3, moved.stderr);
+    assert.match(
+      moved.stderr,
+      /The session's local model \(ollama:llama3\.2:latest\) was pinned to http:\/\/127\.0\.0\.1:\d+\/v1 \(local\), but this environment points it to http:\/\/127\.0\.0\.1:9\/v1 \(local\): nothing was sent/,
+    );
+    assert.equal(s.remote.chatRequests.length + s.local.chatRequests.length, 0);
+
+    const remoteLocal = await runPai(
+      ["init", "ollama", "--model", "llama3.2", "--local-model", "openai:gpt-4o-mini"],
+      { home: s.home, env: { ...s.env, OPENAI_BASE_URL: "https://api.openai.com/v1" } },
+    );
+    assert.equal(remoteLocal.code, 2, remoteLocal.stderr);
+    assert.match(
+      remoteLocal.stderr,
+      /--local-model openai:gpt-4o-mini: it runs at https:\/\/api\.openai\.com\/v1, which is remote/,
+    );
+    const bad = await runPai(["init", "ollama", "--model", "llama3.2", "--planner", "llama3.2"], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--planner "llama3\.2": it names no provider/);
+  } finally {
+    await s.close();
+  }
+});
