@@ -95,7 +95,11 @@ Deno.test("the second task uses what the first saved to working memory; pai rese
       { text: "Saved it." },
       { text: "It is 4471." },
     );
-    const run = await runPai(["assistant", "run", "--once"], { home: s.home, env: s.env, cwd: w.ws });
+    const run = await runPai(["assistant", "run", "--once", "--allow-read", w.ws], {
+      home: s.home,
+      env: s.env,
+      cwd: w.ws,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /task 1 done .*: Saved it\./);
     assert.match(run.stdout, /task 2 done .*: It is 4471\./);
@@ -203,7 +207,7 @@ Deno.test("SIGTERM mid-task finishes the step under way, gives the task back, an
         toolCalls: [{ name: "fs_read", arguments: '{"path":"a.txt"}' }],
       },
     );
-    const assistant = startAssistant(s, [], w.ws);
+    const assistant = startAssistant(s, ["--allow-read", w.ws], w.ws);
     await until(() => s.server.chatRequests.length === 2, 10_000, "the second request");
     await new Promise((r) => setTimeout(r, 200));
     assistant.child.kill("SIGTERM");
@@ -214,7 +218,7 @@ Deno.test("SIGTERM mid-task finishes the step under way, gives the task back, an
     const [stopped] = await taskList(s);
     assert.equal(stopped.status, "queued");
     assert.equal(stopped.progress.length, 1);
-    assert.match(stopped.progress[0], /^fs_read \{"path":"a\.txt"\} → /);
+    assert.deepEqual(stopped.progress, ["fs_read: ok"], "PAI's own note: no text of the model's or the tool's");
     // The call the second answer asked for did not run: its result says so, and only one read was granted.
     const db = openDatabase(s.home.dir);
     const results = db.prepare("SELECT payload FROM audit_log WHERE kind = 'tool_result' ORDER BY id").all();
@@ -225,13 +229,17 @@ Deno.test("SIGTERM mid-task finishes the step under way, gives the task back, an
     assert.equal(Number(grants?.n), 1);
 
     s.server.enqueue({ text: "Done: it says alpha." });
-    const resumed = await runPai(["assistant", "run", "--once"], { home: s.home, env: s.env, cwd: w.ws });
+    const resumed = await runPai(["assistant", "run", "--once", "--allow-read", w.ws], {
+      home: s.home,
+      env: s.env,
+      cwd: w.ws,
+    });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /task 1 resumed: read a\.txt, then again/);
     assert.match(resumed.stdout, /task 1 done .*: Done: it says alpha\./);
     assert.match(
       userText(s.server.chatRequests[2]),
-      /read a\.txt, then again\n\n\(An earlier attempt at this task was interrupted after these steps:\n- fs_read \{"path":"a\.txt"\} → .*\nDo not repeat what is done; finish the rest\.\)$/,
+      /read a\.txt, then again\n\n\(An earlier attempt at this task was interrupted after these tool calls:\n- fs_read: ok\nIf this conversation holds that attempt, do not repeat what it did; finish the rest\.\)$/,
     );
     assert.deepEqual(taskEvents(s).map((e) => e.action), ["added", "started", "released", "resumed", "done"]);
   } finally {
@@ -320,6 +328,47 @@ Deno.test("a task's own token budget is enforced before anything is sent; the ta
     const refusal = db.prepare("SELECT detail FROM audit_log WHERE kind = 'budget'").get();
     db.close();
     assert.match(String(refusal?.detail), /"budget":"task-1-tokens","unit":"tokens","limit":1000/);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("an unattended run gets nothing for being in its folder: what is not pre-granted is denied, nobody asked", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    quickAssistant(s.home);
+    Deno.writeTextFileSync(`${w.ws}/notes.txt`, "private notes\n");
+    assert.equal((await runPai(["task", "add", "read notes.txt"], { home: s.home, env: s.env })).code, 0);
+    s.server.enqueue(call("fs_read", { path: "notes.txt" }), { text: "I could not read it." });
+    const run = await runPai(["assistant", "run", "--once"], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /task 1: fs_read \{"path":"notes\.txt"\} → ✗ permission_denied: .*could not be asked/);
+    assert.ok(!JSON.stringify(s.server.requests).includes("private notes"));
+  } finally {
+    await s.close();
+    w.cleanup();
+  }
+});
+
+Deno.test("a task cancelled while it runs is not reported done; what it spent is counted", async () => {
+  const s = await openaiSession();
+  try {
+    quickAssistant(s.home);
+    assert.equal((await runPai(["task", "add", "a long answer"], { home: s.home, env: s.env })).code, 0);
+    s.server.enqueue({ text: "word ".repeat(20), chunkDelayMs: 60, usage: { input: 30, output: 20 } });
+    const assistant = startAssistant(s, ["--once"]);
+    await until(() => s.server.chatRequests.length === 1, 10_000, "the request");
+    const cancel = await runPai(["task", "cancel", "1"], { home: s.home, env: s.env });
+    assert.match(cancel.stdout, /Cancelled task 1: its assistant stops after the step under way/);
+    const out = await assistant.output;
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /task 1 was cancelled or taken by another assistant/);
+    assert.doesNotMatch(out.stdout, /task 1 done/);
+    const [task] = await taskList(s);
+    assert.equal(task.status, "cancelled");
+    assert.equal(task.inputTokens + task.outputTokens, 50);
+    assert.ok(!taskEvents(s).some((e) => e.action === "done"));
   } finally {
     await s.close();
   }

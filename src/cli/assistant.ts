@@ -8,7 +8,7 @@ import { runAssistant } from "../modes/assistant.ts";
 import { taskBudget } from "../modes/budget.ts";
 import { runTurn, type TurnContext } from "../modes/engine.ts";
 import type { BudgetPort } from "../modes/turn_ports.ts";
-import { ASSISTANT } from "../modes/profiles.ts";
+import { ASSISTANT, UNATTENDED } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { SYSTEM_CLOCK } from "../modes/turn_ports.ts";
 import { costUsd } from "../providers/prices.ts";
@@ -48,7 +48,7 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
   const signals = ["SIGINT", "SIGTERM"] as const;
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   try {
-    const turn = await turnContext(ctx, ASSISTANT, { ...flags, resource: [] }, { rounds: flags.maxSteps }, {
+    const turn = await turnContext(ctx, UNATTENDED, { ...flags, resource: [] }, { rounds: flags.maxSteps }, {
       headless: true,
     });
     const settings = ctx.config.assistant ?? {};
@@ -88,7 +88,15 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
             // Streamed, though nothing is shown as it comes: a second signal stops the answer where it is.
             stream: true,
             maxToolRounds: flags.maxSteps,
-            onToolEnd: (e) => onStep(`${stepLine(e.call.name, e.call.arguments).slice(2)} →${outcomeLine(e).slice(1)}`),
+            onToolEnd: (e) => {
+              // A tool the model named that does not exist is not named back to it as PAI's words.
+              const known = turn.tools?.definitions().some((d) => d.name === e.call.name);
+              const outcome = e.outcome.ok ? "ok" : `failed (${e.outcome.error.type})`;
+              onStep(
+                `${known ? e.call.name : "a tool that does not exist"}: ${outcome}`,
+                `${stepLine(e.call.name, e.call.arguments).slice(2)} →${outcomeLine(e).slice(1)}`,
+              );
+            },
             onNotice: (text) => stderr.write(line`${text}\n`),
           });
           return { result, sessionId: ctx.session.id, costUsd: costUsd(turn.price, result.usage) };

@@ -12,6 +12,7 @@ import { addTask, cancelTask, getTask, listTasks, type Task } from "../store/tas
 import { stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
+import { readPipedStdin, stdinDash } from "./stdin.ts";
 
 /** Flags of `pai task add`. */
 export interface AddFlags {
@@ -21,9 +22,12 @@ export interface AddFlags {
   json: boolean;
 }
 
-/** Queues a task: now, at a time (`--at`), and/or again and again (`--every`). */
+/** Queues a task: now, at a time (`--at`), and/or again and again (`--every`). A lone `-` reads it from stdin. */
 export async function add(this: CommandContext, flags: AddFlags, ...words: string[]): Promise<void> {
-  const text = words.join(" ").trim();
+  const { text: typed, dash } = stdinDash(words);
+  const text = dash
+    ? [typed, (await readPipedStdin({ terminalToo: true })).trim()].filter(Boolean).join("\n\n")
+    : typed;
   if (!text) {
     throw new PaiError("Give the task's text", {
       exitCode: EXIT.USAGE,
@@ -60,7 +64,8 @@ export async function list(this: CommandContext, flags: { json: boolean }): Prom
         String(t.inputTokens + t.outputTokens),
         t.costUsd === null ? "-" : formatUsd(t.costUsd),
         clip(t.text, 40),
-        clip(t.error && t.status === "failed" ? `failed: ${t.error}` : t.result ?? "", 60),
+        // The last run's: a task that repeats is queued again after a failed run, which still shows.
+        clip(t.error ? `failed: ${t.error}` : t.result ?? "", 60),
       ]),
     ]);
   });

@@ -78,6 +78,7 @@ export async function turnContext(
     db: ctx.db,
     session: ctx.session,
     mode: profile.mode,
+    profile,
     pregrants: await pregrants(flags),
     prompter: options.headless ? undefined : availablePrompter(),
     policy: ctx.policy,

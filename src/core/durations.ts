@@ -12,19 +12,26 @@ import { EXIT, PaiError } from "./errors.ts";
 
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** An interval in milliseconds: a whole number and a unit (s, m, h, d, w). */
+/** The longest interval a schedule takes: a year. */
+const MAX_INTERVAL_MS = 366 * UNIT_MS.d;
+
+/** An interval in milliseconds: a whole number and a unit (s, m, h, d, w), at most a year. */
 export function parseInterval(text: string, flag: string): number {
   const match = text.trim().match(/^(\d+)\s*([smhdw])$/);
   const ms = match ? Number(match[1]) * UNIT_MS[match[2]] : 0;
-  if (!(ms > 0)) {
-    throw new PaiError(`Invalid ${flag} "${text}": use a whole number and a unit, such as 30s, 10m, 2h, 1d or 1w`, {
-      exitCode: EXIT.USAGE,
-    });
+  if (!(ms > 0) || ms > MAX_INTERVAL_MS) {
+    throw new PaiError(
+      `Invalid ${flag} "${text}": use a whole number and a unit, such as 30s, 10m, 2h, 1d or 1w (a year at most)`,
+      { exitCode: EXIT.USAGE },
+    );
   }
   return ms;
 }
 
-/** A moment (epoch ms): `HH:MM` is its next time from `now`; a date and time without an offset is local time. */
+/**
+ * A moment to come (epoch ms): `HH:MM` is its next time from `now`; a date and time without an offset is local time.
+ * A date that does not exist (2026-02-30) or a moment that has passed is refused, saying so.
+ */
 export function parseMoment(text: string, flag: string, now = new Date()): number {
   const input = text.trim();
   const clock = input.match(/^(\d{1,2}):(\d{2})$/);
@@ -34,9 +41,22 @@ export function parseMoment(text: string, flag: string, now = new Date()): numbe
     if (at.getTime() <= now.getTime()) at.setDate(at.getDate() + 1);
     return at.getTime();
   }
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(input)) {
+  const parts = input.match(/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i);
+  if (parts) {
     const at = new Date(input.replace(" ", "T").replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
-    if (!Number.isNaN(at.getTime())) return at.getTime();
+    // The Date constructor rolls 2026-02-30 over to March: a day the calendar does not have is refused.
+    const [y, m, d] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+    const day = new Date(Date.UTC(y, m - 1, d));
+    const real = day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+    if (real && !Number.isNaN(at.getTime()) && Number(parts[4]) < 24 && Number(parts[5]) < 60) {
+      if (at.getTime() <= now.getTime()) {
+        throw new PaiError(`${flag} "${text}" has passed (it is ${now.toLocaleString()} now)`, {
+          exitCode: EXIT.USAGE,
+          hint: "Give a time to come; leave the flag out to run the task now",
+        });
+      }
+      return at.getTime();
+    }
   }
   throw new PaiError(
     `Invalid ${flag} "${text}": use a time of day (09:30, the next time it comes) or a date and time ` +

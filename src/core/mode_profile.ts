@@ -35,6 +35,11 @@ export interface ModeProfile {
   /** What the mode is for, in a few words (`pai tools list`, help texts). */
   readonly purpose: string;
   readonly tools: ToolAccess;
+  /**
+   * What its calls may do in the workspace (the current folder) without a grant: read, read and write, or nothing
+   * (an unattended run: everything it touches is pre-granted).
+   */
+  readonly workspace: "read" | "write" | "none";
   readonly resources: ResourceReach;
   readonly context: ContextStrategy;
   /** Whether the session's planner model (if it names one) plans each run before the main model works on it. */

@@ -9,17 +9,27 @@ import { clip } from "../core/clip.ts";
 import { PaiError } from "../core/errors.ts";
 import type { Usage } from "../core/types.ts";
 import type { Database } from "../store/db.ts";
-import { claimTask, finishTask, nextWake, recordProgress, releaseTask, renewLease, type Task } from "../store/tasks.ts";
+import {
+  claimTask,
+  countSpend,
+  finishTask,
+  nextWake,
+  recordProgress,
+  releaseTask,
+  renewLease,
+  type Task,
+} from "../store/tasks.ts";
 import type { TurnResult } from "./engine.ts";
 import type { AuditPort, Clock } from "./turn_ports.ts";
 
 /** How the loop runs one task (the CLI builds the turn: session, tools, budget capped for the task). */
 export interface TaskRunner {
   /**
-   * Runs the task's input as one turn. `halt` ends it at its next step; `onStep` is told each tool call's outcome,
-   * as one line (kept with the task, for a later attempt if this one is interrupted).
+   * Runs the task's input as one turn. `halt` ends it at its next step; `onStep` is told each tool call: `note`,
+   * PAI's own words on it (a known tool's name and whether it worked: kept with the task and told to a later attempt,
+   * so no text of the model's or a tool's goes back as the user's), and `shown`, the line the user's log shows.
    */
-  run(task: Task, input: string, halt: AbortSignal, onStep: (line: string) => void): Promise<TaskRun>;
+  run(task: Task, input: string, halt: AbortSignal, onStep: (note: string, shown: string) => void): Promise<TaskRun>;
 }
 
 /** What one run of a task came to. */
@@ -113,10 +123,10 @@ async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "
   let run: TaskRun | undefined;
   let error: unknown;
   try {
-    run = await options.runner.run(task, inputOf(task), halt.signal, (step) => {
-      steps.push(step);
-      options.log(`task ${task.id}: ${step}`);
-      if (!recordProgress(db, task.id, owner, step, options.who.sessionId)) (lost = true, halt.abort());
+    run = await options.runner.run(task, inputOf(task), halt.signal, (note, shown) => {
+      steps.push(note);
+      options.log(`task ${task.id}: ${shown}`);
+      if (!recordProgress(db, task.id, owner, note, options.who.sessionId)) (lost = true, halt.abort());
     });
   } catch (thrown) {
     error = thrown;
@@ -124,38 +134,45 @@ async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "
     clearInterval(renewal);
     options.stop.removeEventListener("abort", onStop);
   }
-  if (lost) {
-    options.log(`task ${task.id} was cancelled or taken by another assistant: stopped after its step`);
-    return "released";
-  }
   const usage: Usage = run?.result.usage ?? { inputTokens: 0, outputTokens: 0 };
+  const costUsd = run?.costUsd ?? null;
+  // Spent whatever came of it: a run cancelled or taken from it used these tokens too.
+  countSpend(db, task.id, usage, costUsd);
   const sessionId = run?.sessionId ?? options.who.sessionId;
+  const gone = () => {
+    options.log(`task ${task.id} was cancelled or taken by another assistant: stopped after its step`);
+    return "released" as const;
+  };
+  if (lost) return gone();
   if (run?.result.stoppedBy === "halted" || (run?.result.interrupted && options.stop.aborted)) {
-    releaseTask(db, task.id, owner, usage, run.costUsd);
+    if (!releaseTask(db, task.id, owner)) return gone();
     options.log(`task ${task.id} stopped after ${steps.length} steps: it will be resumed at the next start`);
     await taskEvent(options, task, "released", { steps: steps.length });
     return "released";
   }
   const reason = error !== undefined ? messageOf(error) : run && failure(run.result);
-  const costUsd = run?.costUsd ?? null;
   if (reason !== undefined) {
-    finishTask(db, task.id, owner, { status: "failed", text: reason, usage, costUsd, sessionId }, clock.now());
+    if (!finishTask(db, task.id, owner, { status: "failed", text: reason, sessionId }, clock.now())) return gone();
     options.log(`task ${task.id} failed: ${reason}`);
     await taskEvent(options, task, "failed", { reason });
     return "failed";
   }
   const text = run!.result.text.trim();
-  finishTask(db, task.id, owner, { status: "done", text, usage, costUsd, sessionId }, clock.now());
+  if (!finishTask(db, task.id, owner, { status: "done", text, sessionId }, clock.now())) return gone();
   options.log(`task ${task.id} done (${usage.inputTokens} in, ${usage.outputTokens} out): ${clip(text, 120)}`);
   await taskEvent(options, task, "done");
   return "done";
 }
 
-/** The task as the model gets it: a resumed one says what the interrupted attempt had done. */
+/**
+ * The task as the model gets it: a resumed one says which tool calls the interrupted attempt made (PAI's notes: tool
+ * names and outcomes, nothing the model or a tool wrote). What they did is in the session's history, labelled.
+ */
 export function inputOf(task: Pick<Task, "text" | "progress">): string {
   if (!task.progress.length) return task.text;
-  return `${task.text}\n\n(An earlier attempt at this task was interrupted after these steps:\n` +
-    `${task.progress.map((s) => `- ${s}`).join("\n")}\nDo not repeat what is done; finish the rest.)`;
+  return `${task.text}\n\n(An earlier attempt at this task was interrupted after these tool calls:\n` +
+    `${task.progress.map((s) => `- ${s}`).join("\n")}\nIf this conversation holds that attempt, do not repeat ` +
+    "what it did; finish the rest.)";
 }
 
 /** Why a run that returned did not do its task, if it did not. */

@@ -13,6 +13,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     mode: "chat",
     purpose: "conversation with read-only tools, one call per turn",
     tools: "read",
+    workspace: "read",
     resources: "defaults",
     context: "history",
     workingMemory: false,
@@ -25,6 +26,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     mode: "prompt",
     purpose: "a one-shot question with a few chained read-only calls",
     tools: "read",
+    workspace: "read",
     resources: "read",
     context: "summary",
     workingMemory: false,
@@ -37,6 +39,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     mode: "agent",
     purpose: "autonomous work toward a goal, changing files and resources",
     tools: "write",
+    workspace: "write",
     resources: "crud",
     context: "run",
     workingMemory: false,
@@ -49,6 +52,7 @@ export const PROFILES: Readonly<Record<Mode, ModeProfile>> = {
     mode: "assistant",
     purpose: "long-lived task execution with working memory",
     tools: "write",
+    workspace: "write",
     resources: "crud",
     context: "memory",
     workingMemory: true,
@@ -74,4 +78,14 @@ export const ASK: ModeProfile = {
   context: "input",
   history: "none",
   limits: { rounds: 0, callsPerTurn: 0 },
+};
+
+/**
+ * `pai assistant run`: assistant mode with nobody there. Nothing is granted by being in its working folder (a
+ * service's is often the home folder, or /): what its tasks read and write is pre-granted, or denied.
+ */
+export const UNATTENDED: ModeProfile = {
+  ...PROFILES.assistant,
+  purpose: "unattended task execution: only what is pre-granted",
+  workspace: "none",
 };

@@ -5,6 +5,7 @@ import { PROFILES } from "./profiles.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import { denoCacheDir, paiPaths } from "../core/paths.ts";
 import type { Mode } from "../core/types.ts";
+import type { ModeProfile } from "../core/mode_profile.ts";
 import type { Permissions } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { policyFolders, protectedPaths, secretFolders } from "../policy/protected_paths.ts";
@@ -75,6 +76,8 @@ export interface ToolSetupOptions {
   /** Calls are recorded in the audit log under this session; none for `pai policy explain|test`. */
   session?: Session;
   mode: Mode;
+  /** The mode's profile when it is not the mode's own (`UNATTENDED`, for `pai assistant run`). */
+  profile?: ModeProfile;
   /** Real paths and hosts from `--allow-read`, `--allow-write`, `--allow-net`. */
   pregrants: Permissions;
   prompter?: Prompter;
@@ -224,10 +227,11 @@ function memoryHost(
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode, policy } = options;
+  const profile = options.profile ?? PROFILES[mode];
   const home = Deno.env.get("HOME") ?? "/";
   const resources = await resourceHost(db, paiPaths().configDir, options.workspace);
   return new ToolManager({
-    profile: PROFILES[mode],
+    profile,
     workspace: options.workspace,
     protectedPaths: await protectedPaths(home, paiPaths(), { denoDir: denoCacheDir(), program: programPaths() }),
     // Said with the refusal, for the user who runs PAI in its own clone (where `deno task pai` starts).
@@ -260,7 +264,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
     labels: options.labels && pathLabels(policy, resources, options.labels),
     resources,
-    ...(PROFILES[mode].workingMemory && session
+    ...(profile.workingMemory && session
       ? { memory: memoryHost(db, session, options.labels && memoryLabels(policy, resources, options.labels)) }
       : {}),
   });

@@ -17,7 +17,7 @@ export type { Permissions } from "../core/types.ts";
 export interface DecisionInput {
   tool: string;
   /** What the mode's tools may change (its profile). */
-  profile: Pick<ModeProfile, "mode" | "tools">;
+  profile: Pick<ModeProfile, "mode" | "tools" | "workspace">;
   /** Whether this call only reads (a mode whose tools only read allows nothing else). */
   readOnly: boolean;
   needs: Permissions;
@@ -182,11 +182,10 @@ export function decide(input: DecisionInput): Decision {
       reason: `${input.tool} can send data out, and ${input.tainted} is in this run's context`,
     };
   }
-  // Mode defaults: every mode reads inside the workspace; a mode whose tools write also writes there.
-  const writesWorkspace = input.profile.tools === "write";
+  // Mode defaults (the profile's): most modes read inside the workspace, those whose tools write also write there.
   const byRule = match?.action === "allow";
-  const readRoots = [workspace, ...input.granted.read];
-  const writeRoots = [...(writesWorkspace ? [workspace] : []), ...input.granted.write];
+  const readRoots = [...(input.profile.workspace !== "none" ? [workspace] : []), ...input.granted.read];
+  const writeRoots = [...(input.profile.workspace === "write" ? [workspace] : []), ...input.granted.write];
   const missing: Permissions = byRule ? { read: [], write: [], net: [] } : {
     read: needs.read.filter((p) => !readRoots.some((r) => isInside(p, r))),
     write: needs.write.filter((p) => !writeRoots.some((r) => isInside(p, r))),

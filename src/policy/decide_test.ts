@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { decide, type DecisionInput } from "./decide.ts";
 
-const AGENT = { mode: "agent", tools: "write" } as const;
-const READERS = [{ mode: "chat", tools: "read" }, { mode: "prompt", tools: "read" }] as const;
+const AGENT = { mode: "agent", tools: "write", workspace: "write" } as const;
+const READERS = [
+  { mode: "chat", tools: "read", workspace: "read" },
+  { mode: "prompt", tools: "read", workspace: "read" },
+] as const;
 
 const input = (over: Partial<DecisionInput>): DecisionInput => ({
   tool: "fs_read",
@@ -30,6 +33,16 @@ Deno.test("decide() allows reads inside the workspace in every mode, and writes 
   );
   assert.equal(chat.kind, "deny");
   assert.match(chat.kind === "deny" ? chat.reason : "", /^chat mode allows only read-only tool calls/);
+});
+
+Deno.test("decide() gives an unattended run nothing for being in its folder: only what is granted", () => {
+  const unattended = { mode: "assistant", tools: "write", workspace: "none" } as const;
+  const read = decide(input({ profile: unattended, needs: { read: ["/ws/a.md"], write: [], net: [] } }));
+  assert.deepEqual(read.kind === "ask" && read.missing, { read: ["/ws/a.md"], write: [], net: [] });
+  const write = { tool: "fs_write", readOnly: false, needs: { read: [], write: ["/ws/a"], net: [] } };
+  assert.equal(decide(input({ profile: unattended, ...write })).kind, "ask");
+  const granted = { read: [], write: ["/ws"], net: [] };
+  assert.equal(decide(input({ profile: unattended, ...write, granted })).kind, "allow");
 });
 
 Deno.test("decide() asks for what is outside the workspace or not granted, naming exactly that", () => {

@@ -7,7 +7,7 @@
  * written for the model, not for the user (the data guard strips it before
  * sending; the taint stays).
  */
-import { hiddenText } from "./invisible.ts";
+import { hiddenText, INVISIBLE_CHARACTER, stripInvisible } from "./invisible.ts";
 
 /** Phrases by which injected text tries to take over the model. */
 export const INJECTION_MARKERS: readonly RegExp[] = [
@@ -29,12 +29,23 @@ export const HIDDEN_TEXT_MARKER = "text hidden in invisible Unicode tag characte
 /** The markers found in `text` and in what it hides in tag characters, by pattern source (for the audit log). */
 export function injectionMarkers(text: string): string[] {
   const hidden = hiddenText(text);
-  const markers = INJECTION_MARKERS.filter((m) => m.test(text) || (hidden !== "" && m.test(hidden)));
+  // Looked for as the model will read it too: the data guard strips invisible characters before sending, so
+  // "ign\u200Bore previous instructions" arrives as the phrase itself.
+  const visible = stripInvisible(text).text;
+  const markers = INJECTION_MARKERS.filter((m) =>
+    m.test(text) || (visible !== text && m.test(visible)) || (hidden !== "" && m.test(hidden))
+  );
   return [...markers.map((m) => m.source), ...(hidden ? [HIDDEN_TEXT_MARKER] : [])];
 }
 
 /** The tags of PAI's own envelopes and instructions: content inside one may not open or close any of them. */
-const ENVELOPE_TAGS = /<(\/?)(tool_output|conversation_summary|working_memory|plan|instructions)\b/gi;
+const TAGS = ["tool_output", "conversation_summary", "working_memory", "plan", "instructions"];
+/** Invisible characters anywhere in a tag: the data guard strips them before sending, which would join the tag up. */
+const GAP = `(?:${INVISIBLE_CHARACTER})*`;
+const ENVELOPE_TAGS = new RegExp(
+  `<(${GAP}\\/?${GAP})(${TAGS.map((tag) => [...tag].join(GAP)).join("|")})(?![\\p{L}\\p{N}_])`,
+  "giu",
+);
 
 /**
  * Wraps text PAI did not write (a tool's result, a summary the model wrote) as untrusted content, with a warning

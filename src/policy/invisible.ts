@@ -51,7 +51,9 @@ const FORMAT = "\u200B-\u200F\u2060-\u2064\uFEFF";
  * but a run of them carries a byte each, and models decode them: only a single one is kept.
  */
 const VARIATION = "\uFE00-\uFE0F\\u{E0100}-\\u{E01EF}";
-const ANY_INVISIBLE = new RegExp(`[${FORMAT}${VARIATION}]|[\\u{E0000}-\\u{E007F}]`, "u");
+/** One invisible character of any kind this module removes, as a regular expression's source (with the `u` flag). */
+export const INVISIBLE_CHARACTER = `[${FORMAT}${VARIATION}]|[\\u{E0000}-\\u{E007F}]`;
+const ANY_INVISIBLE = new RegExp(INVISIBLE_CHARACTER, "u");
 const RUNS = new RegExp(`[\\u{E0000}-\\u{E007F}]+|[${VARIATION}]+|[${FORMAT}]+`, "gu");
 const VARIATION_SELECTOR = new RegExp(`^[${VARIATION}]`, "u");
 const SUBDIVISION_FLAG_TAGS = /^[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}\u{E007F}$/u;

@@ -25,14 +25,30 @@ export type FullModelRef = Required<ModelRef>;
 export function parseModelRef(input: string, flag: string): ModelRef {
   const text = input.trim();
   const colon = text.indexOf(":");
-  const head = colon > 0 ? text.slice(0, colon) : "";
+  const head = colon > 0 ? text.slice(0, colon).toLowerCase() : "";
   if ((PROVIDER_NAMES as readonly string[]).includes(head)) {
     const model = text.slice(colon + 1).trim();
     if (!model) throw usage(flag, input, `"${head}:" names no model`);
     return { provider: head as ProviderName, model };
   }
   if (!text) throw usage(flag, input, "it is empty");
+  // A provider's name mistyped ("olama:") would send the text to the session's provider as a model of that name.
+  const near = head.length >= 4 ? PROVIDER_NAMES.find((name) => distance(head, name.toLowerCase()) <= 2) : undefined;
+  if (near) throw usage(flag, input, `"${head}" is not a provider; did you mean ${near}:${text.slice(colon + 1)}?`);
   return { model: text };
+}
+
+/** The edit distance of two short words (insertions, deletions and substitutions). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
 }
 
 /** Parses `PROVIDER:MODEL`, where the provider must be named (a role's model has no session provider to fall back on). */

@@ -15,6 +15,11 @@ Deno.test("a model that names nothing, or no provider where one is needed, is a 
     assert.throws(() => parseModelRef(input, "--model"), (e: PaiError) => e.exitCode === 2 && why.test(e.message));
   }
   assert.throws(
+    () => parseModelRef("olama:llama3.2", "--model"),
+    (e: PaiError) => e.exitCode === 2 && /"olama" is not a provider; did you mean ollama:llama3\.2\?/.test(e.message),
+  );
+  assert.deepEqual(parseModelRef("qwen2.5:7b", "--model"), { model: "qwen2.5:7b" }, "a model's own tag is no typo");
+  assert.throws(
     () => parseFullModelRef("llama3.2", "--local-model"),
     (e: PaiError) => e.exitCode === 2 && /^--local-model "llama3.2": it names no provider$/.test(e.message),
   );

@@ -154,10 +154,13 @@ export function claimTask(db: Database, options: ClaimOptions): Claim {
       if (!row) break;
       const task = toTask(row);
       if (task.status === "running" && task.attempts >= maxAttempts) {
+        // This run is failed; a task that repeats keeps its schedule (one bad run does not end it).
         db.prepare(
-          `UPDATE tasks SET status = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = ?, finished_at = ?,
+          `UPDATE tasks SET status = CASE WHEN every_ms IS NULL THEN 'failed' ELSE 'queued' END,
+             due_at = CASE WHEN every_ms IS NULL THEN due_at ELSE ? + every_ms END,
+             lease_owner = NULL, lease_until = NULL, attempts = 0, progress = '[]', updated_at = ?, finished_at = ?,
              error = ? WHERE id = ?`,
-        ).run(at, at, `interrupted ${task.attempts} times (its assistant stopped without finishing it)`, task.id);
+        ).run(now, at, at, `interrupted ${task.attempts} times (its assistant stopped without finishing it)`, task.id);
         failed.push(getTask(db, task.id)!);
         continue;
       }
@@ -193,13 +196,11 @@ export function recordProgress(db: Database, id: number, owner: string, step: st
   return Number(changes) === 1;
 }
 
-/** How a run ended. */
+/** How a run ended (what it spent is counted by `countSpend`). */
 export interface TaskOutcome {
   status: "done" | "failed";
   /** The answer (done) or what stopped it (failed). */
   text: string;
-  usage: Usage;
-  costUsd: number | null;
   sessionId: string;
 }
 
@@ -216,8 +217,6 @@ export function finishTask(db: Database, id: number, owner: string, outcome: Tas
        result = CASE WHEN ? = 'done' THEN ? ELSE result END,
        error = CASE WHEN ? = 'failed' THEN ? ELSE NULL END,
        lease_owner = NULL, lease_until = NULL, attempts = 0, runs = runs + 1, progress = '[]', session_id = ?,
-       input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-       cost_usd = CASE WHEN ? IS NULL THEN cost_usd ELSE coalesce(cost_usd, 0) + ? END,
        updated_at = ?, finished_at = ?
      WHERE id = ? AND status = 'running' AND lease_owner = ?`,
   ).run(
@@ -228,10 +227,6 @@ export function finishTask(db: Database, id: number, owner: string, outcome: Tas
     outcome.status,
     outcome.text,
     outcome.sessionId,
-    outcome.usage.inputTokens,
-    outcome.usage.outputTokens,
-    outcome.costUsd,
-    outcome.costUsd,
     at,
     at,
     id,
@@ -240,17 +235,23 @@ export function finishTask(db: Database, id: number, owner: string, outcome: Tas
   return Number(changes) === 1;
 }
 
+/** Adds what a run of the task spent to its totals, whoever holds it now (a cancelled run spent it too). */
+export function countSpend(db: Database, id: number, usage: Usage, costUsd: number | null): void {
+  db.prepare(
+    `UPDATE tasks SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+       cost_usd = CASE WHEN ? IS NULL THEN cost_usd ELSE coalesce(cost_usd, 0) + ? END WHERE id = ?`,
+  ).run(usage.inputTokens, usage.outputTokens, costUsd, costUsd, id);
+}
+
 /**
  * Gives a task back, unfinished, when its assistant is stopped (SIGINT, SIGTERM): queued again with the steps it
- * took, so the next start resumes it. Its tokens so far are counted.
+ * took, so the next start resumes it. `false` when the holder no longer held it.
  */
-export function releaseTask(db: Database, id: number, owner: string, usage: Usage, costUsd: number | null): boolean {
+export function releaseTask(db: Database, id: number, owner: string): boolean {
   const { changes } = db.prepare(
-    `UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_until = NULL,
-       input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-       cost_usd = CASE WHEN ? IS NULL THEN cost_usd ELSE coalesce(cost_usd, 0) + ? END, updated_at = ?
+    `UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
      WHERE id = ? AND status = 'running' AND lease_owner = ?`,
-  ).run(usage.inputTokens, usage.outputTokens, costUsd, costUsd, new Date().toISOString(), id, owner);
+  ).run(new Date().toISOString(), id, owner);
   return Number(changes) === 1;
 }
 

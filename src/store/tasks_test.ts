@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { openDatabase } from "./db.ts";
-import { addTask, cancelTask, claimTask, finishTask, getTask, nextWake, recordProgress, renewLease } from "./tasks.ts";
+import {
+  addTask,
+  cancelTask,
+  claimTask,
+  countSpend,
+  finishTask,
+  getTask,
+  nextWake,
+  recordProgress,
+  renewLease,
+} from "./tasks.ts";
 
 const USAGE = { inputTokens: 10, outputTokens: 5 };
 
@@ -32,7 +42,7 @@ Deno.test("a claim takes the next due task under a lease; nobody else takes it u
     assert.equal(renewLease(db, t.id, "x", 2_000), false);
     assert.equal(recordProgress(db, t.id, "x", "step", "s"), false);
     assert.equal(
-      finishTask(db, t.id, "x", { status: "done", text: "x's", usage: USAGE, costUsd: 0, sessionId: "s" }),
+      finishTask(db, t.id, "x", { status: "done", text: "x's", sessionId: "s" }),
       false,
     );
     // y dies too: past its attempts the task fails instead of running a third time.
@@ -43,14 +53,26 @@ Deno.test("a claim takes the next due task under a lease; nobody else takes it u
   });
 });
 
+Deno.test("a task that repeats keeps its schedule when a run is interrupted too often", () => {
+  withDb((db) => {
+    const t = addTask(db, { text: "tick", dueAt: 0, everyMs: 1_000 }, 0);
+    claimTask(db, { owner: "x", now: 10, leaseMs: 100, maxAttempts: 1 });
+    const claim = claimTask(db, { owner: "y", now: 200, leaseMs: 100, maxAttempts: 1 });
+    assert.equal(claim.task, undefined);
+    assert.equal(claim.failed[0].id, t.id);
+    const requeued = getTask(db, t.id)!;
+    assert.deepEqual([requeued.status, requeued.dueAt, requeued.attempts], ["queued", 1_200, 0]);
+    assert.match(requeued.error!, /interrupted 1 times/);
+  });
+});
+
 Deno.test("a task that repeats is queued again after each run; a cancelled one is never claimed, and stops its holder", () => {
   withDb((db) => {
     const t = addTask(db, { text: "tick", dueAt: 0, everyMs: 1_000 }, 0);
     claimTask(db, { owner: "x", now: 10, leaseMs: 100, maxAttempts: 2 });
     assert.ok(recordProgress(db, t.id, "x", "fs_read → ok", "s"));
-    assert.ok(
-      finishTask(db, t.id, "x", { status: "done", text: "ok", usage: USAGE, costUsd: 0.5, sessionId: "s" }, 500),
-    );
+    assert.ok(finishTask(db, t.id, "x", { status: "done", text: "ok", sessionId: "s" }, 500));
+    countSpend(db, t.id, USAGE, 0.5);
     const queued = getTask(db, t.id)!;
     assert.deepEqual(
       [queued.status, queued.dueAt, queued.runs, queued.attempts, queued.progress, queued.result, queued.costUsd],

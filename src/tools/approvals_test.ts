@@ -8,7 +8,7 @@ const LIMITS = { timeoutMs: 1000, memoryMb: 64, outputBytes: 1024 };
 function input(needs: Permissions, granted: Permissions = NONE): DecisionInput {
   return {
     tool: "fs_read",
-    profile: { mode: "agent", tools: "write" },
+    profile: { mode: "agent", tools: "write", workspace: "write" },
     readOnly: true,
     needs,
     writeTargets: needs.write,
