@@ -373,3 +373,25 @@ Deno.test("a task cancelled while it runs is not reported done; what it spent is
     await s.close();
   }
 });
+
+Deno.test("pai assistant is a conversation in assistant mode: its tools include working memory, chat's do not", async () => {
+  const s = await openaiSession();
+  try {
+    s.server.enqueue(call("memory_save", { text: "The user likes green tea" }), { text: "Noted." }, { text: "Hi." });
+    const talk = await runPai(["assistant"], { home: s.home, env: s.env, stdin: "remember that I like green tea\n" });
+    assert.equal(talk.code, 0, talk.stderr);
+    assert.equal(talk.stdout, "Noted.\n");
+    const offered = (r: number) =>
+      (s.server.chatRequests[r].body!.tools as { function: { name: string } }[])
+        .map((t) => t.function.name);
+    assert.ok(offered(0).includes("memory_save") && offered(0).includes("fs_write"));
+    const memories = await runPai(["memory", "list", "--json"], { home: s.home, env: s.env });
+    assert.deepEqual(JSON.parse(memories.stdout).map((m: { text: string }) => m.text), ["The user likes green tea"]);
+    assert.equal((await runPai(["chat"], { home: s.home, env: s.env, stdin: "hello\n" })).code, 0);
+    assert.ok(!offered(2).includes("memory_save"), "chat has no working memory");
+    const tools = await runPai(["tools", "list"], { home: s.home, env: s.env });
+    assert.match(tools.stdout, /memory_save +assistant +/);
+  } finally {
+    await s.close();
+  }
+});

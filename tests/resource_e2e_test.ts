@@ -72,9 +72,9 @@ Deno.test("--resource attaches a file a provider may receive, and refuses one it
     assert.equal(remote.code, 7);
     assert.match(
       remote.stderr,
-      /Not sent: resource "payroll" is labelled private, and openai \(remote\) may receive at most "internal"/,
+      /Not sent: resource "payroll" is labelled private, and openai:m \(remote\) may receive at most "internal"/,
     );
-    assert.match(remote.stderr, /pai init ollama/);
+    assert.match(remote.stderr, /--local-model ollama:MODEL/);
     assert.equal(s.server.chatRequests.length, before);
     const unknown = await runPai(["prompt", "--resource", "nope", "x"], { home: s.home, env, cwd: w.ws });
     assert.match(unknown.stderr, /--resource "nope": no such resource \(plan, payroll\)/);

@@ -51,10 +51,16 @@ async function checkedModel(
   const listedAs = offered?.length ? findOfferedModel(provider, typed, offered) : typed;
   if (offered && listedAs === undefined) {
     const listed = offered.slice(0, LISTED_MODELS).join(", ") + (offered.length > LISTED_MODELS ? ", …" : "");
-    throw new PaiError(`Unknown model "${typed}" for ${provider} (${flag}): it offers ${listed}`, {
+    // The main model's refusal says what to run again; a role's names its flag.
+    const main = flag === "--model";
+    throw new PaiError(`Unknown model "${typed}" for ${provider}${main ? "" : ` (${flag})`}: it offers ${listed}`, {
       exitCode: EXIT.USAGE,
       hint: provider === "ollama"
-        ? `Run "ollama pull ${typed}" to fetch it, or give one of them`
+        ? `Run "ollama pull ${typed}" to fetch it, or ${
+          main ? `"pai init ollama --model NAME" with one of them` : `give one of them to ${flag}`
+        }`
+        : main
+        ? `Run "pai init ${provider} --model NAME" with one of them`
         : `Give one of them to ${flag}`,
     });
   }

@@ -321,7 +321,7 @@ const FIRST_ATTEMPTS: Attempt[] = [
   {
     name: "a private resource attached for a remote model",
     category: "egress",
-    stoppedBy: /resource "payroll" is labelled private, and openai \(remote\) may receive at most "internal"/,
+    stoppedBy: /resource "payroll" is labelled private, and openai:m \(remote\) may receive at most "internal"/,
     setup: (a) => {
       registerPrivatePayroll(a);
     },
@@ -370,7 +370,7 @@ const FIRST_ATTEMPTS: Attempt[] = [
   {
     name: "a project policy raises the remote label ceiling",
     category: "policy",
-    stoppedBy: /labelled private, and openai \(remote\) may receive at most "internal"/,
+    stoppedBy: /labelled private, and openai:m \(remote\) may receive at most "internal"/,
     setup: (a) => {
       writeProjectPolicy(a, { providers: { maxLabel: { remote: "secret" } } });
       registerPrivatePayroll(a);

@@ -64,7 +64,7 @@ export const PATH_ATTEMPTS: Attempt[] = [
     name: "an untrusted project policy names remote OpenAI in byName to let a private file through",
     category: "policy",
     stoppedBy:
-      /withheld this result: it comes from data labelled private, and openai \(remote\) may receive at most "internal"/,
+      /withheld this result: it comes from data labelled private, and openai:m \(remote\) may receive at most "internal"/,
     setup: (a) => {
       privatePayroll(a);
       writeProjectPolicy(a, { providers: { byName: { openai: "secret" } } });
@@ -89,7 +89,7 @@ export const PATH_ATTEMPTS: Attempt[] = [
   {
     name: "an untrusted project policy raises the remote ceiling by name for an attached resource",
     category: "policy",
-    stoppedBy: /resource "payroll" is labelled private, and openai \(remote\) may receive at most "internal"/,
+    stoppedBy: /resource "payroll" is labelled private, and openai:m \(remote\) may receive at most "internal"/,
     setup: (a) => {
       writeProjectPolicy(a, { providers: { byName: { openai: "secret" }, maxLabel: { remote: "secret" } } });
       registerPrivatePayroll(a);
