@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { eventOf } from "../src/audit/events.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { FakeModelServer } from "./fakes/fake_model_server.ts";
-import { makePaiHome, type PaiHome, runPai } from "./helpers/run_pai.ts";
+import { makePaiHome, paiCommand, type PaiHome, runPai } from "./helpers/run_pai.ts";
 import { call, makeWorkspace, SECRET } from "./helpers/workspace.ts";
 
 interface Roles {
@@ -221,5 +221,222 @@ Deno.test("a role's model is held to its pin; a local model that is not local is
     assert.match(bad.stderr, /--planner "llama3\.2": it names no provider/);
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("a role at the main model's endpoint runs where the user said it does: --locality remote holds for it", async () => {
+  const s = await withRoles(["--planner", "openai:m"]);
+  try {
+    const status = await runPai(["status", "--json"], { home: s.home, env: s.env });
+    assert.equal(JSON.parse(status.stdout).session.roles.planner.pinned.locality, "remote");
+    const refused = await runPai(
+      ["init", "openai", "--model", "m", "--locality", "remote", "--local-model", "openai:m"],
+      { home: s.home, env: s.env },
+    );
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--local-model openai:m: it runs at http:\/\/127\.0\.0\.1:\d+\/v1, which is remote/);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("labels are judged when each task starts: a file labelled while the assistant runs goes local", async () => {
+  const s = await withRoles();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${s.home.dir}/config.json`, JSON.stringify({ assistant: { pollSeconds: 0.05 } }));
+    Deno.writeTextFileSync(`${w.ws}/pay.txt`, `pay: ${SECRET}\n`);
+    const child = paiCommand(["assistant", "run", "--allow-read", w.ws], { home: s.home, env: s.env, cwd: w.ws })
+      .spawn();
+    child.stdin.close();
+    const output = child.output();
+    await new Promise((r) => setTimeout(r, 1500)); // started, with no label on pay.txt
+    const add = await runPai([
+      "resource",
+      "add",
+      "pay",
+      "--kind",
+      "file",
+      "--uri",
+      `${w.ws}/pay.txt`,
+      "--label",
+      "private",
+    ], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(add.code, 0, add.stderr);
+    s.remote.enqueue(call("fs_read", { path: "pay.txt" }));
+    s.local.enqueue({ text: "Read it." });
+    assert.equal((await runPai(["task", "add", "read pay.txt"], { home: s.home, env: s.env })).code, 0);
+    const end = Date.now() + 15_000;
+    while (s.local.chatRequests.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGTERM");
+    const out = await output;
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.equal(s.local.chatRequests.length, 1, new TextDecoder().decode(out.stdout));
+    assert.ok(!JSON.stringify(s.remote.requests).includes(SECRET), "the remote server never saw the file");
+  } finally {
+    await s.close();
+    w.cleanup();
+  }
+});
+
+Deno.test("a hard link to a private file, found by a folder tool, carries the private label", async () => {
+  for (const local of [true, false]) {
+    const s = await withRoles();
+    const w = await makeWorkspace();
+    try {
+      if (!local) {
+        // The same session without a local model: init again with none.
+        const init = await runPai(["init", "openai", "--model", "m", "--locality", "remote"], {
+          home: s.home,
+          env: s.env,
+        });
+        assert.equal(init.code, 0, init.stderr);
+      }
+      Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+      Deno.mkdirSync(`${w.ws}/sub`);
+      Deno.linkSync(`${w.ws}/hr.txt`, `${w.ws}/sub/notes.txt`);
+      const add = await runPai([
+        "resource",
+        "add",
+        "hr",
+        "--kind",
+        "file",
+        "--uri",
+        `${w.ws}/hr.txt`,
+        "--label",
+        "private",
+      ], {
+        home: s.home,
+        env: s.env,
+      });
+      assert.equal(add.code, 0, add.stderr);
+      s.remote.enqueue(call("fs_search", { pattern: "salaries", path: "sub" }), { text: "Nothing found." });
+      s.local.enqueue({ text: "Found it." });
+      const run = await runPai(["agent", "search sub"], { home: s.home, env: s.env, cwd: w.ws });
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(!JSON.stringify(s.remote.requests).includes(SECRET), `remote saw it (local model: ${local})`);
+      if (local) assert.equal(s.local.chatRequests.length, 1, "routed to the local model");
+      else assert.match(JSON.stringify(s.remote.chatRequests[1].body), /PAI withheld this result/);
+    } finally {
+      await s.close();
+      w.cleanup();
+    }
+  }
+});
+
+Deno.test("with a local model, a folder tool skips what the remote model may not receive until the run holds it", async () => {
+  const s = await withRoles();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+    Deno.writeTextFileSync(`${w.ws}/todo.txt`, "buy milk\n");
+    const add = await runPai([
+      "resource",
+      "add",
+      "hr",
+      "--kind",
+      "file",
+      "--uri",
+      `${w.ws}/hr.txt`,
+      "--label",
+      "private",
+    ], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(add.code, 0, add.stderr);
+    // A probe for the private file's content finds nothing, as a probe for anything else would: it is not opened.
+    s.remote.enqueue(call("fs_search", { pattern: SECRET.slice(0, 8) }), { text: "Not there." });
+    const run = await runPai(["agent", "--json", "probe"], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).routedTo, null);
+    assert.equal(s.local.chatRequests.length, 0);
+    assert.deepEqual(JSON.parse(run.stdout).steps[0].result.matches, []);
+  } finally {
+    await s.close();
+    w.cleanup();
+  }
+});
+
+Deno.test("--dry-run names where a routed request would go, and sends nothing", async () => {
+  const s = await withRoles();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+    const add = await runPai([
+      "resource",
+      "add",
+      "hr",
+      "--kind",
+      "file",
+      "--uri",
+      `${w.ws}/hr.txt`,
+      "--label",
+      "private",
+    ], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const dry = await runPai(["prompt", "--dry-run", "--resource", "hr", "what is it"], { home: s.home, env: s.env });
+    assert.equal(dry.code, 0, dry.stderr);
+    const shown = JSON.parse(dry.stdout);
+    assert.deepEqual([shown.provider, shown.locality, shown.routed], ["ollama", "local", true]);
+    assert.equal(s.remote.chatRequests.length + s.local.chatRequests.length, 0);
+    const plain = JSON.parse((await runPai(["prompt", "--dry-run", "hi"], { home: s.home, env: s.env })).stdout);
+    assert.deepEqual([plain.provider, plain.locality, plain.routed], ["openai", "remote", false]);
+  } finally {
+    await s.close();
+    w.cleanup();
+  }
+});
+
+Deno.test("a file written by a run that held private data keeps its label: a later remote run does not get it", async () => {
+  const s = await withRoles();
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+    const add = await runPai([
+      "resource",
+      "add",
+      "hr",
+      "--kind",
+      "file",
+      "--uri",
+      `${w.ws}/hr.txt`,
+      "--label",
+      "private",
+    ], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(add.code, 0, add.stderr);
+    // The remote model reads the file; the run goes local, and the local model copies it into summary.md.
+    s.remote.enqueue(call("fs_read", { path: "hr.txt" }));
+    // (Each server numbers its calls from call_0: the local one's gets its own id, as a real provider's would.)
+    s.local.enqueue(call("fs_write", { path: "summary.md", content: `copied: ${SECRET}` }, "w1"), {
+      text: "Wrote it.",
+    });
+    const first = await runPai(["agent", "summarise hr.txt into summary.md"], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(Deno.readTextFileSync(`${w.ws}/summary.md`), `copied: ${SECRET}`);
+    // A new run, its context clean, reads summary.md: that result is private, so it goes local as well.
+    s.remote.enqueue(call("fs_read", { path: "summary.md" }));
+    s.local.enqueue({ text: "It is a copy." });
+    const second = await runPai(["agent", "--json", "read summary.md"], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(JSON.parse(second.stdout).routedTo, "ollama:llama3.2:latest (local)");
+    assert.ok(!JSON.stringify(s.remote.requests).includes(SECRET), "the remote server never saw the data");
+    // Changed by the user since, the file is judged by the policy again.
+    Deno.writeTextFileSync(`${w.ws}/summary.md`, "my own words\n");
+    s.remote.enqueue(call("fs_read", { path: "summary.md" }), { text: "Your words." });
+    const third = await runPai(["agent", "--json", "read summary.md"], { home: s.home, env: s.env, cwd: w.ws });
+    assert.equal(JSON.parse(third.stdout).routedTo, null, third.stdout);
+  } finally {
+    await s.close();
+    w.cleanup();
   }
 });

@@ -16,7 +16,7 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { type ChatFlags, converse } from "./chat.ts";
 import { outcomeLine, stepLine } from "./turn_output.ts";
-import { type ToolFlags, turnContext } from "./turn_setup.ts";
+import { type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
 
 /** How long a task stays held without renewal, how often an idle assistant looks, and attempts, by default. */
 const LEASE_SECONDS = 60;
@@ -72,16 +72,26 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
       log,
       runner: {
         async run(task, input, halt, onStep) {
+          // Each task is judged by the policy and the resources as they are when it starts, not when the assistant did.
+          const fresh = await turnContext(
+            await withPolicyNow(ctx, flags.safe),
+            UNATTENDED,
+            { ...flags, resource: [] },
+            {
+              rounds: flags.maxSteps,
+            },
+            { headless: true },
+          );
           const cap = task.maxTokens ?? settings.taskTokens;
           const capped = cap
             ? withBudget(
-              turn,
-              taskBudget({ id: task.id, maxTokens: cap }, turn.audit, {
+              fresh,
+              taskBudget({ id: task.id, maxTokens: cap }, fresh.audit, {
                 ...who,
                 mode: "assistant",
               }),
             )
-            : turn;
+            : fresh;
           const result = await runTurn(capped, input, {
             signal: now.signal,
             halt,
@@ -90,7 +100,7 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
             maxToolRounds: flags.maxSteps,
             onToolEnd: (e) => {
               // A tool the model named that does not exist is not named back to it as PAI's words.
-              const known = turn.tools?.definitions().some((d) => d.name === e.call.name);
+              const known = fresh.tools?.definitions().some((d) => d.name === e.call.name);
               const outcome = e.outcome.ok ? "ok" : `failed (${e.outcome.error.type})`;
               onStep(
                 `${known ? e.call.name : "a tool that does not exist"}: ${outcome}`,
@@ -99,7 +109,7 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
             },
             onNotice: (text) => stderr.write(line`${text}\n`),
           });
-          return { result, sessionId: ctx.session.id, costUsd: costUsd(turn.price, result.usage) };
+          return { result, sessionId: ctx.session.id, costUsd: costUsd(fresh.price, result.usage) };
         },
       },
     });

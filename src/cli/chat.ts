@@ -8,7 +8,7 @@ import { dim, stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { budgetStop, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import { budgetStop, type ToolFlags, turnContext, withPolicyNow, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
 export interface ChatFlags extends ToolFlags {
@@ -31,7 +31,7 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
   const interactive = Deno.stdin.isTerminal();
   const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
   try {
-    const turn = await turnContext(ctx, profile, flags);
+    let turn = await turnContext(ctx, profile, flags);
     if (interactive) {
       const who = `${ctx.session.provider} (${ctx.session.model})`;
       stderr.write(dim(stderr, line`${banner} ${who}. End with exit, quit, Ctrl+D or Ctrl+C.\n`));
@@ -39,11 +39,15 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
     const lines = interactive ? terminalLines(dim(stdout, "you› ")) : readLines(Deno.stdin.readable);
     // --resource files go with the first message.
     let attach = flags.resource ?? [];
+    let first = true;
     for await (const typed of lines) {
       const text = typed.trim();
       if (!text) continue;
       if (ENDINGS.has(text.toLowerCase())) break;
       try {
+        // Each later turn is judged by the policy and the resources as they are then (labels may change meanwhile).
+        if (!first) turn = await turnContext(await withPolicyNow(ctx, flags.safe), profile, flags);
+        first = false;
         const input = await withResources({ ...turn, ...ctx }, attach, text);
         const result = await printedTurn(turn, input.text, {
           inputLabel: input.label,

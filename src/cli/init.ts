@@ -3,7 +3,7 @@ import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { openState, sdkCache } from "../modes/session_setup.ts";
-import { endpointOf } from "../providers/endpoint.ts";
+import { type Endpoint, endpointOf, sameBaseUrl } from "../providers/endpoint.ts";
 import { probeCapabilities, probeModels } from "../providers/local_probe.ts";
 import { checkProxy, sessionStarted } from "../modes/endpoint_pin.ts";
 import { findOfferedModel } from "../providers/model_names.ts";
@@ -89,6 +89,7 @@ async function checkedModel(
 async function roleModels(
   flags: InitFlags,
   config: { localHosts: readonly string[]; proxy?: string },
+  main: Endpoint,
 ): Promise<SessionRoles> {
   const roles: SessionRoles = {};
   const env = (n: string) => Deno.env.get(n);
@@ -98,7 +99,13 @@ async function roleModels(
     if (value === undefined) continue;
     const shown = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const ref = parseFullModelRef(value, shown);
-    const resolved = resolveProvider(ref, { env, localHosts: config.localHosts });
+    const byHost = resolveProvider(ref, { env, localHosts: config.localHosts });
+    // A role at the main model's endpoint runs where the user said it does (`--locality remote`: a proxy on loopback
+    // that forwards to a cloud model is remote for every model behind it).
+    const locality = flags.locality !== "auto" && sameBaseUrl(byHost.baseUrl, main.baseUrl)
+      ? flags.locality
+      : undefined;
+    const resolved = locality ? resolveProvider({ ...ref, locality }, { env, localHosts: config.localHosts }) : byHost;
     checkProxy(resolved, { allowed: config.proxy, env });
     const pinned = endpointOf(resolved);
     if (role === "local" && pinned.locality !== "local") {
@@ -109,7 +116,7 @@ async function roleModels(
       );
     }
     const model = await checkedModel(resolved, ref.provider, ref.model, shown);
-    roles[role] = { provider: ref.provider, model, pinned };
+    roles[role] = { provider: ref.provider, model, pinned, ...(locality ? { locality } : {}) };
   }
   return roles;
 }
@@ -155,7 +162,7 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
     // Not even the model list goes through a proxy the user did not name.
     checkProxy(resolved, { allowed: config.proxy, env: (n) => Deno.env.get(n) });
     const model = await checkedModel(resolved, provider, typed, "--model");
-    const roles = await roleModels(flags, { localHosts: config.localHosts, proxy: config.proxy });
+    const roles = await roleModels(flags, { localHosts: config.localHosts, proxy: config.proxy }, pinned);
     const session = createSession(db, { ...choice, model, pinned, roles });
     // A new session starts with no "for this session" approvals: the old session's end with it.
     clearSessionGrants(db, { keep: session.id });

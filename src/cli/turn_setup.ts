@@ -3,16 +3,17 @@ import { errorJson, EXIT, PaiError } from "../core/errors.ts";
 import type { TurnContext, TurnResult, TurnRound } from "../modes/engine.ts";
 import { type ModeLimits, type ModeProfile, reachesResource } from "../core/mode_profile.ts";
 import { recordConstraints } from "../modes/session_constraints.ts";
-import type { SessionContext } from "../modes/session_setup.ts";
+import { policyHere, type SessionContext } from "../modes/session_setup.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import { paiPaths } from "../core/paths.ts";
 import type { Label } from "../core/types.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, labelOfSources, mayReceive } from "../policy/labels.ts";
 import { higherLabel } from "../policy/policy.ts";
-import { labelFromResources, loadResources, type Resource } from "../resources/registry.ts";
+import { loadResources, type Resource } from "../resources/registry.ts";
 import { noteText } from "../store/notes.ts";
-import { createToolManager } from "../modes/tool_setup.ts";
+import { createToolManager, fileLabel } from "../modes/tool_setup.ts";
+import { liveWrittenLabels } from "../store/written_labels.ts";
 import { databasePorts, SYSTEM_CLOCK } from "../modes/turn_ports.ts";
 import { mainTarget, roleTargets, runCeiling } from "../modes/model_targets.ts";
 import { BudgetRefusal, sessionBudget, sessionPrice } from "../modes/budget.ts";
@@ -74,7 +75,7 @@ export async function turnContext(
     return { ...ctx, ...ports, profile, guard };
   }
   const tools = await createToolManager({
-    labels: { ceiling, provider },
+    labels: { ceiling, provider, ...(targets.local ? { mainCeiling: targets.main.ceiling } : {}) },
     db: ctx.db,
     session: ctx.session,
     mode: profile.mode,
@@ -92,12 +93,24 @@ export async function turnContext(
 }
 
 /**
+ * The session with the policy as its files say now: a long-lived run (a chat, an assistant) builds each turn with it,
+ * so that a file labelled, or a resource registered, while it runs is judged so from its next turn on. Its notices were
+ * told when the run started.
+ */
+export async function withPolicyNow(ctx: SessionContext, safe: boolean): Promise<SessionContext> {
+  const { policy } = await policyHere(ctx.db, (n) => Deno.env.get(n), () => {});
+  if (safe) policy.safe = true;
+  return { ...ctx, policy };
+}
+
+/**
  * How the history's data is labelled now: a file by the policy's rules and the resources that cover it, a
  * resource (`resource:NAME`) by its registration; a resource no longer registered keeps its stored label.
  */
 async function currentLabels(ctx: SessionContext): Promise<(sources: readonly string[]) => Label | undefined> {
   const resources = await loadResources(paiPaths().configDir);
-  return (sources) => labelOfSources(sources, ctx.policy, resources, (p) => labelFromResources(resources, p));
+  const written = await liveWrittenLabels(ctx.db);
+  return (sources) => labelOfSources(sources, ctx.policy, resources, (p) => fileLabel(resources, written, p));
 }
 
 /** Options for {@linkcode resultJson}. */
@@ -198,7 +211,9 @@ export function failIfCutShort(ctx: SessionContext, result: TurnResult): void {
 
 /** `--dry-run`: exactly what would be sent, to which provider, after the scanners. */
 export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
-  const { spec, baseUrl, locality, model } = ctx.provider.resolved;
+  // Where it would go: the main model, or the local one for data the main one may not receive.
+  const target = result.dryRun!.target?.resolved ?? ctx.provider.resolved;
+  const { spec, baseUrl, locality, model } = target;
   const request = result.dryRun!.request;
   return JSON.stringify(
     {
@@ -206,6 +221,7 @@ export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
       model,
       baseUrl,
       locality,
+      routed: target !== ctx.provider.resolved,
       findings: result.dryRun!.findings,
       refused: result.dryRun!.refusal?.message ?? null,
       request: { ...request, tools: request.tools?.map((t) => t.name) ?? [] },
@@ -232,6 +248,7 @@ export async function withResources(
     import.meta.url,
   );
   const resources = await loadResources(paiPaths().configDir);
+  const written = await liveWrittenLabels(ctx.db);
   const notes = { note: (name: string) => noteText(ctx.db, name) };
   const { ceiling, receivers } = runCeiling(ctx.targets ?? { main: mainTarget(ctx, ctx.budget, ctx.price ?? null) });
   const parts: string[] = [];
@@ -250,7 +267,7 @@ export async function withResources(
     // and read, as what it leads to (its backend resolves it). Kinds without `attach` are refused below.
     const attachment = await attaching(r, async () => await backendOf(r.kind).attach?.(r, notes));
     const real = attachment?.real;
-    const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => labelFromResources(resources, p));
+    const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p));
     const label = r.uri?.startsWith("/") ? [r.uri, ...(real ? [real] : [])].map(labelOf).reduce(higherLabel) : r.label;
     if (!mayReceive(ceiling, label)) {
       throw new PaiError(

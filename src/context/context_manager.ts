@@ -560,7 +560,7 @@ export class ContextManager implements ContextPort {
     // Each chunk extends the summary before it, sent with it: the first, the session's, carries what it carries.
     let carries: Carried[] | undefined = summary ? [summaryPiece(summary)] : undefined;
     // Only labelled data raises it: unlabelled text is sent as it is, so its summary may go wherever it went.
-    let label: Label = summary?.label ?? "public";
+    let label: Label = (summary && this.#labelNow(summary)) ?? "public";
     let chunk: ChatMessage[] = [];
     let chunkTokens = 0;
     const flush = async () => {

@@ -57,12 +57,17 @@ function chat(db: Database, sessionId: string, turns: number, chars = 80, label?
 }
 
 /** A summariser that says what it was given, and counts its calls. */
-type SummaryCall = { messages: readonly ChatMessage[]; previous?: string; previousCarries?: Carried[] };
+type SummaryCall = {
+  messages: readonly ChatMessage[];
+  previous?: string;
+  previousCarries?: Carried[];
+  label?: Label;
+};
 
 function recorder(): Summarise & { calls: SummaryCall[] } {
   const calls: SummaryCall[] = [];
-  const summarise: Summarise = (messages, previous) => {
-    calls.push({ messages, previous: previous?.text, previousCarries: previous?.carries });
+  const summarise: Summarise = (messages, previous, label) => {
+    calls.push({ messages, previous: previous?.text, previousCarries: previous?.carries, label });
     return Promise.resolve({
       text: `summary #${calls.length} of ${messages.length} messages`,
       hash: `h${calls.length}`,
@@ -457,6 +462,29 @@ Deno.test("memory: the task's relevant and newest memories go before it; those t
     assert.deepEqual(all.carries, [{ via: "memory", sources: ["/hr/pay.csv"], earlier: true }]);
     assert.deepEqual(local.seen(), { label: "private", sources: ["/hr/pay.csv"] });
     assert.deepEqual(local.taints(), ["data labelled private (in working memory)"]);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("a summary extended after its source was labelled higher is summarised, and kept, with the label now", async () => {
+  const { db, sessionId, close } = setup();
+  try {
+    saveSummary(db, sessionId, {
+      throughId: 0,
+      text: "notes.txt said x",
+      label: "internal",
+      sources: ["/ws/notes.txt"],
+      tokens: 8,
+    });
+    chat(db, sessionId, 40);
+    const summarise = recorder();
+    // notes.txt is private now: every request that extends the summary holds private data, and says so.
+    const labelOf = (sources: readonly string[]) => sources.includes("/ws/notes.txt") ? "private" as const : undefined;
+    await manager(db, sessionId, "history", { labelOf }).start("now", FIXED, summarise);
+    assert.ok(summarise.calls.length >= 1);
+    assert.ok(summarise.calls.every((c) => c.label === "private"), JSON.stringify(summarise.calls.map((c) => c.label)));
+    assert.equal(getSummary(db, sessionId)!.label, "private");
   } finally {
     close();
   }

@@ -113,7 +113,13 @@ export interface TurnResult {
   /** The local model the turn's requests were routed to (`ollama:llama3.2 (local)`), when they were. */
   routedTo?: string;
   /** With `dryRun`: exactly what would have been sent, and what the scanners found. */
-  dryRun?: { request: ChatRequest; findings: GuardReport["findings"]; refusal?: Error };
+  dryRun?: {
+    request: ChatRequest;
+    findings: GuardReport["findings"];
+    refusal?: Error;
+    /** The model it would go to (the local one, for data the main one may not receive); absent: refused. */
+    target?: ModelTarget;
+  };
 }
 
 /** The stop reasons that mean "the token limit cut the answer": OpenAI's, and Anthropic's two. */
@@ -160,7 +166,11 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   router.raise(options.inputLabel);
   const fixed: FixedParts = { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() };
   const summarise = summariser(ctx, router, options, userText);
-  if (options.dryRun) return dryRun(ctx, await ctx.context.start(userText, fixed, summarise, { preview: true }));
+  if (options.dryRun) {
+    const preview = await ctx.context.start(userText, fixed, summarise, { preview: true });
+    router.raise(ctx.context.seen().label);
+    return dryRun(ctx, preview, router.peek());
+  }
   let messages = await contextOf(ctx, router, () => ctx.context.start(userText, fixed, summarise));
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
   ctx.tools?.observe?.(options.inputLabel, options.inputSources);
@@ -463,7 +473,7 @@ async function contextOf(ctx: TurnContext, router: TurnRouter, build: () => Prom
 }
 
 /** What the first request would be, after the scanners; nothing is sent or recorded. */
-function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
+function dryRun(ctx: TurnContext, messages: ChatMessage[], target: ModelTarget | undefined): TurnResult {
   const request = requestOf(ctx, { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() }, messages);
   // Inspected, not protected: a prompt the policy would refuse still shows what the scanners found, and why.
   const guarded = ctx.guard?.inspect(request.messages);
@@ -487,6 +497,7 @@ function dryRun(ctx: TurnContext, messages: ChatMessage[]): TurnResult {
       },
       findings: guarded?.report.findings ?? [],
       refusal: guarded?.refusal,
+      ...(target ? { target } : {}),
     },
   };
 }

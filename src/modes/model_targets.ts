@@ -66,8 +66,8 @@ export function roleTargets(
   for (const role of ROLES) {
     const chosen = ctx.session.roles[role];
     if (!chosen) continue;
-    const { provider, model, pinned } = chosen;
-    const resolved = resolveProvider({ provider: provider as ProviderName, model }, {
+    const { provider, model, pinned, locality } = chosen;
+    const resolved = resolveProvider({ provider: provider as ProviderName, model, locality: locality ?? "auto" }, {
       env,
       localHosts: ctx.config.localHosts,
     });

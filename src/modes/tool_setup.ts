@@ -23,6 +23,7 @@ import {
 } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
 import { deleteMemory, type Memory, saveMemory, searchMemories } from "../store/memories.ts";
+import { liveWrittenLabels, markWritten } from "../store/written_labels.ts";
 import type { MemoryHost } from "../tools/memory_tools.ts";
 import type { Label } from "../core/types.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
@@ -89,7 +90,7 @@ export interface ToolSetupOptions {
   /** For `pai policy test`: decide from the policy alone, not from the user's saved approvals. */
   ignoreSavedApprovals?: boolean;
   /** Labels of paths and the provider's ceiling (absent for `pai policy explain|test`). */
-  labels?: Pick<NonNullable<ToolManagerOptions["labels"]>, "ceiling" | "provider">;
+  labels?: Pick<NonNullable<ToolManagerOptions["labels"]>, "ceiling" | "mainCeiling" | "provider">;
   /**
    * What the audit log keeps of each text a record carries (the data guard's
    * `auditText`, applied to every field by `redactEvent`): a tool call, a
@@ -175,6 +176,7 @@ async function resourceHost(db: Database, configDir: string, workspace: string):
 function pathLabels(
   policy: Policy,
   resources: ResourceHost,
+  written: ReadonlyMap<string, Label>,
   given: NonNullable<ToolSetupOptions["labels"]>,
 ): NonNullable<ToolManagerOptions["labels"]> {
   const labelled = () => [
@@ -183,11 +185,13 @@ function pathLabels(
       const pattern = coverPattern(r);
       return pattern ? [{ pattern, label: r.label }] : [];
     }),
+    ...[...written].map(([path, label]) => ({ pattern: `^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, label })),
   ];
   return {
     ...given,
-    of: (path) => labelOfPath(path, policy, (p) => labelFromResources(resources.list(), p)),
-    withheld: () => labelled().filter((l) => !mayReceive(given.ceiling, l.label)).map((l) => l.pattern),
+    of: (path) => labelOfPath(path, policy, (p) => fileLabel(resources.list(), written, p)),
+    withheld: (ceiling = given.ceiling) =>
+      labelled().filter((l) => !mayReceive(ceiling, l.label)).map((l) => l.pattern),
     highest: () => labelled().map((l) => l.label).reduce(higherLabel, "internal"),
   };
 }
@@ -224,12 +228,25 @@ function memoryHost(
   };
 }
 
+/** A file's label from the resources that cover it and, when a run wrote it holding labelled data, that run's. */
+export function fileLabel(
+  resources: readonly Resource[],
+  written: ReadonlyMap<string, Label>,
+  path: string,
+): Label | undefined {
+  const covered = labelFromResources(resources, path);
+  const wrote = written.get(path);
+  return covered && wrote ? higherLabel(covered, wrote) : covered ?? wrote;
+}
+
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode, policy } = options;
   const profile = options.profile ?? PROFILES[mode];
   const home = Deno.env.get("HOME") ?? "/";
   const resources = await resourceHost(db, paiPaths().configDir, options.workspace);
+  // Refreshed after each write the run labels, so that the file is judged so by the run's next calls too.
+  const written = new Map(await liveWrittenLabels(db));
   return new ToolManager({
     profile,
     workspace: options.workspace,
@@ -262,10 +279,14 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     registry: new ToolRegistry({ toolsDir: TOOLS_DIR }),
     policy: options.policy,
     // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
-    labels: options.labels && pathLabels(policy, resources, options.labels),
+    labels: options.labels && pathLabels(policy, resources, written, options.labels),
+    wrote: async (paths, seen) => {
+      await markWritten(db, paths, { label: seen.label, sources: seen.sources, sessionId: session?.id });
+      for (const [path, label] of await liveWrittenLabels(db)) written.set(path, label);
+    },
     resources,
     ...(profile.workingMemory && session
-      ? { memory: memoryHost(db, session, options.labels && memoryLabels(policy, resources, options.labels)) }
+      ? { memory: memoryHost(db, session, options.labels && memoryLabels(policy, resources, written, options.labels)) }
       : {}),
   });
 }
@@ -274,11 +295,12 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
 function memoryLabels(
   policy: Policy,
   resources: ResourceHost,
+  written: ReadonlyMap<string, Label>,
   given: NonNullable<ToolSetupOptions["labels"]>,
 ): { ceiling: Label; labelOf(sources: readonly string[]): Label | undefined } {
   return {
     ceiling: given.ceiling,
     labelOf: (sources) =>
-      labelOfSources(sources, policy, resources.list(), (p) => labelFromResources(resources.list(), p)),
+      labelOfSources(sources, policy, resources.list(), (p) => fileLabel(resources.list(), written, p)),
   };
 }

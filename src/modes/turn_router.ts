@@ -71,6 +71,13 @@ export class TurnRouter {
     return guard;
   }
 
+  /** Where a request would go now, with nothing recorded or said (a dry run); `undefined` when it would be refused. */
+  peek(preferred: ModelTarget = this.main): ModelTarget | undefined {
+    if (receives(preferred, this.#label)) return preferred;
+    const local = this.#ctx.targets?.local;
+    return local && receives(local, this.#label) ? local : undefined;
+  }
+
   /**
    * Where a request for `preferred` (the main model unless a role's) goes, holding what the turn holds and `label`
    * (a summary's own). Throws a `PaiError` (exit 7), nothing sent, when neither it nor the local model may have it.

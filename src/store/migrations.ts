@@ -243,4 +243,14 @@ export const MIGRATIONS: readonly string[] = [
   // 16: models for roles (`pai init --local-model --planner --summarizer`): each role's provider, model and the
   // endpoint it was pinned to when the session started, as JSON; NULL for a session with none.
   `ALTER TABLE sessions ADD COLUMN roles TEXT;`,
+  // 17: files a run wrote while it held data labelled private or secret (routed to the local model): each keeps that
+  // label and the data's sources, as long as the file is as the run left it (its size and modification time).
+  `CREATE TABLE written_labels (
+     path       TEXT PRIMARY KEY,
+     label      TEXT NOT NULL,
+     sources    TEXT,
+     stamp      TEXT NOT NULL,
+     session_id TEXT,
+     written_at TEXT NOT NULL
+   );`,
 ];

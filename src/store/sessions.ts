@@ -29,6 +29,8 @@ export interface RoleModel {
   provider: string;
   model: string;
   pinned: PinnedEndpoint;
+  /** The user's word on where it runs, when it shares the main model's endpoint and the user gave one for that. */
+  locality?: "local" | "remote";
 }
 
 /** The session's models for roles (`local`: where data the main provider may not receive goes). */

@@ -86,9 +86,15 @@ export interface ToolManagerOptions {
   labels?: {
     of(path: string): Label;
     ceiling: Label;
+    /**
+     * What the main model may receive, when the run may also send to a local model (then `ceiling` is the higher of
+     * the two). A folder tool skips files above it until the run holds such data anyway (its requests go local then):
+     * so that a search of a folder holding a private file tells the remote model nothing about what it does not hold.
+     */
+    mainCeiling?: Label;
     provider: string;
-    /** Anchored patterns (regular expression sources) of the paths labelled above the ceiling. */
-    withheld(): string[];
+    /** Anchored patterns (regular expression sources) of the paths labelled above `ceiling`, or above this one. */
+    withheld(ceiling?: Label): string[];
     /** The highest label any file rule or resource gives: what a file with other names (hard links) may be. */
     highest(): Label;
   };
@@ -96,6 +102,8 @@ export interface ToolManagerOptions {
   resources?: ResourceHost;
   /** The session's working memory, for the memory_* tools (the modes that have it). */
   memory?: MemoryHost;
+  /** Told the files a call wrote while the run held data labelled private or secret: they are labelled so. */
+  wrote?(paths: readonly string[], seen: Seen): Promise<void>;
 }
 
 /** What a call would get: its validated arguments, real needs and the decision; or why it cannot run. */

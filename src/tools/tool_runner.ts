@@ -299,7 +299,7 @@ export class ToolRunner {
       // Folder tools open files PAI never sees: second names of secrets, and files labelled above what the
       // provider may receive, are skipped unopened (a search that only says "no match" still tells something).
       ...(tool.resultPaths
-        ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld() ?? [] }
+        ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld(this.#folderCeiling()) ?? [] }
         : {}),
     };
     let outcome: ToolOutcome = await runToolProcess(program, request, grant, {
@@ -321,6 +321,11 @@ export class ToolRunner {
         outcome = { ok: false, error: { type: "io_error", message: `Cannot convert the result: ${error}` } };
       }
     }
+    // What a run holding private data writes may hold it: the files keep its label (a later run is judged by it).
+    const seen = this.#state.seen();
+    if (outcome.ok && plan.needs.writeTargets.length && (seen.label === "private" || seen.label === "secret")) {
+      await o.wrote?.(plan.needs.writeTargets, seen);
+    }
     // Kept with the result in the history: a later run that is sent it again is tainted as this one is.
     const taint = outcome.ok && tool.network ? `untrusted web content (from ${tool.name})` : undefined;
     if (taint) this.#state.taint(taint);
@@ -332,7 +337,7 @@ export class ToolRunner {
       ...(o.resources?.list().filter((r) => r !== via && fetched.some((u) => coversUrl(r, u))) ?? []),
     ];
     const sources = [...resources.map((r) => `resource:${r.name}`), ...paths];
-    const pathLabel = o.labels ? this.#labelOf(plan, paths) : undefined;
+    const pathLabel = o.labels ? await this.#labelOf(plan, paths) : undefined;
     const label = o.labels && resources.length
       ? resources.map((r) => r.label).reduce(higherLabel, pathLabel ?? resources[0].label)
       : pathLabel;
@@ -426,12 +431,38 @@ export class ToolRunner {
    * rows, "not found" answers a question about the file). A file with other names may be a second name of
    * labelled data: it carries the highest label in use.
    */
-  #labelOf(plan: DecidedCall, paths: readonly string[]): Label | undefined {
+  async #labelOf(plan: DecidedCall, paths: readonly string[]): Promise<Label | undefined> {
     const labels = this.#state.options.labels!;
-    const linked = new Set(plan.input.hardLinks?.map((l) => l.path));
     if (!paths.length) return undefined;
-    return paths.map((p) => linked.has(p) ? higherLabel(labels.of(p), labels.highest()) : labels.of(p))
-      .reduce(higherLabel);
+    const linked = new Set(plan.input.hardLinks?.map((l) => l.path));
+    // The files a folder tool's result names were not decided on: one with other names (a hard link made in the
+    // workspace to a labelled file) may be labelled data under a name no rule covers, so it carries the highest label
+    // in use, as a named one does. Looked at only when that label is above what the paths say.
+    const highest = labels.highest();
+    const named = paths.map((p) => linked.has(p) ? higherLabel(labels.of(p), highest) : labels.of(p)).reduce(
+      higherLabel,
+    );
+    if (named === higherLabel(named, highest)) return named;
+    const unnamed = paths.filter((p) => !linked.has(p) && !plan.needs.read.includes(p));
+    const links = await Promise.all(unnamed.map(async (p) => {
+      try {
+        const info = await Deno.lstat(p);
+        return info.isFile && (info.nlink ?? 1) > 1;
+      } catch {
+        return false;
+      }
+    }));
+    return links.some(Boolean) ? higherLabel(named, highest) : named;
+  }
+
+  /**
+   * What a folder tool may open: the main model's ceiling, until the run holds data above it (its requests go to the
+   * local model then, and the wider ceiling holds).
+   */
+  #folderCeiling(): Label | undefined {
+    const labels = this.#state.options.labels;
+    if (!labels?.mainCeiling) return undefined;
+    return mayReceive(labels.mainCeiling, this.#state.seen().label) ? labels.mainCeiling : labels.ceiling;
   }
 
   /** The real paths a call's result drew from: what it read, and the files a folder tool's result names. */
