@@ -16,7 +16,6 @@
  * ```
  */
 import { clip } from "../core/clip.ts";
-import { formatInterval } from "../core/durations.ts";
 import type { Carried, Grant, Label, MessageSent, Mode, ResourceKind, Usage } from "../core/types.ts";
 
 /** The columns every row has, whatever its kind. */
@@ -405,9 +404,9 @@ export interface TaskEvent extends AuditCommon {
   kind: "task";
   action: "added" | "cancelled" | "started" | "resumed" | "done" | "failed" | "released";
   taskId: number;
-  /** `added`: when it is due (ISO, UTC), and the time between runs of a task that repeats. */
+  /** `added`: when it is due (ISO, UTC), and the time between runs of a task that repeats (`10m`, `1h`). */
   due?: string;
-  everyMs?: number;
+  every?: string;
   /** `failed`: why; `released`: how many steps it had taken. */
   reason?: string;
   steps?: number;
@@ -604,7 +603,7 @@ const SUMMARIES: { readonly [K in AuditKind]: (event: OfKind<K>) => string } = {
   session: sessionSummary,
   user_change: userChangeSummary,
   task: (e) => {
-    const when = e.due ? `, due ${e.due}${e.everyMs ? `, every ${formatInterval(e.everyMs)}` : ""}` : "";
+    const when = e.due ? `, due ${e.due}${e.every ? `, every ${e.every}` : ""}` : "";
     const why = e.reason ? `: ${clipped(e.reason)}` : e.steps !== undefined ? ` after ${e.steps} steps` : "";
     return `task ${e.taskId} ${e.action}${when}${why}`;
   },

@@ -2,7 +2,7 @@
 import type { CommandContext } from "@stricli/core";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { ASK } from "../modes/profiles.ts";
-import { openAsk } from "../modes/session_setup.ts";
+import { openAsk } from "../modes/ask_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { withAttachment } from "./prompt.ts";

@@ -138,7 +138,7 @@ async function taskEvent(db: Database, task: Task, action: "added" | "cancelled"
     action,
     taskId: task.id,
     ...(action === "added" ? { due: new Date(task.dueAt).toISOString() } : {}),
-    ...(action === "added" && task.everyMs ? { everyMs: task.everyMs } : {}),
+    ...(action === "added" && task.everyMs ? { every: formatInterval(task.everyMs) } : {}),
     ...where,
     actor: "user",
   });

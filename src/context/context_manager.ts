@@ -37,7 +37,7 @@ import {
 } from "../store/messages.ts";
 import { injectionMarkers, untrustedBlock } from "../policy/injection.ts";
 import { getSummary, saveSummary, type Summary } from "../store/summaries.ts";
-import { newestMemories, searchMemories } from "../store/memories.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 import { historyMessage } from "./history.ts";
 import type { RememberedCounts } from "./token_memo.ts";
 import { type TokenCounter as FullCounter, utf8Length } from "./tokens.ts";
@@ -268,7 +268,7 @@ export class ContextManager implements ContextPort {
     await this.#recall(fixed);
     const inputTokens = await this.#inputTokens(input, fixed);
     const summary = this.#strategy === "input" ? undefined : getSummary(this.#db, this.#sessionId);
-    if (this.#strategy === "memory") input = this.#withMemory(input, fixed);
+    if (this.#strategy === "memory") input = await this.#withMemory(input, fixed);
     if (this.#strategy !== "history" && this.#strategy !== "memory") {
       const messages = summary ? [this.#withSummary(summary, { role: "user", content: input })] : [];
       return this.#measured(messages.length ? messages : [{ role: "user", content: input }], fixed);
@@ -290,8 +290,13 @@ export class ContextManager implements ContextPort {
    * The input with the working memory before it: the memories relevant to it (sharing its words, best first) and the
    * newest, as untrusted content (the model wrote them from what it read), within `MEMORY_SHARE` of the window.
    */
-  #withMemory(input: string, fixed: FixedParts): string {
+  async #withMemory(input: string, fixed: FixedParts): Promise<string> {
     this.#memoryPiece = undefined;
+    // The working memory's store loads only for the mode that has it.
+    const { newestMemories, searchMemories } = await lazyImport<typeof import("../store/memories.ts")>(
+      "../store/memories.ts",
+      import.meta.url,
+    );
     const seen = new Set<number>();
     const picked = [
       ...searchMemories(this.#db, this.#sessionId, input, MEMORY_PICKS),

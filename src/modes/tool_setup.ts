@@ -22,7 +22,7 @@ import {
   saveResources,
 } from "../resources/registry.ts";
 import type { Database } from "../store/db.ts";
-import { deleteMemory, type Memory, saveMemory, searchMemories } from "../store/memories.ts";
+import type { Memory } from "../store/memories.ts";
 import { liveWrittenLabels, markWritten } from "../store/written_labels.ts";
 import type { MemoryHost } from "../tools/memory_tools.ts";
 import type { Label } from "../core/types.ts";
@@ -201,11 +201,16 @@ function pathLabels(
  * judged by its stored label raised to what its sources are labelled now (as the history is); a memory is saved with
  * the label of what the run has seen, never below "internal".
  */
-function memoryHost(
+async function memoryHost(
   db: Database,
   session: Session,
   labels: { ceiling: Label; labelOf(sources: readonly string[]): Label | undefined } | undefined,
-): MemoryHost {
+): Promise<MemoryHost> {
+  // The working memory's store loads only for the modes that have it.
+  const { deleteMemory, saveMemory, searchMemories } = await lazyImport<typeof import("../store/memories.ts")>(
+    "../store/memories.ts",
+    import.meta.url,
+  );
   const labelNow = (m: Memory) => {
     const now = m.sources.length ? labels?.labelOf(m.sources) : undefined;
     return now ? higherLabel(m.label, now) : m.label;
@@ -286,7 +291,13 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     },
     resources,
     ...(profile.workingMemory && session
-      ? { memory: memoryHost(db, session, options.labels && memoryLabels(policy, resources, written, options.labels)) }
+      ? {
+        memory: await memoryHost(
+          db,
+          session,
+          options.labels && memoryLabels(policy, resources, written, options.labels),
+        ),
+      }
       : {}),
   });
 }
