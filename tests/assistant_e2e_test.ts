@@ -395,3 +395,26 @@ Deno.test("pai assistant is a conversation in assistant mode: its tools include 
     await s.close();
   }
 });
+
+Deno.test("a second signal stops the step under way too: the answer is cut where it is, and the task is given back", async () => {
+  const s = await openaiSession();
+  try {
+    quickAssistant(s.home);
+    assert.equal((await runPai(["task", "add", "write at length"], { home: s.home, env: s.env })).code, 0);
+    s.server.enqueue({ text: "word ".repeat(200), chunkDelayMs: 50 });
+    const assistant = startAssistant(s);
+    await until(() => s.server.chatRequests.length === 1, 10_000, "the request");
+    const started = Date.now();
+    assistant.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 200));
+    assistant.child.kill("SIGTERM");
+    const out = await assistant.output;
+    assert.equal(out.code, 0, out.stderr);
+    assert.ok(Date.now() - started < 5_000, "it did not wait for the 10 s answer");
+    assert.match(out.stdout, /task 1 stopped after 0 steps: it will be resumed at the next start/);
+    const [task] = await taskList(s);
+    assert.equal(task.status, "queued");
+  } finally {
+    await s.close();
+  }
+});
