@@ -44,6 +44,14 @@ const streamFlag = {
   brief: "Stream the answer as it arrives (--no-stream waits for the whole answer)",
 } as const;
 
+const modelFlag = {
+  kind: "parsed",
+  parse: String,
+  optional: true,
+  placeholder: "provider:model",
+  brief: "The model for this call: PROVIDER:MODEL, a model of the session's provider, or an alias (config.json)",
+} as const;
+
 const grantFlags = {
   allowRead: {
     kind: "parsed",
@@ -187,8 +195,10 @@ const prompt = buildCommand({
         default: false,
         brief: "Show exactly what would be sent to which provider, after redaction; send nothing",
       },
+      model: modelFlag,
       ...grantFlags,
     },
+    aliases: { m: "model" },
   },
   docs: {
     brief: "Send one prompt and print the answer",
@@ -209,17 +219,12 @@ const ask = buildCommand({
       },
     },
     flags: {
-      model: {
-        kind: "parsed",
-        parse: String,
-        optional: true,
-        placeholder: "provider:model",
-        brief: "The model: PROVIDER:MODEL, or a model of the session's provider (default: the session's model)",
-      },
+      model: modelFlag,
       stream: streamFlag,
       json: jsonFlag,
       safe: grantFlags.safe,
     },
+    aliases: { m: "model" },
   },
   docs: {
     brief: "Ask one quick question with no session: no tools, no history (scanned, budgeted, audited)",
@@ -232,7 +237,7 @@ const ask = buildCommand({
 
 const chat = buildCommand({
   loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
-  parameters: { flags: { stream: streamFlag, ...grantFlags } },
+  parameters: { flags: { stream: streamFlag, model: modelFlag, ...grantFlags }, aliases: { m: "model" } },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
     fullDescription: "End with exit, quit, Ctrl+D or Ctrl+C. Ctrl+C during an answer stops only that answer.\n" +
@@ -269,8 +274,10 @@ const agent = buildCommand({
       },
       stream: streamFlag,
       json: jsonFlag,
+      model: modelFlag,
       ...grantFlags,
     },
+    aliases: { m: "model" },
   },
   docs: {
     brief: "Work toward a goal with tools: prompt, tool calls, results, re-prompt, until done or a limit",
@@ -389,7 +396,7 @@ const assistantRoutes = buildRouteMap({
   routes: {
     chat: buildCommand({
       loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).chat,
-      parameters: { flags: { stream: streamFlag, ...grantFlags } },
+      parameters: { flags: { stream: streamFlag, model: modelFlag, ...grantFlags }, aliases: { m: "model" } },
       docs: {
         brief: "Talk with the assistant: chat with assistant mode's tools and working memory (the default)",
       },
@@ -406,8 +413,10 @@ const assistantRoutes = buildRouteMap({
             placeholder: "n",
             brief: "Rounds of tool calls one task may take",
           },
+          model: modelFlag,
           ...assistantGrants,
         },
+        aliases: { m: "model" },
       },
       docs: {
         brief: "Work through the task queue, and wait for new and scheduled tasks until stopped",

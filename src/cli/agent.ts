@@ -27,7 +27,11 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       hint: 'Example: pai agent "Tidy notes/todo.md"',
     });
   }
-  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
+  const ctx = await openSession({
+    notice: (text) => stderr.write(line`${text}\n`),
+    safe: flags.safe,
+    model: flags.model,
+  });
   try {
     const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds });
     const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal);

@@ -36,7 +36,11 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
 
 /** Works through the queue, headless: nobody is asked; what is not pre-granted is denied and recorded. */
 export async function run(this: CommandContext, flags: RunFlags): Promise<void> {
-  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
+  const ctx = await openSession({
+    notice: (text) => stderr.write(line`${text}\n`),
+    safe: flags.safe,
+    model: flags.model,
+  });
   const stop = new AbortController();
   const now = new AbortController();
   const log = (text: string) => stdout.write(line`${new Date().toLocaleTimeString()} ${text}\n`);

@@ -29,7 +29,11 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
 /** The conversation loop of a mode's profile (chat's, or the interactive assistant's), its banner starting so. */
 export async function converse(profile: ModeProfile, flags: ChatFlags, banner: string): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
-  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
+  const ctx = await openSession({
+    notice: (text) => stderr.write(line`${text}\n`),
+    safe: flags.safe,
+    model: flags.model,
+  });
   try {
     let turn = await turnContext(ctx, profile, flags);
     if (interactive) {

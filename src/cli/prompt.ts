@@ -27,7 +27,11 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       hint: 'Example: pai prompt "Summarise this" < notes.md',
     });
   }
-  const ctx = await openSession({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe });
+  const ctx = await openSession({
+    notice: (text) => stderr.write(line`${text}\n`),
+    safe: flags.safe,
+    model: flags.model,
+  });
   try {
     const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain });
     const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], text);

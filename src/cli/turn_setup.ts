@@ -30,6 +30,8 @@ export interface ToolFlags extends GrantFlags {
   tools: boolean;
   /** `--safe`: local providers only, no network tools, every call asks, nothing written outside the workspace. */
   safe: boolean;
+  /** `-m/--model`: another model for this call (the conversation stays the session's). */
+  model?: string;
 }
 
 /**

@@ -1,24 +1,18 @@
 /** The provider of `pai ask`: the session's model, another one, or the default, with no session of its own. */
 import { sessionStart } from "../audit/log.ts";
 import { endpointOf } from "../providers/endpoint.ts";
-import { parseModelRef } from "../providers/model_ref.ts";
 import { type ProviderName, type ResolvedProvider, resolveProvider } from "../providers/registry.ts";
 import { currentSession, type Session } from "../store/sessions.ts";
 import { checkEndpoint, checkProxy, driftError } from "./endpoint_pin.ts";
 import {
   defaultChoice,
+  modelRef,
   type OpenSessionOptions,
   openState,
   policyHere,
   readyProvider,
   type SessionContext,
 } from "./session_setup.ts";
-
-/** Options for {@linkcode openAsk}. */
-export interface OpenAskOptions extends OpenSessionOptions {
-  /** `--model PROVIDER:MODEL`, or a bare model of the session's (or the default) provider. */
-  model?: string;
-}
 
 /**
  * For `pai ask`: a quick prompt's provider, with no session of its own. It is the current session's provider and
@@ -27,13 +21,13 @@ export interface OpenAskOptions extends OpenSessionOptions {
  * returns exists for this run only (`ask-…`, never stored): it names the run's rows in the audit log and its spend
  * in the budgets' ledger, so a session-tokens budget bounds each ask.
  */
-export async function openAsk(options: OpenAskOptions): Promise<SessionContext> {
+export async function openAsk(options: OpenSessionOptions): Promise<SessionContext> {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   const { config, db } = await openState(env);
   try {
     const { policy, workspace } = await policyHere(db, env, options.notice);
     if (options.safe) policy.safe = true;
-    const ref = options.model === undefined ? undefined : parseModelRef(options.model, "--model");
+    const ref = options.model === undefined ? undefined : modelRef(options.model, config);
     const current = currentSession(db);
     const resolveOptions = { env, localHosts: config.localHosts };
     let resolved: ResolvedProvider;

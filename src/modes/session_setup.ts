@@ -17,7 +17,8 @@ import { type Config, loadConfig } from "../store/config.ts";
 import { trustedFolders } from "../store/trusted_folders.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { createSession, currentSession, type Session } from "../store/sessions.ts";
-import { holdToEndpoint, sessionStarted } from "./endpoint_pin.ts";
+import { checkProxy, holdToEndpoint, sessionStarted } from "./endpoint_pin.ts";
+import { type ModelRef, parseModelRef } from "../providers/model_ref.ts";
 
 /** The model used when PAI falls back to OpenAI with no session. */
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
@@ -43,6 +44,11 @@ export interface OpenSessionOptions {
   notice: (text: string) => void;
   /** `--safe`: the strictest profile, whatever the policy file says. */
   safe?: boolean;
+  /**
+   * `-m/--model` for this run: a model of the session's provider, `PROVIDER:MODEL`, or an alias from config.json. The
+   * conversation stays the session's; its rows and spend name this model.
+   */
+  model?: string;
 }
 
 /** PAI's config and open database, without a provider (for status, reset, init). */
@@ -107,15 +113,27 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
     const { policy, workspace } = await policyHere(db, env, options.notice);
     if (options.safe) policy.safe = true;
     const stored = currentSession(db) ?? await startDefaultSession(db, config, env, options.notice);
-    const resolved = resolveProvider(
-      { ...stored, provider: stored.provider as ProviderName },
-      { env, localHosts: config.localHosts },
-    );
-    // Before anything can be sent (no provider built yet): this run must go where the session was started.
-    const session = await holdToEndpoint(db, { session: stored, resolved }, {
-      notice: options.notice,
-      proxy: { allowed: config.proxy, env },
-    });
+    const ref = options.model === undefined ? undefined : modelRef(options.model, config);
+    const resolveOptions = { env, localHosts: config.localHosts };
+    let resolved: ResolvedProvider;
+    let session: Session;
+    if (ref?.provider && ref.provider !== stored.provider) {
+      // Another provider for this run: resolved from its variables; the session's pin is for the session's own.
+      resolved = resolveProvider({ provider: ref.provider, model: ref.model }, resolveOptions);
+      checkProxy(resolved, { allowed: config.proxy, env });
+      session = { ...stored, provider: resolved.spec.name, model: resolved.model };
+    } else {
+      resolved = resolveProvider(
+        { ...stored, provider: stored.provider as ProviderName, model: ref?.model ?? stored.model },
+        resolveOptions,
+      );
+      // Before anything can be sent (no provider built yet): this run must go where the session was started.
+      const held = await holdToEndpoint(db, { session: stored, resolved }, {
+        notice: options.notice,
+        proxy: { allowed: config.proxy, env },
+      });
+      session = { ...held, model: resolved.model };
+    }
     const provider = await readyProvider(resolved, { config, policy, env, notice: options.notice });
     return { config, db, session, provider, policy, workspace };
   } catch (error) {
@@ -149,6 +167,11 @@ export async function readyProvider(
     timeoutMs: config.timeoutSeconds * 1000,
     sdkCache: sdkCache(env, notice),
   });
+}
+
+/** A `-m/--model` value: an alias from config.json's `aliases` first, then `PROVIDER:MODEL` or a bare model. */
+export function modelRef(input: string, config: Pick<Config, "aliases">): ModelRef {
+  return parseModelRef(config.aliases?.[input.trim()] ?? input, "--model");
 }
 
 /** The models PAI falls back to with no session, by provider (a local Ollama's is the first chat model it lists). */

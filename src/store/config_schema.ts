@@ -45,6 +45,8 @@ export const CONFIG_SCHEMA = z.strictObject({
      */
     content: z.enum(["redacted", "full", "hash"]).optional(),
   }).optional(),
+  /** Short names for models, as `-m/--model` takes them: `{ "sonnet": "anthropic:claude-sonnet-4-5" }`. */
+  aliases: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** Assistant mode (`pai assistant run`). */
   assistant: z.strictObject({
     /** How long a claimed task stays held without its assistant renewing the lease (it renews at a third of it). */

@@ -1,0 +1,99 @@
+/**
+ * End to end: `-m/--model` switches the model for one call without losing the conversation. The history goes to the
+ * model named (of the session's provider, another provider's, or an alias), its rows name that model, and the labels
+ * of everything the history holds are judged against it: a model that may not receive them gets nothing.
+ */
+import assert from "node:assert/strict";
+import { openDatabase } from "../src/store/db.ts";
+import { FakeModelServer } from "./fakes/fake_model_server.ts";
+import { runPai } from "./helpers/run_pai.ts";
+import { openaiSession } from "./helpers/session.ts";
+import { makeWorkspace, SECRET } from "./helpers/workspace.ts";
+
+Deno.test("-m switches the model for one call: the chat's history goes with it, and its rows name it", async () => {
+  const s = await openaiSession({ models: ["m", "m2"] });
+  const other = FakeModelServer.start({ models: ["claude-x"] });
+  const env = { ...s.env, ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdef", ANTHROPIC_BASE_URL: other.url };
+  try {
+    Deno.writeTextFileSync(`${s.home.dir}/config.json`, JSON.stringify({ aliases: { claude: "anthropic:claude-x" } }));
+    s.server.enqueue({ text: "Noted, Ann." }, { text: "You are Ann." });
+    const chat = await runPai(["chat", "--no-tools"], { home: s.home, env, stdin: "my name is Ann\n" });
+    assert.equal(chat.code, 0, chat.stderr);
+    // Another model of the session's provider, for one chat: it gets the conversation so far.
+    const switched = await runPai(["chat", "--no-tools", "-m", "m2"], { home: s.home, env, stdin: "who am I?\n" });
+    assert.equal(switched.code, 0, switched.stderr);
+    const second = s.server.chatRequests[1].body!;
+    assert.equal(second.model, "m2");
+    assert.match(JSON.stringify(second.messages), /my name is Ann.*Noted, Ann\..*who am I\?/);
+    // Another provider, by an alias: the same history, in Anthropic's protocol.
+    other.enqueue({ text: "Ann, still." });
+    const claude = await runPai(["chat", "--no-tools", "--model", "claude"], { home: s.home, env, stdin: "again?\n" });
+    assert.equal(claude.code, 0, claude.stderr);
+    assert.equal(other.chatRequests[0].path, "/v1/messages");
+    assert.equal(other.chatRequests[0].body!.model, "claude-x");
+    assert.match(JSON.stringify(other.chatRequests[0].body), /my name is Ann.*who am I\?.*You are Ann\..*again\?/);
+    const db = openDatabase(s.home.dir);
+    const models = db.prepare("SELECT provider, model FROM audit_log WHERE kind = 'response' ORDER BY id").all()
+      .map((r) => `${r.provider}:${r.model}`);
+    db.close();
+    assert.deepEqual(models, ["openai:m", "openai:m2", "anthropic:claude-x"]);
+    // The session is still the session's model.
+    const status = JSON.parse((await runPai(["status", "--json"], { home: s.home, env })).stdout);
+    assert.equal(status.session.model, "m");
+    assert.equal(status.session.messages, 6);
+  } finally {
+    await other.close();
+    await s.close();
+  }
+});
+
+Deno.test("-m to a model that may not receive what the history holds sends it nothing", async () => {
+  const s = await openaiSession();
+  const other = FakeModelServer.start({ models: ["claude-x"] });
+  const w = await makeWorkspace();
+  const env = { ...s.env, ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdef", ANTHROPIC_BASE_URL: other.url };
+  try {
+    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+    const add = await runPai([
+      "resource",
+      "add",
+      "hr",
+      "--kind",
+      "file",
+      "--uri",
+      `${w.ws}/hr.txt`,
+      "--label",
+      "private",
+    ], {
+      home: s.home,
+      env,
+    });
+    assert.equal(add.code, 0, add.stderr);
+    // The session's model is local (loopback): it may receive the private file.
+    s.server.enqueue({ text: "It lists salaries." });
+    const first = await runPai(["chat", "--no-tools", "--resource", "hr"], {
+      home: s.home,
+      env,
+      stdin: "what is it?\n",
+    });
+    assert.equal(first.code, 0, first.stderr);
+    // The policy lets Anthropic receive at most internal data: the history holds private data, so nothing is sent.
+    Deno.writeTextFileSync(
+      `${s.home.dir}/policy.json`,
+      JSON.stringify({ providers: { byName: { anthropic: "internal" } } }),
+    );
+    const switched = await runPai(["chat", "--no-tools", "-m", "anthropic:claude-x"], {
+      home: s.home,
+      env,
+      stdin: "and now?\n",
+    });
+    assert.equal(switched.code, 7, switched.stderr);
+    assert.match(switched.stderr, /Not sent: a message of this session's history holds data labelled private/);
+    assert.equal(other.chatRequests.length, 0);
+    assert.ok(!JSON.stringify(other.requests).includes(SECRET));
+  } finally {
+    await other.close();
+    await s.close();
+    w.cleanup();
+  }
+});
