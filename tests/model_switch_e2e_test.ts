@@ -97,3 +97,29 @@ Deno.test("-m to a model that may not receive what the history holds sends it no
     w.cleanup();
   }
 });
+
+Deno.test("pai models lists what each provider set up here offers, where it runs, and the aliases", async () => {
+  const s = await openaiSession({ models: ["m", "m2"] });
+  const ollama = FakeModelServer.start({ models: ["llama3.2"], ollama: true });
+  const env = { ...s.env, OLLAMA_HOST: ollama.url };
+  try {
+    Deno.writeTextFileSync(`${s.home.dir}/config.json`, JSON.stringify({ aliases: { small: "ollama:llama3.2" } }));
+    const all = await runPai(["models"], { home: s.home, env });
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /^PROVIDER +WHERE +MODEL\n/);
+    assert.match(all.stdout, /\nopenai +local +m \(session\)\nopenai +local +m2\n/);
+    assert.match(all.stdout, /\nanthropic +- +\(Cannot use anthropic: ANTHROPIC_API_KEY is not set\)\n/);
+    assert.match(all.stdout, /\nollama +local +llama3\.2:latest\n/);
+    assert.match(all.stdout, /Aliases \(config\.json\):\n {2}small +ollama:llama3\.2\n/);
+    const one = JSON.parse((await runPai(["models", "ollama", "--json"], { home: s.home, env })).stdout);
+    assert.deepEqual(one.providers.map((p: { provider: string; models: string[] }) => [p.provider, p.models]), [
+      ["ollama", ["llama3.2:latest"]],
+    ]);
+    const bad = await runPai(["models", "olama"], { home: s.home, env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Unknown provider "olama"/);
+  } finally {
+    await ollama.close();
+    await s.close();
+  }
+});
