@@ -52,6 +52,17 @@ const modelFlag = {
   brief: "The model for this call: PROVIDER:MODEL, a model of the session's provider, or an alias (config.json)",
 } as const;
 
+const resumeFlags = {
+  session: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "id|name",
+    brief: "Resume this session (its id, the start of it, or its name): it becomes the current one",
+  },
+  continue: { kind: "boolean", default: false, brief: "Resume the session used last" },
+} as const;
+
 const grantFlags = {
   allowRead: {
     kind: "parsed",
@@ -136,6 +147,13 @@ const init = buildCommand({
         default: "auto",
         brief: "Where the model runs: auto (by host), or your word (a local proxy to a cloud model is remote)",
       },
+      name: {
+        kind: "parsed",
+        parse: String,
+        optional: true,
+        placeholder: "name",
+        brief: "A name for the session (pai chat --session NAME resumes it)",
+      },
       localModel: {
         kind: "parsed",
         parse: String,
@@ -196,9 +214,10 @@ const prompt = buildCommand({
         brief: "Show exactly what would be sent to which provider, after redaction; send nothing",
       },
       model: modelFlag,
+      ...resumeFlags,
       ...grantFlags,
     },
-    aliases: { m: "model" },
+    aliases: { m: "model", c: "continue" },
   },
   docs: {
     brief: "Send one prompt and print the answer",
@@ -237,7 +256,10 @@ const ask = buildCommand({
 
 const chat = buildCommand({
   loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
-  parameters: { flags: { stream: streamFlag, model: modelFlag, ...grantFlags }, aliases: { m: "model" } },
+  parameters: {
+    flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags },
+    aliases: { m: "model", c: "continue" },
+  },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
     fullDescription: "End with exit, quit, Ctrl+D or Ctrl+C. Ctrl+C during an answer stops only that answer.\n" +
@@ -275,9 +297,10 @@ const agent = buildCommand({
       stream: streamFlag,
       json: jsonFlag,
       model: modelFlag,
+      ...resumeFlags,
       ...grantFlags,
     },
-    aliases: { m: "model" },
+    aliases: { m: "model", c: "continue" },
   },
   docs: {
     brief: "Work toward a goal with tools: prompt, tool calls, results, re-prompt, until done or a limit",
@@ -396,7 +419,10 @@ const assistantRoutes = buildRouteMap({
   routes: {
     chat: buildCommand({
       loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).chat,
-      parameters: { flags: { stream: streamFlag, model: modelFlag, ...grantFlags }, aliases: { m: "model" } },
+      parameters: {
+        flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags },
+        aliases: { m: "model", c: "continue" },
+      },
       docs: {
         brief: "Talk with the assistant: chat with assistant mode's tools and working memory (the default)",
       },
@@ -414,9 +440,10 @@ const assistantRoutes = buildRouteMap({
             brief: "Rounds of tool calls one task may take",
           },
           model: modelFlag,
+          ...resumeFlags,
           ...assistantGrants,
         },
-        aliases: { m: "model" },
+        aliases: { m: "model", c: "continue" },
       },
       docs: {
         brief: "Work through the task queue, and wait for new and scheduled tasks until stopped",
@@ -982,6 +1009,51 @@ const providers = buildCommand({
   docs: { brief: "List the providers, what each needs and whether it is ready" },
 });
 
+/** `pai sessions …`'s module, loaded when one of its commands runs. */
+function sessionsCommand(): Promise<typeof import("./cli/sessions.ts")> {
+  return command<typeof import("./cli/sessions.ts")>("sessions");
+}
+
+const sessionRef = {
+  brief: "The session: its id, the start of it, or its name",
+  placeholder: "session",
+  parse: String,
+};
+
+const sessionsRoutes = buildRouteMap({
+  routes: {
+    list: buildCommand({
+      loader: async () => (await sessionsCommand()).list,
+      parameters: { flags: { json: jsonFlag } },
+      docs: { brief: "List the sessions, the one used last first: id, name, provider and model, messages, cost" },
+    }),
+    show: buildCommand({
+      loader: async () => (await sessionsCommand()).show,
+      parameters: { flags: { json: jsonFlag }, positional: { kind: "tuple", parameters: [sessionRef] } },
+      docs: { brief: "Show one session: provider, model, endpoint, messages, tokens, cost" },
+    }),
+    rename: buildCommand({
+      loader: async () => (await sessionsCommand()).rename,
+      parameters: {
+        positional: {
+          kind: "tuple",
+          parameters: [sessionRef, { brief: "Its new name", placeholder: "name", parse: String }],
+        },
+      },
+      docs: { brief: "Name a session (pai chat --session NAME resumes it)" },
+    }),
+    rm: buildCommand({
+      loader: async () => (await sessionsCommand()).rm,
+      parameters: { positional: { kind: "tuple", parameters: [sessionRef] } },
+      docs: {
+        brief: "Delete a session: its history, summary, working memory, approvals (the audit log keeps its rows)",
+      },
+    }),
+  },
+  defaultCommand: "list",
+  docs: { brief: "Your sessions: list, show, name, delete (resume one with --session or --continue)" },
+});
+
 const models = buildCommand({
   loader: async () => (await command<typeof import("./cli/models.ts")>("models")).models,
   parameters: {
@@ -1023,6 +1095,7 @@ const root = buildRouteMap({
     usage,
     providers,
     models,
+    sessions: sessionsRoutes,
   },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",

@@ -123,3 +123,50 @@ Deno.test("pai models lists what each provider set up here offers, where it runs
     await s.close();
   }
 });
+
+Deno.test("sessions: named at init, listed, resumed with --session or --continue, renamed and deleted", async () => {
+  const s = await openaiSession({}, ["--name", "work"]);
+  try {
+    s.server.enqueue({ text: "Noted: work." }, { text: "Noted: home." }, { text: "You said work." });
+    const chat = (text: string) => runPai(["chat", "--no-tools"], { home: s.home, env: s.env, stdin: `${text}\n` });
+    assert.equal((await chat("this is work")).code, 0);
+    const home = await runPai(["init", "openai", "--model", "m", "--name", "home"], { home: s.home, env: s.env });
+    assert.equal(home.code, 0, home.stderr);
+    assert.equal((await chat("this is home")).code, 0);
+    const taken = await runPai(["init", "openai", "--model", "m", "--name", "home"], { home: s.home, env: s.env });
+    assert.equal(taken.code, 2);
+    assert.match(taken.stderr, /--name "home": a session has that name already/);
+
+    const listed = await runPai(["sessions", "--json"], { home: s.home, env: s.env });
+    const rows = JSON.parse(listed.stdout) as { name: string; current: boolean; messages: number }[];
+    assert.deepEqual(rows.map((r) => [r.name, r.current, r.messages]), [["home", true, 2], ["work", false, 2]]);
+    // Resuming "work": it becomes the current session, and its conversation goes on.
+    const resumed = await runPai(["chat", "--no-tools", "--session", "work"], {
+      home: s.home,
+      env: s.env,
+      stdin: "what did I say?\n",
+    });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /^Resuming session work \(openai, m\)\.\n/);
+    assert.match(JSON.stringify(s.server.chatRequests[2].body), /this is work.*what did I say\?/);
+    assert.ok(!JSON.stringify(s.server.chatRequests[2].body).includes("this is home"));
+    assert.match((await runPai(["status"], { home: s.home, env: s.env })).stdout, /name +work/);
+
+    assert.equal((await runPai(["sessions", "rename", "work", "office"], { home: s.home, env: s.env })).code, 0);
+    const shown = JSON.parse(
+      (await runPai(["sessions", "show", "office", "--json"], { home: s.home, env: s.env })).stdout,
+    );
+    assert.equal(shown.messages, 4);
+    const removed = await runPai(["sessions", "rm", "home"], { home: s.home, env: s.env });
+    assert.match(removed.stdout, /Deleted session home and its 2 messages/);
+    // --continue: the session used last.
+    s.server.enqueue({ text: "Still office." });
+    const cont = await runPai(["prompt", "-c", "hello"], { home: s.home, env: s.env });
+    assert.equal(cont.code, 0, cont.stderr);
+    const none = await runPai(["prompt", "--session", "nope", "hi"], { home: s.home, env: s.env });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--session "nope": no such session\n"pai sessions" lists them/);
+  } finally {
+    await s.close();
+  }
+});

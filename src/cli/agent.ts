@@ -7,10 +7,10 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { cutShort, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import { cutShort, resultJson, type ResumeFlags, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
-export interface AgentFlags extends ToolFlags {
+export interface AgentFlags extends ToolFlags, ResumeFlags {
   maxSteps: number;
   maxSeconds: number;
   stream: boolean;
@@ -31,6 +31,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
     model: flags.model,
+    resume: { session: flags.session, last: flags.continue },
   });
   try {
     const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds });

@@ -16,7 +16,7 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { type ChatFlags, converse } from "./chat.ts";
 import { outcomeLine, stepLine } from "./turn_output.ts";
-import { type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
+import { type ResumeFlags, type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
 
 /** How long a task stays held without renewal, how often an idle assistant looks, and attempts, by default. */
 const LEASE_SECONDS = 60;
@@ -24,7 +24,7 @@ const POLL_SECONDS = 5;
 const ATTEMPTS = 2;
 
 /** Flags of `pai assistant run`. */
-export interface RunFlags extends Omit<ToolFlags, "resource"> {
+export interface RunFlags extends Omit<ToolFlags, "resource">, ResumeFlags {
   once: boolean;
   maxSteps: number;
 }
@@ -40,6 +40,7 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
     model: flags.model,
+    resume: { session: flags.session, last: flags.continue },
   });
   const stop = new AbortController();
   const now = new AbortController();

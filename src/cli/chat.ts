@@ -8,10 +8,17 @@ import { dim, stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { budgetStop, type ToolFlags, turnContext, withPolicyNow, withResources } from "./turn_setup.ts";
+import {
+  budgetStop,
+  type ResumeFlags,
+  type ToolFlags,
+  turnContext,
+  withPolicyNow,
+  withResources,
+} from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
-export interface ChatFlags extends ToolFlags {
+export interface ChatFlags extends ToolFlags, ResumeFlags {
   stream: boolean;
 }
 
@@ -33,6 +40,7 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
     model: flags.model,
+    resume: { session: flags.session, last: flags.continue },
   });
   try {
     let turn = await turnContext(ctx, profile, flags);

@@ -11,7 +11,8 @@ import { type ProviderName, type ResolvedProvider, resolveProvider, type SystemR
 import { parseFullModelRef } from "../providers/model_ref.ts";
 import { ensureBundle } from "../providers/sdk_loader.ts";
 import { clearSessionGrants } from "../store/session_grants.ts";
-import { createSession, type ModelRole, ROLE_WORDS, ROLES, type SessionRoles } from "../store/sessions.ts";
+import { createSession, findSession, type ModelRole, ROLE_WORDS, ROLES, type SessionRoles } from "../store/sessions.ts";
+import { checkName } from "./sessions.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 
@@ -22,6 +23,8 @@ export interface InitFlags {
   apiKeyEnv?: string;
   systemRole: SystemRole;
   locality: "auto" | "local" | "remote";
+  /** A name for the session (`pai chat --session NAME` resumes it). */
+  name?: string;
   /** `PROVIDER:MODEL` for each role: the local model private data goes to, the planner, the summariser. */
   localModel?: string;
   planner?: string;
@@ -137,8 +140,16 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
       hint: "Give the variable's name, such as OPENROUTER_API_KEY, not its value",
     });
   }
+  if (flags.name !== undefined) checkName(flags.name, "--name");
   const { config, db } = await openState();
   try {
+    const named = flags.name === undefined ? undefined : findSession(db, flags.name);
+    if (named && typeof named !== "string" && named.name === flags.name) {
+      throw new PaiError(`--name "${flags.name}": a session has that name already (${named.id.slice(0, 8)})`, {
+        exitCode: EXIT.USAGE,
+        hint: `Resume it with "pai chat --session ${flags.name}", or choose another name`,
+      });
+    }
     const choice = {
       provider,
       model: typed,
@@ -163,7 +174,7 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
     checkProxy(resolved, { allowed: config.proxy, env: (n) => Deno.env.get(n) });
     const model = await checkedModel(resolved, provider, typed, "--model");
     const roles = await roleModels(flags, { localHosts: config.localHosts, proxy: config.proxy }, pinned);
-    const session = createSession(db, { ...choice, model, pinned, roles });
+    const session = createSession(db, { ...choice, model, pinned, roles, name: flags.name ?? null });
     // A new session starts with no "for this session" approvals: the old session's end with it.
     clearSessionGrants(db, { keep: session.id });
     await appendAudit(db, sessionStarted(session, pinned, "init"));

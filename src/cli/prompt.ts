@@ -7,10 +7,18 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { cutShort, dryRunJson, resultJson, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import {
+  cutShort,
+  dryRunJson,
+  resultJson,
+  type ResumeFlags,
+  type ToolFlags,
+  turnContext,
+  withResources,
+} from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
-export interface PromptFlags extends ToolFlags {
+export interface PromptFlags extends ToolFlags, ResumeFlags {
   stream: boolean;
   json: boolean;
   maxChain: number;
@@ -31,6 +39,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
     model: flags.model,
+    resume: { session: flags.session, last: flags.continue },
   });
   try {
     const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain });

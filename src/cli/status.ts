@@ -80,6 +80,7 @@ export async function status(this: CommandContext, flags: StatusFlags): Promise<
     }
     printTable(stdout, [
       ["session", `${session.id} (started ${session.createdAt})`],
+      ...(session.name ? [["name", session.name]] : []),
       ["provider", session.provider],
       ["endpoint", endpointLine(session.pinned, check)],
       ...environmentRows(environment, check),

@@ -34,6 +34,12 @@ export interface ToolFlags extends GrantFlags {
   model?: string;
 }
 
+/** Flags of the modes that resume a session: `--session ID|NAME`, or `--continue` (the one used last). */
+export interface ResumeFlags {
+  session?: string;
+  continue: boolean;
+}
+
 /**
  * The context of a mode's turns: the session, the ports of its database (context manager, history, audit), the
  * budget and the clock, plus, unless `--no-tools`, the tool manager.

@@ -57,6 +57,7 @@ export async function openAsk(options: OpenSessionOptions): Promise<SessionConte
     const at = new Date().toISOString();
     const session: Session = {
       id: `ask-${crypto.randomUUID()}`,
+      name: null,
       provider: resolved.spec.name,
       model: resolved.model,
       baseUrl: null,

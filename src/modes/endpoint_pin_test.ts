@@ -13,6 +13,7 @@ const UNPINNED: Session = {
   locality: "auto",
   pinned: null,
   roles: {},
+  name: null,
   mode: "chat",
   createdAt: "2025-01-01T00:00:00.000Z",
   updatedAt: "2025-01-01T00:00:00.000Z",

@@ -16,7 +16,14 @@ import type { Policy } from "../policy/policy.ts";
 import { type Config, loadConfig } from "../store/config.ts";
 import { trustedFolders } from "../store/trusted_folders.ts";
 import { type Database, openDatabase } from "../store/db.ts";
-import { createSession, currentSession, type Session } from "../store/sessions.ts";
+import {
+  createSession,
+  currentSession,
+  findSession,
+  listSessions,
+  makeCurrent,
+  type Session,
+} from "../store/sessions.ts";
 import { checkProxy, holdToEndpoint, sessionStarted } from "./endpoint_pin.ts";
 import { type ModelRef, parseModelRef } from "../providers/model_ref.ts";
 
@@ -49,6 +56,8 @@ export interface OpenSessionOptions {
    * conversation stays the session's; its rows and spend name this model.
    */
   model?: string;
+  /** `--session ID|NAME`: resume that session (it becomes the current one); `--continue`: the one used last. */
+  resume?: { session?: string; last?: boolean };
 }
 
 /** PAI's config and open database, without a provider (for status, reset, init). */
@@ -112,7 +121,8 @@ export async function openSession(options: OpenSessionOptions): Promise<SessionC
   try {
     const { policy, workspace } = await policyHere(db, env, options.notice);
     if (options.safe) policy.safe = true;
-    const stored = currentSession(db) ?? await startDefaultSession(db, config, env, options.notice);
+    const stored = resumed(db, options) ?? currentSession(db) ??
+      await startDefaultSession(db, config, env, options.notice);
     const ref = options.model === undefined ? undefined : modelRef(options.model, config);
     const resolveOptions = { env, localHosts: config.localHosts };
     let resolved: ResolvedProvider;
@@ -167,6 +177,28 @@ export async function readyProvider(
     timeoutMs: config.timeoutSeconds * 1000,
     sdkCache: sdkCache(env, notice),
   });
+}
+
+/** The session `--session` or `--continue` names, made the current one (said when it was not); none without them. */
+function resumed(db: Database, options: OpenSessionOptions): Session | undefined {
+  const { session: ref, last } = options.resume ?? {};
+  if (ref === undefined && !last) return undefined;
+  const found = ref !== undefined ? findSession(db, ref) : listSessions(db)[0];
+  if (typeof found === "string") throw new PaiError(`--session: ${found}`, { exitCode: EXIT.USAGE });
+  if (!found) {
+    throw new PaiError(
+      ref !== undefined ? `--session "${ref}": no such session` : "--continue: there is no session yet",
+      {
+        exitCode: EXIT.USAGE,
+        hint: ref !== undefined ? '"pai sessions" lists them' : 'Start one with "pai init PROVIDER --model MODEL"',
+      },
+    );
+  }
+  if (currentSession(db)?.id !== found.id) {
+    makeCurrent(db, found.id);
+    options.notice(`Resuming session ${found.name ?? found.id.slice(0, 8)} (${found.provider}, ${found.model}).`);
+  }
+  return found;
 }
 
 /** A `-m/--model` value: an alias from config.json's `aliases` first, then `PROVIDER:MODEL` or a bare model. */

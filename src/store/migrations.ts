@@ -253,4 +253,7 @@ export const MIGRATIONS: readonly string[] = [
      session_id TEXT,
      written_at TEXT NOT NULL
    );`,
+  // 18: a session's name (`pai init --name`, `pai sessions rename`), unique among those that have one.
+  `ALTER TABLE sessions ADD COLUMN name TEXT;
+   CREATE UNIQUE INDEX sessions_by_name ON sessions(name) WHERE name IS NOT NULL;`,
 ];

@@ -39,6 +39,8 @@ export type SessionRoles = Partial<Record<ModelRole, RoleModel>>;
 /** A session as stored: which provider and model it talks to. */
 export interface Session {
   id: string;
+  /** The name the user gave it (`pai init --name`, `pai sessions rename`), if any. */
+  name: string | null;
   provider: string;
   model: string;
   /** Set only when the user gave `--base-url`; otherwise the provider's env or default applies. */
@@ -60,10 +62,11 @@ export interface Session {
 /** What `pai init` (or the default provider) chooses. */
 export type NewSession =
   & Pick<Session, "provider" | "model" | "baseUrl" | "apiKeyEnv" | "systemRole" | "locality">
-  & { pinned: PinnedEndpoint; roles?: SessionRoles };
+  & { pinned: PinnedEndpoint; roles?: SessionRoles; name?: string | null };
 
 interface SessionRow {
   id: string;
+  name: string | null;
   provider: string;
   model: string;
   base_url: string | null;
@@ -81,6 +84,7 @@ interface SessionRow {
 function toSession(row: SessionRow): Session {
   return {
     id: row.id,
+    name: row.name ?? null,
     provider: row.provider,
     model: row.model,
     baseUrl: row.base_url,
@@ -102,11 +106,12 @@ export function createSession(db: Database, fields: NewSession, now = new Date()
   const id = crypto.randomUUID();
   const at = now.toISOString();
   db.prepare(
-    `INSERT INTO sessions (id, provider, model, base_url, api_key_env, system_role, locality,
+    `INSERT INTO sessions (id, name, provider, model, base_url, api_key_env, system_role, locality,
                            pinned_base_url, pinned_locality, roles, mode, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'chat', ?, ?)`,
   ).run(
     id,
+    fields.name ?? null,
     fields.provider,
     fields.model,
     fields.baseUrl,
@@ -147,4 +152,40 @@ export function pinSession(db: Database, id: string, endpoint: PinnedEndpoint): 
   db.prepare(
     "UPDATE sessions SET pinned_base_url = ?, pinned_locality = ? WHERE id = ? AND pinned_base_url IS NULL",
   ).run(endpoint.baseUrl, endpoint.locality, id);
+}
+
+/** Every session, the one used last first. */
+export function listSessions(db: Database): Session[] {
+  return (db.prepare("SELECT * FROM sessions ORDER BY updated_at DESC, rowid DESC").all() as unknown as SessionRow[])
+    .map(toSession);
+}
+
+/**
+ * The session a user names: by its name, its id, or the start of its id (at least 4 characters, naming one session).
+ * `undefined` when none matches; an error message when the start of an id names several.
+ */
+export function findSession(db: Database, ref: string): Session | string | undefined {
+  const byName = db.prepare("SELECT * FROM sessions WHERE name = ?").get(ref) as SessionRow | undefined;
+  if (byName) return toSession(byName);
+  const exact = getSession(db, ref);
+  if (exact || ref.length < 4) return exact;
+  const starts = db.prepare("SELECT * FROM sessions WHERE id LIKE ? || '%'").all(ref) as unknown as SessionRow[];
+  if (starts.length > 1) return `"${ref}" is the start of ${starts.length} sessions' ids: give more of it, or a name`;
+  return starts[0] && toSession(starts[0]);
+}
+
+/** Makes the session the current one. */
+export function makeCurrent(db: Database, id: string): void {
+  db.prepare("INSERT OR REPLACE INTO state (key, value) VALUES ('current_session', ?)").run(id);
+}
+
+/** Names a session (`null`: no name); a name another session has is refused by the database's unique index. */
+export function renameSession(db: Database, id: string, name: string | null): void {
+  db.prepare("UPDATE sessions SET name = ? WHERE id = ?").run(name, id);
+}
+
+/** Deletes a session and what it holds (history, summary, working memory, its approvals); the audit log keeps its rows. */
+export function deleteSession(db: Database, id: string): void {
+  db.prepare("DELETE FROM sessions WHERE id = ?").run(id);
+  db.prepare("DELETE FROM state WHERE key = 'current_session' AND value = ?").run(id);
 }
