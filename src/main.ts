@@ -360,7 +360,7 @@ const taskRoutes = buildRouteMap({
         fullDescription: "Examples:\n" +
           '  pai task add "Summarise the new files in ~/inbox into ~/inbox/summary.md"\n' +
           '  pai task add "Check the status page of example.com" --every 1h\n' +
-          '  pai task add "Draft the weekly report" --at "2026-12-04 08:00" --max-tokens 50000',
+          '  pai task add "Draft the weekly report" --at 08:00 --every 1w --max-tokens 50000',
       },
     }),
     list: buildCommand({
@@ -990,7 +990,9 @@ const status = buildCommand({
 const reset = buildCommand({
   loader: async () => (await command<typeof import("./cli/reset.ts")>("reset")).reset,
   parameters: {},
-  docs: { brief: "Clear the session's conversation history and its summary (the audit log keeps its records)" },
+  docs: {
+    brief: "Clear the session's history, summary, working memory and its approvals (the audit log keeps its records)",
+  },
 });
 
 const summary = buildCommand({

@@ -365,6 +365,10 @@ Deno.test("a task cancelled while it runs is not reported done; what it spent is
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /task 1 was cancelled or taken by another assistant/);
     assert.doesNotMatch(out.stdout, /task 1 done/);
+    assert.match(
+      out.stdout,
+      /assistant stopped: 0 done, 0 failed, 0 to resume, 1 cancelled or taken by another assistant/,
+    );
     const [task] = await taskList(s);
     assert.equal(task.status, "cancelled");
     assert.equal(task.inputTokens + task.outputTokens, 50);

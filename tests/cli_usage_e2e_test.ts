@@ -28,11 +28,11 @@ Deno.test("usage errors name the flag or argument, list the valid values, point 
       'pai: Invalid --kind "floppy": choose one of note, file, folder, url, s3, sqlite, postgres; did you mean "folder"?',
     );
 
-    const alias = await runPai(["prompt", "-m", "x"], { home });
+    const alias = await runPai(["prompt", "-z", "x"], { home });
     const [aliasLine] = assertUsageError(alias, "pai prompt");
     assert.match(
       aliasLine,
-      /^pai: Unknown flag "-m" for "pai prompt": its flags are --no-stream, --json, --max-chain, /,
+      /^pai: Unknown flag "-z" for "pai prompt": its flags are --no-stream, --json, --max-chain, /,
     );
     assert.match(aliasLine, /--no-tools, --resource, --safe$/);
 
@@ -42,7 +42,7 @@ Deno.test("usage errors name the flag or argument, list the valid values, point 
       bogusLine,
       /^pai: Unknown command "bogus" for "pai": its commands are init, prompt, ask, chat, agent, /,
     );
-    assert.match(bogusLine, /, providers; did you mean tools\?$/);
+    assert.match(bogusLine, /, providers, models, sessions; did you mean tools\?$/);
     const nested = await runPai(["resource", "bogus"], { home });
     const [nestedLine] = assertUsageError(nested, "pai resource");
     assert.match(nestedLine, /^pai: Unknown command "bogus" for "pai resource": its commands are add, update, list, /);

@@ -203,6 +203,13 @@ Deno.test("a role's model is held to its pin; a local model that is not local is
       /The session's local model \(ollama:llama3\.2:latest\) was pinned to http:\/\/127\.0\.0\.1:\d+\/v1 \(local\), but this environment points it to http:\/\/127\.0\.0\.1:9\/v1 \(local\): nothing was sent/,
     );
     assert.equal(s.remote.chatRequests.length + s.local.chatRequests.length, 0);
+    // The main endpoint moved: the new session the hint offers is made as this one was, locality and roles included.
+    const drift = await runPai(["prompt", "hi"], {
+      home: s.home,
+      env: { ...s.env, OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+    });
+    assert.equal(drift.code, 3, drift.stderr);
+    assert.match(drift.stderr, /pai init openai --model m --locality remote --local-model ollama:llama3\.2:latest\n/);
 
     const remoteLocal = await runPai(
       ["init", "ollama", "--model", "llama3.2", "--local-model", "openai:gpt-4o-mini"],
@@ -211,7 +218,7 @@ Deno.test("a role's model is held to its pin; a local model that is not local is
     assert.equal(remoteLocal.code, 2, remoteLocal.stderr);
     assert.match(
       remoteLocal.stderr,
-      /--local-model openai:gpt-4o-mini: it runs at https:\/\/api\.openai\.com\/v1, which is remote/,
+      /--local-model openai:gpt-4o-mini: openai runs remotely here: the local model must run on this machine/,
     );
     const bad = await runPai(["init", "ollama", "--model", "llama3.2", "--planner", "llama3.2"], {
       home: s.home,
@@ -234,7 +241,15 @@ Deno.test("a role at the main model's endpoint runs where the user said it does:
       { home: s.home, env: s.env },
     );
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /--local-model openai:m: it runs at http:\/\/127\.0\.0\.1:\d+\/v1, which is remote/);
+    assert.match(
+      refused.stderr,
+      /--local-model openai:m: it runs at http:\/\/127\.0\.0\.1:\d+\/v1, the main model's endpoint, which --locality remote makes remote/,
+    );
+    const compatible = await runPai(["init", "openai", "--model", "m", "--planner", "openai-compatible:x"], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.match(compatible.stderr, /--planner openai-compatible:x: openai-compatible cannot take a role/);
   } finally {
     await s.close();
   }

@@ -12,6 +12,7 @@ import { ASSISTANT, UNATTENDED } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
 import { SYSTEM_CLOCK } from "../modes/turn_ports.ts";
 import { costUsd } from "../providers/prices.ts";
+import { localTime } from "../core/durations.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { type ChatFlags, converse } from "./chat.ts";
@@ -44,7 +45,8 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
   });
   const stop = new AbortController();
   const now = new AbortController();
-  const log = (text: string) => stdout.write(line`${new Date().toLocaleTimeString()} ${text}\n`);
+  // Each line with its local date and time: a service's log spans days.
+  const log = (text: string) => stdout.write(line`${localTime(new Date())} ${text}\n`);
   const onSignal = () => {
     if (stop.signal.aborted) return now.abort();
     log("stopping after the step under way (signal again to stop it too)");
@@ -118,7 +120,8 @@ export async function run(this: CommandContext, flags: RunFlags): Promise<void> 
         },
       },
     });
-    log(`assistant stopped: ${report.done} done, ${report.failed} failed, ${report.released} to resume`);
+    const gone = report.gone ? `, ${report.gone} cancelled or taken by another assistant` : "";
+    log(`assistant stopped: ${report.done} done, ${report.failed} failed, ${report.released} to resume${gone}`);
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     ctx.db.close();

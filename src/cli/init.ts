@@ -7,7 +7,13 @@ import { type Endpoint, endpointOf, sameBaseUrl } from "../providers/endpoint.ts
 import { probeCapabilities, probeModels } from "../providers/local_probe.ts";
 import { checkProxy, sessionStarted } from "../modes/endpoint_pin.ts";
 import { findOfferedModel } from "../providers/model_names.ts";
-import { type ProviderName, type ResolvedProvider, resolveProvider, type SystemRole } from "../providers/registry.ts";
+import {
+  localityOf,
+  type ProviderName,
+  type ResolvedProvider,
+  resolveProvider,
+  type SystemRole,
+} from "../providers/registry.ts";
 import { parseFullModelRef } from "../providers/model_ref.ts";
 import { ensureBundle } from "../providers/sdk_loader.ts";
 import { clearSessionGrants } from "../store/session_grants.ts";
@@ -102,6 +108,16 @@ async function roleModels(
     if (value === undefined) continue;
     const shown = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const ref = parseFullModelRef(value, shown);
+    if (ref.provider === "openai-compatible") {
+      throw new PaiError(`${shown} ${value}: openai-compatible cannot take a role (it has no variable for its URL)`, {
+        exitCode: EXIT.USAGE,
+        hint: "Give a model of ollama, lmstudio, openai or anthropic, reached through its variables",
+      });
+    }
+    // A local model is judged by where it runs first: a remote provider is refused as that, not for a missing key.
+    if (role === "local" && localityOf(ref.provider, { env, localHosts: config.localHosts }) === "remote") {
+      throw notLocal(shown, value, `${ref.provider} runs remotely here`);
+    }
     const byHost = resolveProvider(ref, { env, localHosts: config.localHosts });
     // A role at the main model's endpoint runs where the user said it does (`--locality remote`: a proxy on loopback
     // that forwards to a cloud model is remote for every model behind it).
@@ -112,10 +128,12 @@ async function roleModels(
     checkProxy(resolved, { allowed: config.proxy, env });
     const pinned = endpointOf(resolved);
     if (role === "local" && pinned.locality !== "local") {
-      throw new PaiError(
-        `${shown} ${value}: it runs at ${pinned.baseUrl}, which is remote: the local model must run on this machine ` +
-          `(loopback) or on a host in config.json's localHosts`,
-        { exitCode: EXIT.USAGE, hint: "Point its variable to your local server (for Ollama: OLLAMA_HOST)" },
+      throw notLocal(
+        shown,
+        value,
+        locality
+          ? `it runs at ${pinned.baseUrl}, the main model's endpoint, which --locality remote makes remote`
+          : `it runs at ${pinned.baseUrl}, which is remote`,
       );
     }
     const model = await checkedModel(resolved, ref.provider, ref.model, shown);
@@ -195,4 +213,13 @@ export async function init(this: CommandContext, flags: InitFlags, provider: Pro
   } finally {
     db.close();
   }
+}
+
+/** The refusal of a `--local-model` that does not run locally. */
+function notLocal(flag: string, value: string, why: string): PaiError {
+  return new PaiError(
+    `${flag} ${value}: ${why}: the local model must run on this machine (loopback) or on a host in config.json's ` +
+      "localHosts",
+    { exitCode: EXIT.USAGE, hint: "Point its variable to your local server (for Ollama: OLLAMA_HOST)" },
+  );
 }

@@ -2,7 +2,7 @@
 import { clip } from "../core/clip.ts";
 import type { CommandContext } from "@stricli/core";
 import { appendAudit } from "../audit/log.ts";
-import { formatInterval, parseInterval, parseMoment } from "../core/durations.ts";
+import { formatInterval, localTime, parseInterval, parseMoment } from "../core/durations.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { withDatabase } from "../modes/session_setup.ts";
 import { formatUsd } from "../providers/prices.ts";
@@ -41,7 +41,7 @@ export async function add(this: CommandContext, flags: AddFlags, ...words: strin
     const task = addTask(db, { text, dueAt, everyMs, maxTokens: flags.maxTokens }, now.getTime());
     await taskEvent(db, task, "added");
     if (flags.json) return void stdout.write(`${JSON.stringify(task)}\n`);
-    const when = dueAt <= now.getTime() ? "now" : new Date(dueAt).toLocaleString();
+    const when = dueAt <= now.getTime() ? "now" : localTime(new Date(dueAt));
     const repeat = everyMs ? `, then every ${flags.every!.trim()}` : "";
     stdout.write(
       line`Queued task ${String(task.id)} (due ${when}${repeat}). "pai assistant run" works through the queue.\n`,
@@ -82,7 +82,12 @@ export async function show(this: CommandContext, flags: { json: boolean }, id: n
       ["due", due(task)],
       ["repeats", task.everyMs ? `every ${formatInterval(task.everyMs)}` : "no"],
       ["runs", `${task.runs} finished${task.attempts ? `, attempt ${task.attempts} under way or interrupted` : ""}`],
-      ["budget", task.maxTokens ? `${task.maxTokens} tokens a run` : "the assistant's (config.json)"],
+      [
+        "budget",
+        task.maxTokens
+          ? `${task.maxTokens} tokens a run`
+          : "none of its own (config.json's assistant.taskTokens applies, if set)",
+      ],
       ["tokens", `${task.inputTokens} in, ${task.outputTokens} out`],
       ["cost", task.costUsd === null ? "unknown" : formatUsd(task.costUsd)],
       ["session", task.sessionId ?? "-"],
@@ -126,7 +131,7 @@ function found(db: Database, id: number): Task {
 /** When a task runs next, for people. */
 function due(task: Task): string {
   if (task.status !== "queued") return "-";
-  return task.dueAt <= Date.now() ? "now" : new Date(task.dueAt).toLocaleString();
+  return task.dueAt <= Date.now() ? "now" : localTime(new Date(task.dueAt));
 }
 
 /** The user's own queue changes, recorded under the current session when there is one, as the user's. */

@@ -50,7 +50,7 @@ export function parseMoment(text: string, flag: string, now = new Date()): numbe
     const real = day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
     if (real && !Number.isNaN(at.getTime()) && Number(parts[4]) < 24 && Number(parts[5]) < 60) {
       if (at.getTime() <= now.getTime()) {
-        throw new PaiError(`${flag} "${text}" has passed (it is ${now.toLocaleString()} now)`, {
+        throw new PaiError(`${flag} "${text}" has passed (it is ${localTime(now)} now)`, {
           exitCode: EXIT.USAGE,
           hint: "Give a time to come; leave the flag out to run the task now",
         });
@@ -71,4 +71,11 @@ export function formatInterval(ms: number): string {
     if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }
   return `${ms / 1000}s`;
+}
+
+/** A moment as PAI shows it: local date and time to the second, `2026-12-02 09:30:05`. */
+export function localTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ` +
+    `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }

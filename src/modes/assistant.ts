@@ -68,11 +68,16 @@ export interface AssistantReport {
   failed: number;
   /** Tasks given back unfinished when the assistant was stopped. */
   released: number;
+  /** Tasks cancelled while they ran, or taken by another assistant after this one lost its lease. */
+  gone: number;
 }
+
+/** The longest time between two renewals of a lease. */
+const RENEW_AT_LEAST_MS = 1_000;
 
 /** Works through the queue until stopped (or, with `once`, until nothing is due). */
 export async function runAssistant(options: AssistantOptions): Promise<AssistantReport> {
-  const report: AssistantReport = { done: 0, failed: 0, released: 0 };
+  const report: AssistantReport = { done: 0, failed: 0, released: 0, gone: 0 };
   const { db, clock, stop } = options;
   while (!stop.aborted) {
     const claim = claimTask(db, {
@@ -104,7 +109,7 @@ function wakeIn(db: Database, clock: Clock, pollMs: number): number {
 }
 
 /** Runs one claimed task with its lease renewed; records how it ended. */
-async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "failed" | "released"> {
+async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "failed" | "released" | "gone"> {
   const { db, owner, clock } = options;
   const resumed = task.progress.length > 0 || task.attempts > 1;
   options.log(`task ${task.id} ${resumed ? "resumed" : "started"}: ${clip(task.text, 120)}`);
@@ -113,12 +118,13 @@ async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "
   const onStop = () => halt.abort();
   options.stop.addEventListener("abort", onStop);
   let lost = false;
-  // Renewed at a third of the lease: two renewals may be missed (a slow disk, a busy database) before it lapses.
+  // Renewed at a third of the lease (two renewals may be missed, a slow disk, a busy database, before it lapses), and
+  // at least every second: a task cancelled meanwhile stops before its next step, not a renewal later.
   const renewal = setInterval(() => {
     if (renewLease(db, task.id, owner, clock.now() + options.leaseMs)) return;
     lost = true;
     halt.abort();
-  }, Math.max(10, Math.floor(options.leaseMs / 3)));
+  }, Math.max(10, Math.min(RENEW_AT_LEAST_MS, Math.floor(options.leaseMs / 3))));
   const steps = [...task.progress];
   let run: TaskRun | undefined;
   let error: unknown;
@@ -141,7 +147,7 @@ async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "
   const sessionId = run?.sessionId ?? options.who.sessionId;
   const gone = () => {
     options.log(`task ${task.id} was cancelled or taken by another assistant: stopped after its step`);
-    return "released" as const;
+    return "gone" as const;
   };
   if (lost) return gone();
   if (run?.result.stoppedBy === "halted" || (run?.result.interrupted && options.stop.aborted)) {

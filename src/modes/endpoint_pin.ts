@@ -219,11 +219,18 @@ function restoreLocalHosts(expected: ExpectedEndpoint, now: Endpoint): string | 
   return undefined;
 }
 
+/** The `pai init` that starts a session like this one: the same choices, its locality and roles included. */
 function newSessionCommand(session: Session): string {
+  const roleFlags = { local: "--local-model", planner: "--planner", summarizer: "--summarizer" } as const;
   return [
     `pai init ${session.provider} --model ${session.model}`,
     session.baseUrl ? ` --base-url ${shownUrl(session.baseUrl)}` : "",
     session.apiKeyEnv ? ` --api-key-env ${session.apiKeyEnv}` : "",
+    session.systemRole === "fold" ? " --system-role fold" : "",
+    session.locality !== "auto" ? ` --locality ${session.locality}` : "",
+    ...Object.entries(session.roles ?? {}).map(([role, r]) =>
+      ` ${roleFlags[role as keyof typeof roleFlags]} ${r.provider}:${r.model}`
+    ),
   ].join("");
 }
 

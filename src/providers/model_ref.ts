@@ -32,6 +32,7 @@ export function parseModelRef(input: string, flag: string): ModelRef {
     return { provider: head as ProviderName, model };
   }
   if (!text) throw usage(flag, input, "it is empty");
+  if (text.startsWith(":")) throw usage(flag, input, "it names no provider before its colon");
   // A provider's name mistyped ("olama:") would send the text to the session's provider as a model of that name.
   const near = head.length >= 4 ? PROVIDER_NAMES.find((name) => distance(head, name.toLowerCase()) <= 2) : undefined;
   if (near) throw usage(flag, input, `"${head}" is not a provider; did you mean ${near}:${text.slice(colon + 1)}?`);

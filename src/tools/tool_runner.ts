@@ -258,6 +258,9 @@ export class ToolRunner {
             ? "The user denied it."
             : onceOnly
             ? "Only a user at a terminal can approve such a call, one call at a time; no flag or saved approval grants it."
+            : input.tainted
+            // The flow rule asks even for what is pre-granted: a flag would not help, only a person can say yes.
+            ? "The user could not be asked (no terminal): with that data in the run, only a user at a terminal can approve it."
             : `The user could not be asked (no terminal); they can grant it with ${grantFlagsHint(decision.missing)}.`;
           return this.#failed(call, "permission_denied", `Not granted: ${decision.reason}. ${how}`);
         }
