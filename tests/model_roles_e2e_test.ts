@@ -9,7 +9,7 @@ import { eventOf } from "../src/audit/events.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { FakeModelServer } from "./fakes/fake_model_server.ts";
 import { makePaiHome, paiCommand, type PaiHome, runPai } from "./helpers/run_pai.ts";
-import { call, makeWorkspace, SECRET } from "./helpers/workspace.ts";
+import { call, makeWorkspace, privateHrFile, SECRET } from "./helpers/workspace.ts";
 
 interface Roles {
   remote: FakeModelServer;
@@ -70,22 +70,7 @@ Deno.test("private data goes to the local model: an attached resource, a tool re
   const s = await withRoles();
   const w = await makeWorkspace();
   try {
-    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
-    const add = await runPai([
-      "resource",
-      "add",
-      "hr",
-      "--kind",
-      "file",
-      "--uri",
-      `${w.ws}/hr.txt`,
-      "--label",
-      "private",
-    ], {
-      home: s.home,
-      env: s.env,
-    });
-    assert.equal(add.code, 0, add.stderr);
+    await privateHrFile(w, { home: s.home, env: s.env });
 
     // An attached private resource: the whole request goes to the local model, said once on stderr.
     s.local.enqueue({ text: "It lists salaries." });
@@ -310,24 +295,9 @@ Deno.test("a hard link to a private file, found by a folder tool, carries the pr
         });
         assert.equal(init.code, 0, init.stderr);
       }
-      Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+      await privateHrFile(w, { home: s.home, env: s.env });
       Deno.mkdirSync(`${w.ws}/sub`);
       Deno.linkSync(`${w.ws}/hr.txt`, `${w.ws}/sub/notes.txt`);
-      const add = await runPai([
-        "resource",
-        "add",
-        "hr",
-        "--kind",
-        "file",
-        "--uri",
-        `${w.ws}/hr.txt`,
-        "--label",
-        "private",
-      ], {
-        home: s.home,
-        env: s.env,
-      });
-      assert.equal(add.code, 0, add.stderr);
       s.remote.enqueue(call("fs_search", { pattern: "salaries", path: "sub" }), { text: "Nothing found." });
       s.local.enqueue({ text: "Found it." });
       const run = await runPai(["agent", "search sub"], { home: s.home, env: s.env, cwd: w.ws });
@@ -346,23 +316,8 @@ Deno.test("with a local model, a folder tool skips what the remote model may not
   const s = await withRoles();
   const w = await makeWorkspace();
   try {
-    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
+    await privateHrFile(w, { home: s.home, env: s.env });
     Deno.writeTextFileSync(`${w.ws}/todo.txt`, "buy milk\n");
-    const add = await runPai([
-      "resource",
-      "add",
-      "hr",
-      "--kind",
-      "file",
-      "--uri",
-      `${w.ws}/hr.txt`,
-      "--label",
-      "private",
-    ], {
-      home: s.home,
-      env: s.env,
-    });
-    assert.equal(add.code, 0, add.stderr);
     // A probe for the private file's content finds nothing, as a probe for anything else would: it is not opened.
     s.remote.enqueue(call("fs_search", { pattern: SECRET.slice(0, 8) }), { text: "Not there." });
     const run = await runPai(["agent", "--json", "probe"], { home: s.home, env: s.env, cwd: w.ws });
@@ -380,22 +335,7 @@ Deno.test("--dry-run names where a routed request would go, and sends nothing", 
   const s = await withRoles();
   const w = await makeWorkspace();
   try {
-    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
-    const add = await runPai([
-      "resource",
-      "add",
-      "hr",
-      "--kind",
-      "file",
-      "--uri",
-      `${w.ws}/hr.txt`,
-      "--label",
-      "private",
-    ], {
-      home: s.home,
-      env: s.env,
-    });
-    assert.equal(add.code, 0, add.stderr);
+    await privateHrFile(w, { home: s.home, env: s.env });
     const dry = await runPai(["prompt", "--dry-run", "--resource", "hr", "what is it"], { home: s.home, env: s.env });
     assert.equal(dry.code, 0, dry.stderr);
     const shown = JSON.parse(dry.stdout);
@@ -413,22 +353,7 @@ Deno.test("a file written by a run that held private data keeps its label: a lat
   const s = await withRoles();
   const w = await makeWorkspace();
   try {
-    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
-    const add = await runPai([
-      "resource",
-      "add",
-      "hr",
-      "--kind",
-      "file",
-      "--uri",
-      `${w.ws}/hr.txt`,
-      "--label",
-      "private",
-    ], {
-      home: s.home,
-      env: s.env,
-    });
-    assert.equal(add.code, 0, add.stderr);
+    await privateHrFile(w, { home: s.home, env: s.env });
     // The remote model reads the file; the run goes local, and the local model copies it into summary.md.
     s.remote.enqueue(call("fs_read", { path: "hr.txt" }));
     // (Each server numbers its calls from call_0: the local one's gets its own id, as a real provider's would.)

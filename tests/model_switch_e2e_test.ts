@@ -8,7 +8,7 @@ import { openDatabase } from "../src/store/db.ts";
 import { FakeModelServer } from "./fakes/fake_model_server.ts";
 import { runPai } from "./helpers/run_pai.ts";
 import { openaiSession } from "./helpers/session.ts";
-import { makeWorkspace, SECRET } from "./helpers/workspace.ts";
+import { makeWorkspace, privateHrFile, SECRET } from "./helpers/workspace.ts";
 
 Deno.test("-m switches the model for one call: the chat's history goes with it, and its rows name it", async () => {
   const s = await openaiSession({ models: ["m", "m2"] });
@@ -53,22 +53,7 @@ Deno.test("-m to a model that may not receive what the history holds sends it no
   const w = await makeWorkspace();
   const env = { ...s.env, ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdef", ANTHROPIC_BASE_URL: other.url };
   try {
-    Deno.writeTextFileSync(`${w.ws}/hr.txt`, `salaries: ${SECRET}\n`);
-    const add = await runPai([
-      "resource",
-      "add",
-      "hr",
-      "--kind",
-      "file",
-      "--uri",
-      `${w.ws}/hr.txt`,
-      "--label",
-      "private",
-    ], {
-      home: s.home,
-      env,
-    });
-    assert.equal(add.code, 0, add.stderr);
+    await privateHrFile(w, { home: s.home, env: env });
     // The session's model is local (loopback): it may receive the private file.
     s.server.enqueue({ text: "It lists salaries." });
     const first = await runPai(["chat", "--no-tools", "--resource", "hr"], {

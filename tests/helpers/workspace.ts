@@ -1,6 +1,6 @@
 /** A workspace folder for tool tests, with a secret outside it, and a collector that counts any exfiltration. */
 import type { ScriptedReply } from "../fakes/fake_model_server.ts";
-import { runPai, type RunResult } from "./run_pai.ts";
+import { type PaiHome, runPai, type RunResult } from "./run_pai.ts";
 import type { Setup } from "./session.ts";
 
 /** What a test's model must never see or send anywhere. */
@@ -80,4 +80,19 @@ export interface RunJson {
 /** Everything the fake model received, as one string (to check that a secret never reached it). */
 export function sentToModel(s: Setup): string {
   return JSON.stringify(s.server.requests);
+}
+
+/**
+ * Writes `hr.txt` in the workspace, holding `SECRET`, and registers it as a private file resource named `hr` in the
+ * test's PAI home: data the tests route or refuse by its label.
+ */
+export async function privateHrFile(
+  w: Workspace,
+  run: { home: PaiHome; env: Record<string, string> },
+): Promise<string> {
+  const path = `${w.ws}/hr.txt`;
+  Deno.writeTextFileSync(path, `salaries: ${SECRET}\n`);
+  const add = await runPai(["resource", "add", "hr", "--kind", "file", "--uri", path, "--label", "private"], run);
+  if (add.code !== 0) throw new Error(`pai resource add failed: ${add.stderr}`);
+  return path;
 }
