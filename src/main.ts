@@ -1056,6 +1056,30 @@ const sessionsRoutes = buildRouteMap({
   docs: { brief: "Your sessions: list, show, name, delete (resume one with --session or --continue)" },
 });
 
+const history = buildCommand({
+  loader: async () => (await command<typeof import("./cli/history.ts")>("history")).history,
+  parameters: {
+    flags: {
+      session: {
+        ...resumeFlags.session,
+        brief: "This session (its id, the start of it, or its name); default: current",
+      },
+      last: {
+        kind: "parsed",
+        parse: positiveInteger,
+        optional: true,
+        placeholder: "n",
+        brief: "Only the last n messages",
+      },
+      format: { kind: "enum", values: ["text", "markdown", "json"], default: "text", brief: "How to print it" },
+    },
+    aliases: { n: "last" },
+  },
+  docs: {
+    brief: "Show a session's conversation as readable text, Markdown or JSON (the audit log has the full record)",
+  },
+});
+
 const models = buildCommand({
   loader: async () => (await command<typeof import("./cli/models.ts")>("models")).models,
   parameters: {
@@ -1098,6 +1122,7 @@ const root = buildRouteMap({
     providers,
     models,
     sessions: sessionsRoutes,
+    history,
   },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",

@@ -42,7 +42,7 @@ Deno.test("usage errors name the flag or argument, list the valid values, point 
       bogusLine,
       /^pai: Unknown command "bogus" for "pai": its commands are init, prompt, ask, chat, agent, /,
     );
-    assert.match(bogusLine, /, providers, models, sessions; did you mean tools\?$/);
+    assert.match(bogusLine, /, providers, models, sessions, history; did you mean tools\?$/);
     const nested = await runPai(["resource", "bogus"], { home });
     const [nestedLine] = assertUsageError(nested, "pai resource");
     assert.match(nestedLine, /^pai: Unknown command "bogus" for "pai resource": its commands are add, update, list, /);

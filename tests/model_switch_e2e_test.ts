@@ -155,3 +155,52 @@ Deno.test("sessions: named at init, listed, resumed with --session or --continue
     await s.close();
   }
 });
+
+Deno.test("pai history shows a conversation as text, Markdown or JSON, the last -n messages, of any session", async () => {
+  const s = await openaiSession({}, ["--name", "notes"]);
+  const w = await makeWorkspace();
+  try {
+    Deno.writeTextFileSync(`${w.ws}/todo.md`, "- renew passport\n");
+    s.server.enqueue(
+      { text: "Let me look.", toolCalls: [{ name: "fs_read", arguments: '{"path":"todo.md"}' }] },
+      { text: "Renew your passport." },
+      { text: "You are welcome." },
+    );
+    const chat = await runPai(["chat"], {
+      home: s.home,
+      env: s.env,
+      cwd: w.ws,
+      stdin: "what is on my list?\nthanks\n",
+    });
+    assert.equal(chat.code, 0, chat.stderr);
+    const text = await runPai(["history"], { home: s.home, env: s.env });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /^you \(chat\): what is on my list\?\nassistant: Let me look\.\n {2}⚙ fs_read \{"path":"todo\.md"\}\n\n {2}\[result of call_\d+: \d+ characters, internal\]\nassistant: Renew your passport\.\n\nyou \(chat\): thanks\nassistant: You are welcome\.\n\n$/,
+    );
+    const last = await runPai(["history", "-n", "2", "--format", "markdown", "--session", "notes"], {
+      home: s.home,
+      env: s.env,
+    });
+    assert.equal(
+      last.stdout,
+      "(4 earlier messages not shown)\n\n**You** (chat)\n\nthanks\n\n**Assistant**\n\nYou are welcome.\n\n",
+    );
+    const json = JSON.parse((await runPai(["history", "--format", "json"], { home: s.home, env: s.env })).stdout);
+    assert.deepEqual(json.messages.map((m: { role: string }) => m.role), [
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "user",
+      "assistant",
+    ]);
+    const none = await runPai(["history", "--session", "nope"], { home: s.home, env: s.env });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--session "nope": no such session/);
+  } finally {
+    await s.close();
+    w.cleanup();
+  }
+});
