@@ -19,7 +19,7 @@ import { line } from "../ui/sanitize.ts";
 import { printTable } from "../ui/table.ts";
 
 /** What a session name may be: a word a shell passes as it is. */
-export const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A session as listed: its fields, its messages, and what it cost. */
 function summaryOf(db: Database, s: Session, current: string | undefined) {

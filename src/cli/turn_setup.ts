@@ -60,12 +60,15 @@ export async function turnContext(
   const targets = { main: mainTarget(ctx, budget, price), ...roleTargets(ctx, profile.mode, database.audit) };
   // What the run may hold (a request holding more than the main model may receive is routed: `turn_router.ts`).
   const { ceiling, receivers: provider } = runCeiling(targets);
+  // The labels of the files runs wrote holding labelled data: read once, shared by the context and the tools (which
+  // add what this run writes).
+  const written = new Map(await liveWrittenLabels(ctx.db));
   const context = await sessionContext(ctx.db, ctx.session, profile, {
     config: ctx.config,
     resolved: ctx.provider.resolved,
     provider,
     mayReceive: (label) => mayReceive(ceiling, label),
-    labelOf: await currentLabels(ctx),
+    labelOf: await currentLabels(ctx, written),
   });
   const ports = { ...database, context, price, budget, clock: SYSTEM_CLOCK, targets };
   const record = async (tools: readonly string[]) => {
@@ -88,6 +91,7 @@ export async function turnContext(
     session: ctx.session,
     mode: profile.mode,
     profile,
+    written,
     pregrants: await pregrants(flags),
     prompter: options.headless ? undefined : availablePrompter(),
     policy: ctx.policy,
@@ -115,9 +119,11 @@ export async function withPolicyNow(ctx: SessionContext, safe: boolean): Promise
  * How the history's data is labelled now: a file by the policy's rules and the resources that cover it, a
  * resource (`resource:NAME`) by its registration; a resource no longer registered keeps its stored label.
  */
-async function currentLabels(ctx: SessionContext): Promise<(sources: readonly string[]) => Label | undefined> {
+async function currentLabels(
+  ctx: SessionContext,
+  written: ReadonlyMap<string, Label>,
+): Promise<(sources: readonly string[]) => Label | undefined> {
   const resources = await loadResources(paiPaths().configDir);
-  const written = await liveWrittenLabels(ctx.db);
   return (sources) => labelOfSources(sources, ctx.policy, resources, (p) => fileLabel(resources, written, p));
 }
 

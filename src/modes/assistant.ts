@@ -174,7 +174,7 @@ async function runOne(options: AssistantOptions, task: Task): Promise<"done" | "
  * The task as the model gets it: a resumed one says which tool calls the interrupted attempt made (PAI's notes: tool
  * names and outcomes, nothing the model or a tool wrote). What they did is in the session's history, labelled.
  */
-export function inputOf(task: Pick<Task, "text" | "progress">): string {
+function inputOf(task: Pick<Task, "text" | "progress">): string {
   if (!task.progress.length) return task.text;
   return `${task.text}\n\n(An earlier attempt at this task was interrupted after these tool calls:\n` +
     `${task.progress.map((s) => `- ${s}`).join("\n")}\nIf this conversation holds that attempt, do not repeat ` +

@@ -207,7 +207,7 @@ export function modelRef(input: string, config: Pick<Config, "aliases">): ModelR
 }
 
 /** The models PAI falls back to with no session, by provider (a local Ollama's is the first chat model it lists). */
-export const DEFAULT_MODELS = { openai: DEFAULT_OPENAI_MODEL, anthropic: "claude-3-5-haiku-latest" } as const;
+const DEFAULT_MODELS = { openai: DEFAULT_OPENAI_MODEL, anthropic: "claude-3-5-haiku-latest" } as const;
 
 /** A provider and model chosen with no session, and how to tell the user why. */
 export interface DefaultChoice {

@@ -79,6 +79,8 @@ export interface ToolSetupOptions {
   mode: Mode;
   /** The mode's profile when it is not the mode's own (`UNATTENDED`, for `pai assistant run`). */
   profile?: ModeProfile;
+  /** The labels of written files the run's context judges by too (read here when absent); this run's writes join it. */
+  written?: Map<string, Label>;
   /** Real paths and hosts from `--allow-read`, `--allow-write`, `--allow-net`. */
   pregrants: Permissions;
   prompter?: Prompter;
@@ -251,7 +253,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
   const home = Deno.env.get("HOME") ?? "/";
   const resources = await resourceHost(db, paiPaths().configDir, options.workspace);
   // Refreshed after each write the run labels, so that the file is judged so by the run's next calls too.
-  const written = new Map(await liveWrittenLabels(db));
+  const written = options.written ?? new Map(await liveWrittenLabels(db));
   return new ToolManager({
     profile,
     workspace: options.workspace,

@@ -264,11 +264,3 @@ export function nextWake(db: Database): number | undefined {
   ).get();
   return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
 }
-
-/** The results of the session's latest finished runs, newest first (what the assistant's context recalls). */
-export function recentResults(db: Database, sessionId: string, limit: number): Pick<Task, "id" | "text" | "result">[] {
-  return db.prepare(
-    `SELECT id, text, result FROM tasks WHERE session_id = ? AND result IS NOT NULL AND runs > 0
-     ORDER BY finished_at DESC LIMIT ?`,
-  ).all(sessionId, limit).map((r) => ({ id: Number(r.id), text: String(r.text), result: String(r.result) }));
-}

@@ -8,7 +8,7 @@ import type { Label } from "../core/types.ts";
 import type { Database } from "./db.ts";
 
 /** A file's size and modification time, as `lstat` reports them; `undefined` when it is not a regular file. */
-export async function stampOf(path: string): Promise<string | undefined> {
+async function stampOf(path: string): Promise<string | undefined> {
   try {
     const info = await Deno.lstat(path);
     return info.isFile ? `${info.size}:${info.mtime?.getTime() ?? 0}` : undefined;
@@ -36,7 +36,7 @@ export async function markWritten(
 }
 
 /** Every written file's label, by path (with the stamp it was recorded at). */
-export function writtenLabels(db: Database): Map<string, { label: Label; stamp: string; sources: string[] }> {
+function writtenLabels(db: Database): Map<string, { label: Label; stamp: string; sources: string[] }> {
   return new Map(
     db.prepare("SELECT path, label, stamp, sources FROM written_labels").all().map((r) => [
       String(r.path),
