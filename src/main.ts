@@ -262,8 +262,10 @@ const chat = buildCommand({
   },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
-    fullDescription: "End with exit, quit, Ctrl+D or Ctrl+C. Ctrl+C during an answer stops only that answer.\n" +
-      "With piped stdin, each line is one message.",
+    fullDescription:
+      "End with /exit, exit, Ctrl+D, or Ctrl+C twice. Ctrl+C during an answer stops only that answer.\n" +
+      "Slash commands (/help lists them) are PAI's, never sent. Alt+Enter or Ctrl+J starts a new line; a paste is\n" +
+      'kept whole; a line """ opens a block that another closes. With piped stdin, each line (or block) is a message.',
   },
 });
 

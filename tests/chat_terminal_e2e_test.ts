@@ -36,12 +36,12 @@ Deno.test("in a terminal, Ctrl+C stops only the answer, the chat goes on, and Ct
   }
 });
 
-Deno.test("in a terminal, Ctrl+C at the prompt ends the chat, and so does quit", async () => {
+Deno.test("in a terminal, Ctrl+C twice at an empty prompt ends the chat, and so does quit", async () => {
   const s = await openaiSession();
   try {
     const term = new TerminalSession(["chat"], s.home, s.env);
     await term.waitFor(PROMPT);
-    await term.type("\x03");
+    await term.type("\x03\x03");
     assert.equal(await term.exit(), 0, term.screen);
     const quit = new TerminalSession(["chat"], s.home, s.env);
     await quit.waitFor(PROMPT);

@@ -8,6 +8,7 @@ import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_man
 import { stderr } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { lazyImport } from "../core/lazy_import.ts";
+import { asQuestion } from "./terminal_input.ts";
 
 /**
  * Shows the tool, its arguments (shortened) and the exact permissions, each value neutralised: the model chose the
@@ -38,7 +39,8 @@ async function choose<T extends string>(
   const { select } = await lazyImport<typeof import("@inquirer/prompts")>("@inquirer/prompts");
   const { default: process } = await import("node:process");
   try {
-    return await select<T>({ message, choices, default: fallback }, { output: process.stderr });
+    // Keys typed before the question was shown must not answer it (`terminal_input.ts`).
+    return await asQuestion(() => select<T>({ message, choices, default: fallback }, { output: process.stderr }));
   } catch {
     stderr.write("\n");
     return fallback; // the safe answer

@@ -1,11 +1,17 @@
 /** `pai chat`: an interactive conversation that keeps its history in the session. */
 import type { CommandContext } from "@stricli/core";
-import { PaiError } from "../core/errors.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
 import { CHAT } from "../modes/profiles.ts";
-import { openSession } from "../modes/session_setup.ts";
+import type { TurnContext } from "../modes/engine.ts";
+import { openSession, type SessionContext } from "../modes/session_setup.ts";
+import { countMessages } from "../store/messages.ts";
+import { blockOpen, messageOf } from "../ui/line_editor.ts";
 import { dim, stderr, stdout } from "../ui/output.ts";
-import { line } from "../ui/sanitize.ts";
+import { line, neutralizeControls } from "../ui/sanitize.ts";
+import { chatCost, chatHelp, type ChatInput, chatTools, parseChatInput, saveChat } from "./chat_commands.ts";
+import { resetSession } from "./reset.ts";
+import { TerminalInput } from "./terminal_input.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import {
@@ -22,12 +28,19 @@ export interface ChatFlags extends ToolFlags, ResumeFlags {
   stream: boolean;
 }
 
-const ENDINGS = new Set(["exit", "quit", "/exit", "/quit"]);
+/** Words that end a chat when typed alone (as `/exit` and `/quit` do). */
+const ENDINGS = new Set(["exit", "quit"]);
+
+/** The prompt of a message's first line and of each line after it. */
+const PROMPTS = {
+  first: { text: dim(stdout, "you› "), width: 5 },
+  rest: { text: dim(stdout, "  …  "), width: 5 },
+};
 
 /**
  * Reads messages from the terminal (or one per line from piped stdin) until
- * exit, quit, Ctrl+D or Ctrl+C. On a terminal a failed turn is reported and
- * the chat goes on; with piped input it ends the run with the error.
+ * exit, quit, /exit, Ctrl+D or a second Ctrl+C. On a terminal a failed turn is
+ * reported and the chat goes on; with piped input it ends the run with the error.
  */
 export async function chat(this: CommandContext, flags: ChatFlags): Promise<void> {
   await converse(CHAT, flags, "Chatting with");
@@ -36,34 +49,41 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
 /** The conversation loop of a mode's profile (chat's, or the interactive assistant's), its banner starting so. */
 export async function converse(profile: ModeProfile, flags: ChatFlags, banner: string): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
-  const ctx = await openSession({
-    notice: (text) => stderr.write(line`${text}\n`),
+  let ctx = await openSession({
+    notice,
     safe: flags.safe,
     model: flags.model,
     resume: { session: flags.session, last: flags.continue },
   });
+  let input: TerminalInput | undefined;
   try {
     let turn = await turnContext(ctx, profile, flags);
     if (interactive) {
-      const who = `${ctx.session.provider} (${ctx.session.model})`;
-      stderr.write(dim(stderr, line`${banner} ${who}. End with exit, quit, Ctrl+D or Ctrl+C.\n`));
+      stderr.write(dim(stderr, `${bannerOf(banner, ctx)}\n`));
+      input = await TerminalInput.open();
     }
-    const lines = interactive ? terminalLines(dim(stdout, "you› ")) : readLines(Deno.stdin.readable);
+    const messages = input ? terminalMessages(input) : pipedMessages(readLines(Deno.stdin.readable));
     // --resource files go with the first message.
     let attach = flags.resource ?? [];
-    let first = true;
-    for await (const typed of lines) {
-      const text = typed.trim();
+    let fresh = true;
+    for await (const typed of messages) {
+      const text = tidy(typed);
       if (!text) continue;
       if (ENDINGS.has(text.toLowerCase())) break;
       try {
+        const parsed = parseChatInput(text);
+        if (parsed.kind === "command") {
+          if (parsed.name === "exit") break;
+          ({ ctx, turn } = await runCommand(parsed, { ctx, turn }, { profile, flags }));
+          continue;
+        }
         // Each later turn is judged by the policy and the resources as they are then (labels may change meanwhile).
-        if (!first) turn = await turnContext(await withPolicyNow(ctx, flags.safe), profile, flags);
-        first = false;
-        const input = await withResources({ ...turn, ...ctx }, attach, text);
-        const result = await printedTurn(turn, input.text, {
-          inputLabel: input.label,
-          inputSources: input.sources,
+        if (!fresh) turn = await turnContext(await withPolicyNow(ctx, flags.safe), profile, flags);
+        fresh = false;
+        const sent = await withResources({ ...turn, ...ctx }, attach, parsed.text);
+        const result = await printedTurn(turn, sent.text, {
+          inputLabel: sent.label,
+          inputSources: sent.sources,
           stream: flags.stream,
           out: stdout,
         });
@@ -74,44 +94,116 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
       } catch (error) {
         if (!interactive || !(error instanceof PaiError)) throw error;
         stderr.write(line`${error.message}\n`);
+        if (error.hint) stderr.write(dim(stderr, line`${error.hint}\n`));
       }
     }
   } finally {
+    input?.close();
     ctx.db.close();
   }
 }
 
-/**
- * Lines typed at a terminal, with line editing and history. A fresh readline
- * per line, closed while the answer streams, so that Ctrl+C during an answer
- * reaches PAI as SIGINT (stopping only that answer) instead of being read as
- * input; Ctrl+C or Ctrl+D at the prompt ends the chat.
- */
-async function* terminalLines(prompt: string): AsyncIterable<string> {
-  const { createInterface } = await import("node:readline");
-  const { default: process } = await import("node:process");
-  let history: string[] = [];
-  while (true) {
-    const line = await new Promise<string | null>((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true, history });
-      let settled = false;
-      const finish = (value: string | null) => {
-        if (settled) return;
-        settled = true;
-        history = [...(rl as unknown as { history: string[] }).history];
-        rl.close();
-        resolve(value);
-      };
-      rl.on("line", finish);
-      rl.on("SIGINT", () => finish(null));
-      rl.on("close", () => finish(null));
-      rl.setPrompt(prompt);
-      rl.prompt();
-    });
-    if (line === null) {
-      stdout.write("\n");
-      return;
+function notice(text: string): void {
+  stderr.write(line`${text}\n`);
+}
+
+/** "Chatting with openai (gpt-4o), session notes: 12 messages so far. …" */
+function bannerOf(banner: string, ctx: SessionContext): string {
+  const { session } = ctx;
+  const held = countMessages(ctx.db, session.id);
+  const what = held ? `${held} messages so far` : "a new conversation";
+  return line`${banner} ${session.provider} (${session.model}), session ${session.name ?? session.id.slice(0, 8)}: ` +
+    `${what}. /help lists the commands; Ctrl+D ends the chat.`;
+}
+
+/** A message as sent: a single line trimmed; several lines with their indentation, blank lines around them cut. */
+function tidy(text: string): string {
+  return text.includes("\n") ? text.replace(/^(?:[ \t]*\n)+/, "").trimEnd() : text.trim();
+}
+
+/** The chat's state a command may change: the session (`/model` opens it again) and the turn's context. */
+interface ChatState {
+  ctx: SessionContext;
+  turn: TurnContext;
+}
+
+/** Runs a slash command; its output goes to stdout, as an answer does. */
+async function runCommand(
+  command: Extract<ChatInput, { kind: "command" }>,
+  { ctx, turn }: ChatState,
+  { profile, flags }: { profile: ModeProfile; flags: ChatFlags },
+): Promise<ChatState> {
+  const say = (text: string) => stdout.write(`${neutralizeControls(text)}\n`);
+  switch (command.name) {
+    case "help":
+      say(chatHelp());
+      break;
+    case "model": {
+      if (!command.arg) {
+        say(`${ctx.session.provider} (${ctx.session.model}). /model PROVIDER:MODEL switches.`);
+        break;
+      }
+      const next = await openSession({
+        notice,
+        safe: flags.safe,
+        model: command.arg,
+        resume: { session: ctx.session.id },
+      });
+      try {
+        turn = await turnContext(next, profile, flags);
+      } catch (error) {
+        next.db.close();
+        throw error;
+      }
+      ctx.db.close();
+      say(
+        `Now ${next.session.provider} (${next.session.model}), in the same conversation. Each request is checked ` +
+          "again: history this model may not receive is not sent to it.",
+      );
+      return { ctx: next, turn };
     }
-    yield line;
+    case "clear":
+      say(await resetSession(ctx.db, ctx.session));
+      return { ctx, turn: await turnContext(ctx, profile, flags) };
+    case "tools":
+      say(chatTools(turn));
+      break;
+    case "cost":
+      say(chatCost(ctx));
+      break;
+    case "save":
+      say(await saveChat(ctx, command.arg));
+      break;
+    case "exit":
+      break;
+    default:
+      command.name satisfies never;
+  }
+  return { ctx, turn };
+}
+
+/** The messages typed at the terminal (a closed block without its fences). */
+async function* terminalMessages(input: TerminalInput): AsyncIterable<string> {
+  while (true) {
+    const text = await input.read(PROMPTS);
+    if (text === undefined) return;
+    yield messageOf(text);
+  }
+}
+
+/** Piped messages: one per line, or a block of lines between two lines `"""`. */
+async function* pipedMessages(lines: AsyncIterable<string>): AsyncIterable<string> {
+  let text: string | undefined;
+  for await (const next of lines) {
+    text = text === undefined ? next : `${text}\n${next}`;
+    if (blockOpen(text)) continue;
+    yield messageOf(text);
+    text = undefined;
+  }
+  if (text !== undefined) {
+    throw new PaiError('The input ended inside a """ block: its text was not sent', {
+      exitCode: EXIT.USAGE,
+      hint: 'Close the block with a line """',
+    });
   }
 }

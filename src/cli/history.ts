@@ -42,7 +42,7 @@ export async function history(this: CommandContext, flags: HistoryFlags): Promis
     if (flags.last && all.length > shown.length) {
       stdout.write(`(${all.length - shown.length} earlier messages not shown)\n\n`);
     }
-    for (const m of shown) stdout.write(markdown ? markdownOf(m) : textOf(m));
+    stdout.write(markdown ? conversationMarkdown(shown) : shown.map(textOf).join(""));
   });
 }
 
@@ -76,6 +76,11 @@ function textOf(m: StoredMessage): string {
   // Each line of the text neutralised: a message may hold escape sequences.
   const body = m.content.split("\n").map((l) => inline(l)).join("\n");
   return `${inline(speaker(m))}: ${body}${cut}\n${calls}${m.role === "assistant" ? "\n" : ""}`;
+}
+
+/** Messages as Markdown (`pai history --format markdown`, chat's `/save`), each neutralised line by line. */
+export function conversationMarkdown(messages: readonly StoredMessage[]): string {
+  return messages.map(markdownOf).join("");
 }
 
 function markdownOf(m: StoredMessage): string {

@@ -7,7 +7,8 @@ import { clearSummary } from "../store/summaries.ts";
 import { clearMemories } from "../store/memories.ts";
 import { listSavedGrants } from "../store/saved_grants.ts";
 import { clearSessionGrants } from "../store/session_grants.ts";
-import { currentSession } from "../store/sessions.ts";
+import type { Database } from "../store/db.ts";
+import { currentSession, type Session } from "../store/sessions.ts";
 import { stdout } from "../ui/output.ts";
 
 /** Clears the current session's history, summary, working memory and session approvals; the audit log is untouched. */
@@ -19,33 +20,34 @@ export async function reset(this: CommandContext): Promise<void> {
       stdout.write("No session: nothing to reset.\n");
       return;
     }
-    const removed = clearMessages(db, session.id);
-    const summarised = clearSummary(db, session.id);
-    const memories = clearMemories(db, session.id);
-    // "Allow for this session" ends with the session's history; "always" approvals are the user's to revoke.
-    const approvals = clearSessionGrants(db, { sessionId: session.id });
-    await appendAudit(db, {
-      kind: "session",
-      sessionId: session.id,
-      provider: session.provider,
-      model: session.model,
-      action: "reset",
-      messagesCleared: removed,
-      approvalsRevoked: approvals,
-      ...(memories ? { memoriesCleared: memories } : {}),
-    });
-    stdout.write(
-      `Cleared ${removed} messages${summarised ? ", the summary of older turns" : ""}` +
-        `${memories ? `, ${memories} memories of the assistant's working memory` : ""} and ${approvals} approval(s) ` +
-        "for this session (the audit log keeps its records).\n",
-    );
-    const saved = listSavedGrants(db).length;
-    if (saved) {
-      stdout.write(
-        `${saved} saved approval(s) stay: "pai policy approvals" lists them, "pai policy revoke" removes one.\n`,
-      );
-    }
+    stdout.write(`${await resetSession(db, session)}\n`);
   } finally {
     db.close();
   }
+}
+
+/** Forgets `session`'s conversation (`pai reset`, chat's `/clear`), records it, and says what went and what stays. */
+export async function resetSession(db: Database, session: Session): Promise<string> {
+  const removed = clearMessages(db, session.id);
+  const summarised = clearSummary(db, session.id);
+  const memories = clearMemories(db, session.id);
+  // "Allow for this session" ends with the session's history; "always" approvals are the user's to revoke.
+  const approvals = clearSessionGrants(db, { sessionId: session.id });
+  await appendAudit(db, {
+    kind: "session",
+    sessionId: session.id,
+    provider: session.provider,
+    model: session.model,
+    action: "reset",
+    messagesCleared: removed,
+    approvalsRevoked: approvals,
+    ...(memories ? { memoriesCleared: memories } : {}),
+  });
+  const said = `Cleared ${removed} messages${summarised ? ", the summary of older turns" : ""}` +
+    `${memories ? `, ${memories} memories of the assistant's working memory` : ""} and ${approvals} approval(s) ` +
+    "for this session (the audit log keeps its records).";
+  const saved = listSavedGrants(db).length;
+  return saved
+    ? `${said}\n${saved} saved approval(s) stay: "pai policy approvals" lists them, "pai policy revoke" removes one.`
+    : said;
 }
