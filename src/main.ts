@@ -94,6 +94,14 @@ const grantFlags = {
     placeholder: "name",
     brief: "Attach a registered resource (repeatable); refused if the provider may not receive its label",
   },
+  attach: {
+    kind: "parsed",
+    parse: String,
+    variadic: true,
+    optional: true,
+    placeholder: "file",
+    brief: "Attach a file (repeatable): text inline, an image to a model that takes images; labelled as a resource",
+  },
   safe: {
     kind: "boolean",
     default: false,
@@ -217,7 +225,7 @@ const prompt = buildCommand({
       ...resumeFlags,
       ...grantFlags,
     },
-    aliases: { m: "model", c: "continue" },
+    aliases: { m: "model", c: "continue", a: "attach" },
   },
   docs: {
     brief: "Send one prompt and print the answer",
@@ -258,7 +266,7 @@ const chat = buildCommand({
   loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
   parameters: {
     flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags },
-    aliases: { m: "model", c: "continue" },
+    aliases: { m: "model", c: "continue", a: "attach" },
   },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
@@ -302,7 +310,7 @@ const agent = buildCommand({
       ...resumeFlags,
       ...grantFlags,
     },
-    aliases: { m: "model", c: "continue" },
+    aliases: { m: "model", c: "continue", a: "attach" },
   },
   docs: {
     brief: "Work toward a goal with tools: prompt, tool calls, results, re-prompt, until done or a limit",
@@ -415,7 +423,7 @@ const memoryRoutes = buildRouteMap({
   docs: { brief: "The assistant's working memory: see and edit what it remembers" },
 });
 
-const { resource: _resource, ...assistantGrants } = grantFlags;
+const { resource: _resource, attach: _attach, ...assistantGrants } = grantFlags;
 
 const assistantRoutes = buildRouteMap({
   routes: {
@@ -423,7 +431,7 @@ const assistantRoutes = buildRouteMap({
       loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).chat,
       parameters: {
         flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags },
-        aliases: { m: "model", c: "continue" },
+        aliases: { m: "model", c: "continue", a: "attach" },
       },
       docs: {
         brief: "Talk with the assistant: chat with assistant mode's tools and working memory (the default)",

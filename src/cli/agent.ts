@@ -7,7 +7,8 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { cutShort, resultJson, type ResumeFlags, type ToolFlags, turnContext, withResources } from "./turn_setup.ts";
+import { withAttachments } from "./attachments.ts";
+import { cutShort, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
 export interface AgentFlags extends ToolFlags, ResumeFlags {
@@ -35,10 +36,9 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
   });
   try {
     const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds });
-    const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], goal);
+    const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, goal);
     const result = await printedTurn(turn, input.text, {
-      inputLabel: input.label,
-      inputSources: input.sources,
+      attached: input,
       stream: flags.stream,
       out: flags.json ? undefined : stdout,
       maxToolRounds: flags.maxSteps,

@@ -12,16 +12,10 @@ import { line, neutralizeControls } from "../ui/sanitize.ts";
 import { chatCost, chatHelp, type ChatInput, chatTools, parseChatInput, saveChat } from "./chat_commands.ts";
 import { resetSession } from "./reset.ts";
 import { TerminalInput } from "./terminal_input.ts";
+import { type Attachments, withAttachments } from "./attachments.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import {
-  budgetStop,
-  type ResumeFlags,
-  type ToolFlags,
-  turnContext,
-  withPolicyNow,
-  withResources,
-} from "./turn_setup.ts";
+import { budgetStop, type ResumeFlags, type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
 export interface ChatFlags extends ToolFlags, ResumeFlags {
@@ -63,8 +57,8 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
       input = await TerminalInput.open();
     }
     const messages = input ? terminalMessages(input) : pipedMessages(readLines(Deno.stdin.readable));
-    // --resource files go with the first message.
-    let attach = flags.resource ?? [];
+    // --resource and --attach go with the first message.
+    let attach: Attachments = { resources: flags.resource, files: flags.attach };
     let fresh = true;
     for await (const typed of messages) {
       const text = tidy(typed);
@@ -80,14 +74,13 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
         // Each later turn is judged by the policy and the resources as they are then (labels may change meanwhile).
         if (!fresh) turn = await turnContext(await withPolicyNow(ctx, flags.safe), profile, flags);
         fresh = false;
-        const sent = await withResources({ ...turn, ...ctx }, attach, parsed.text);
+        const sent = await withAttachments({ ...turn, ...ctx }, attach, parsed.text);
         const result = await printedTurn(turn, sent.text, {
-          inputLabel: sent.label,
-          inputSources: sent.sources,
+          attached: sent,
           stream: flags.stream,
           out: stdout,
         });
-        attach = [];
+        attach = {};
         // A budget that stopped the turn's tool calls is said as an error: on a terminal the chat goes on.
         const stopped = budgetStop(result);
         if (stopped) throw stopped;

@@ -1,5 +1,6 @@
 /** `pai prompt`: one prompt, one answer. */
 import type { CommandContext } from "@stricli/core";
+import { withAttachments } from "./attachments.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { PROMPT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
@@ -7,15 +8,7 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import {
-  cutShort,
-  dryRunJson,
-  resultJson,
-  type ResumeFlags,
-  type ToolFlags,
-  turnContext,
-  withResources,
-} from "./turn_setup.ts";
+import { cutShort, dryRunJson, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags, ResumeFlags {
@@ -43,10 +36,9 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
   });
   try {
     const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain });
-    const input = await withResources({ ...turn, ...ctx }, flags.resource ?? [], text);
+    const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, text);
     const result = await printedTurn(turn, input.text, {
-      inputLabel: input.label,
-      inputSources: input.sources,
+      attached: input,
       stream: flags.stream,
       out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxChain,

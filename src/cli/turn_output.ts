@@ -1,7 +1,7 @@
 /** Runs one turn with the answer printed as it streams and each tool step shown (shared by the modes). */
-import type { Label } from "../core/types.ts";
 import { describePermissions } from "../policy/decide.ts";
 import { runTurn, type TurnContext, type TurnResult } from "../modes/engine.ts";
+import type { AttachedInput } from "./attachments.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
 import { AnswerPrinter } from "../ui/answer_printer.ts";
 import { dim, type Output, stderr } from "../ui/output.ts";
@@ -17,10 +17,8 @@ export interface PrintedTurnOptions {
   /** Wall-clock limit in milliseconds from now. */
   timeLimitMs?: number;
   dryRun?: boolean;
-  /** The highest label of what the input carries (attached resources). */
-  inputLabel?: Label;
-  /** The attached resources and files the input carries. */
-  inputSources?: string[];
+  /** What is attached to the input (`--resource`, `--attach`): its highest label, its sources, its images. */
+  attached?: Omit<AttachedInput, "text">;
 }
 
 /**
@@ -63,8 +61,9 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
           stderr.write(line`${text}\n`);
         },
         dryRun: options.dryRun,
-        inputLabel: options.inputLabel,
-        inputSources: options.inputSources,
+        inputLabel: options.attached?.label,
+        inputSources: options.attached?.sources,
+        images: options.attached?.images,
       });
       const note = result.interrupted
         ? "[interrupted]"

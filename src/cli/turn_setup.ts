@@ -6,7 +6,7 @@ import { recordConstraints } from "../modes/session_constraints.ts";
 import { policyHere, type SessionContext } from "../modes/session_setup.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import { paiPaths } from "../core/paths.ts";
-import type { Label } from "../core/types.ts";
+import { type ChatMessage, imageBytes, type Label } from "../core/types.ts";
 import { DataGuard } from "../policy/data_guard.ts";
 import { labelOfPath, labelOfSources, mayReceive } from "../policy/labels.ts";
 import { higherLabel } from "../policy/policy.ts";
@@ -26,6 +26,8 @@ import { type GrantFlags, pregrants } from "./pregrants.ts";
 export interface ToolFlags extends GrantFlags {
   /** `--resource NAME`: registered files to attach to the prompt. */
   resource?: readonly string[];
+  /** `-a/--attach FILE`: files to attach to the prompt (`attachments.ts`). */
+  attach?: readonly string[];
   /** `--no-tools`: offer none (for models that take no tools). */
   tools: boolean;
   /** `--safe`: local providers only, no network tools, every call asks, nothing written outside the workspace. */
@@ -238,11 +240,21 @@ export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
       routed: target !== ctx.provider.resolved,
       findings: result.dryRun!.findings,
       refused: result.dryRun!.refusal?.message ?? null,
-      request: { ...request, tools: request.tools?.map((t) => t.name) ?? [] },
+      request: {
+        ...request,
+        messages: request.messages.map(shownImages),
+        tools: request.tools?.map((t) => t.name) ?? [],
+      },
     },
     null,
     2,
   );
+}
+
+/** A message as `--dry-run` shows it: each image by its name, type and size, not its bytes. */
+function shownImages(m: ChatMessage) {
+  if (!m.images?.length) return m;
+  return { ...m, images: m.images.map((i) => ({ name: i.name, mediaType: i.mediaType, bytes: imageBytes(i) })) };
 }
 
 /**
@@ -264,7 +276,8 @@ export async function withResources(
   const resources = await loadResources(paiPaths().configDir);
   const written = await liveWrittenLabels(ctx.db);
   const notes = { note: (name: string) => noteText(ctx.db, name) };
-  const { ceiling, receivers } = runCeiling(ctx.targets ?? { main: mainTarget(ctx, ctx.budget, ctx.price ?? null) });
+  const targets = runTargets(ctx);
+  const { ceiling } = runCeiling(targets);
   const parts: string[] = [];
   let highest: Label | undefined;
   const sources: string[] = [];
@@ -283,15 +296,7 @@ export async function withResources(
     const real = attachment?.real;
     const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p));
     const label = r.uri?.startsWith("/") ? [r.uri, ...(real ? [real] : [])].map(labelOf).reduce(higherLabel) : r.label;
-    if (!mayReceive(ceiling, label)) {
-      throw new PaiError(
-        `Not sent: resource "${name}" is labelled ${label}, and ${receivers} may receive at most "${ceiling}"`,
-        {
-          exitCode: EXIT.POLICY,
-          hint: 'Name a local model for such data: "pai init PROVIDER --model M --local-model ollama:MODEL"',
-        },
-      );
-    }
+    if (!mayReceive(ceiling, label)) throw labelRefusal(`resource "${name}"`, label, targets);
     if (!attachment) {
       throw new PaiError(`--resource "${name}" is a ${r.kind}: only files and notes can be attached`, {
         exitCode: EXIT.USAGE,
@@ -306,6 +311,20 @@ export async function withResources(
   }
   // The label goes with the prompt into the history: a summary of it is labelled so too.
   return { text: `${text}\n\n${parts.join("\n\n")}`, label: highest, sources };
+}
+
+/** Where the run's requests may go: its targets, or the main model alone (a context built without them). */
+export function runTargets(ctx: TurnContext & SessionContext): Parameters<typeof runCeiling>[0] {
+  return ctx.targets ?? { main: mainTarget(ctx, ctx.budget, ctx.price ?? null) };
+}
+
+/** The refusal of an attachment (`what`) labelled above what every model of the run may receive: nothing is sent. */
+export function labelRefusal(what: string, label: Label, targets: Parameters<typeof runCeiling>[0]): PaiError {
+  const { ceiling, receivers } = runCeiling(targets);
+  return new PaiError(`Not sent: ${what} is labelled ${label}, and ${receivers} may receive at most "${ceiling}"`, {
+    exitCode: EXIT.POLICY,
+    hint: 'Name a local model for such data: "pai init PROVIDER --model M --local-model ollama:MODEL"',
+  });
 }
 
 /** Runs one step of attaching `r`; a failure (a missing file, an unreadable one) names the resource and its path. */

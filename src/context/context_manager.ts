@@ -72,6 +72,12 @@ export const KEEP = 0.4;
 const RECALL_SHARE = 0.1;
 /** Tokens every message costs besides its text (role and framing; OpenAI's published figure is 3–4). */
 const MESSAGE_OVERHEAD = 4;
+/**
+ * Tokens an attached image is counted as before sending: a stated approximation, the most either provider charges
+ * for one image at its default detail (Anthropic: about 1,600 for 1.15 megapixels; OpenAI's high detail: up to
+ * 1,105 for 2048×768 tiles). The provider's reported usage replaces it after.
+ */
+const IMAGE_TOKENS = 1_600;
 
 /** What every request of the turn carries besides the messages. */
 export interface FixedParts {
@@ -222,7 +228,8 @@ export class ContextManager implements ContextPort {
     const known = this.#exact ? this.#counted.get(message) : undefined;
     if (known !== undefined) return known;
     const calls = message.toolCalls?.length ? this.#counter.count(JSON.stringify(message.toolCalls)) : 0;
-    const tokens = this.#counter.count(message.content) + calls + MESSAGE_OVERHEAD;
+    const images = (message.images?.length ?? 0) * IMAGE_TOKENS;
+    const tokens = this.#counter.count(message.content) + calls + images + MESSAGE_OVERHEAD;
     if (this.#exact) this.#counted.set(message, tokens);
     return tokens;
   }

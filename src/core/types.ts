@@ -2,6 +2,22 @@
 
 export type Role = "system" | "user" | "assistant" | "tool";
 
+/** The image types the providers take (OpenAI's and Anthropic's common set). */
+export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+
+/** An image attached to a message: its file name, type and bytes (base64, as every provider's wire carries it). */
+export interface ImagePart {
+  name: string;
+  mediaType: typeof IMAGE_TYPES[number];
+  base64: string;
+}
+
+/** How many bytes an image is (its base64 decoded). */
+export function imageBytes(image: ImagePart): number {
+  const padding = image.base64.endsWith("==") ? 2 : image.base64.endsWith("=") ? 1 : 0;
+  return (image.base64.length / 4) * 3 - padding;
+}
+
 /** One message of a conversation. */
 export interface ChatMessage {
   role: Role;
@@ -10,6 +26,11 @@ export interface ChatMessage {
   toolCalls?: ToolCall[];
   /** On a tool message: the call it answers. */
   toolCallId?: string;
+  /**
+   * On the turn's input: images sent with its text (`--attach`), to a model that takes them. Not kept in the
+   * history: the text names each one, and later turns send that name, not the image.
+   */
+  images?: readonly ImagePart[];
   /**
    * What data the message carries and where it came from, for the audit log's record of each request (`pai audit
    * where`). Never sent: the providers send only the fields above.

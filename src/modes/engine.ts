@@ -12,6 +12,7 @@ import {
   addUsage,
   type Carried,
   type ChatMessage,
+  type ImagePart,
   type Label,
   type ToolCall,
   type ToolDefinition,
@@ -90,6 +91,8 @@ export interface TurnOptions {
   inputLabel?: Label;
   /** The attached resources (`resource:NAME`) and files the input carries: its label is judged again from them. */
   inputSources?: string[];
+  /** Images sent with the input (`--attach`), in every request of this turn; the history keeps only their names. */
+  images?: readonly ImagePart[];
 }
 
 /** The outcome of one turn. */
@@ -169,7 +172,7 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   if (options.dryRun) {
     const preview = await ctx.context.start(userText, fixed, summarise, { preview: true });
     router.raise(ctx.context.seen().label);
-    return dryRun(ctx, preview, router.peek());
+    return dryRun(ctx, withImages(preview, options.images), router.peek());
   }
   let messages = await contextOf(ctx, router, () => ctx.context.start(userText, fixed, summarise));
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
@@ -182,6 +185,7 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
     ...hashOf(inputHash),
     ...(sources ? { sources } : {}),
   };
+  messages = withImages(messages, options.images);
   messages[messages.length - 1] = carrying(messages.at(-1)!, input);
   if (ctx.profile.plans && ctx.targets?.planner && ctx.tools) {
     messages = await planned(ctx, router, ctx.targets.planner, messages, fixed, options);
@@ -473,6 +477,12 @@ async function contextOf(ctx: TurnContext, router: TurnRouter, build: () => Prom
 }
 
 /** What the first request would be, after the scanners; nothing is sent or recorded. */
+/** The messages with `images` on the last one, the turn's input. */
+function withImages(messages: ChatMessage[], images: readonly ImagePart[] | undefined): ChatMessage[] {
+  if (!images?.length) return messages;
+  return [...messages.slice(0, -1), { ...messages.at(-1)!, images }];
+}
+
 function dryRun(ctx: TurnContext, messages: ChatMessage[], target: ModelTarget | undefined): TurnResult {
   const request = requestOf(ctx, { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() }, messages);
   // Inspected, not protected: a prompt the policy would refuse still shows what the scanners found, and why.

@@ -42,6 +42,17 @@ export function toWire(messages: readonly ChatMessage[]): WireMessage[] {
           })),
         ],
       });
+    } else if (m.role === "user" && m.images?.length) {
+      out.push({
+        role: "user",
+        content: [
+          ...m.images.map((i) => ({
+            type: "image" as const,
+            source: { type: "base64" as const, media_type: i.mediaType, data: i.base64 },
+          })),
+          { type: "text" as const, text: m.content },
+        ],
+      });
     } else if (m.role === "user" || m.role === "assistant") {
       out.push({ role: m.role, content: m.content });
     }

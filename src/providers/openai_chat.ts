@@ -20,7 +20,18 @@ export function toWire(m: ChatMessage): WireMessage {
     case "system":
       return { role: "system", content: m.content };
     case "user":
-      return { role: "user", content: m.content };
+      return m.images?.length
+        ? {
+          role: "user",
+          content: [
+            { type: "text", text: m.content },
+            ...m.images.map((i) => ({
+              type: "image_url" as const,
+              image_url: { url: `data:${i.mediaType};base64,${i.base64}` },
+            })),
+          ],
+        }
+        : { role: "user", content: m.content };
     case "tool":
       return { role: "tool", tool_call_id: m.toolCallId ?? "", content: m.content };
     case "assistant":

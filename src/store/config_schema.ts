@@ -35,6 +35,8 @@ export const CONFIG_SCHEMA = z.strictObject({
       outputPerMillion: z.number().nonnegative().optional(),
       /** USD per million input tokens read from the provider's prompt cache (default: the input price). */
       cachedInputPerMillion: z.number().nonnegative().optional(),
+      /** Whether the model takes images (`--attach` of a picture): wins over PAI's table and Ollama's answer. */
+      images: z.boolean().optional(),
     }),
   ).optional(),
   /** The audit log (`src/audit/`). */

@@ -40,6 +40,8 @@ export interface FakeServerOptions {
   models?: string[];
   /** Which of `models` are embedding models: `/api/show` reports `["embedding"]` for them, not chat. */
   embeddingModels?: string[];
+  /** Which of `models` take images: `/api/show` adds `vision` to their capabilities, as Ollama does for llava. */
+  visionModels?: string[];
   /** Answer `/v1/models` as Ollama's OpenAI-compatible API does (tagged ids, owned by "library"), not as OpenAI. */
   ollama?: boolean;
   /**
@@ -60,6 +62,7 @@ export class FakeModelServer {
   readonly requests: RecordedRequest[] = [];
   readonly models: string[];
   #embedding: Set<string>;
+  #vision: Set<string>;
   #ollama: boolean;
   #contextLengths: Record<string, number>;
   #numCtx: Record<string, number>;
@@ -72,6 +75,7 @@ export class FakeModelServer {
   private constructor(options: FakeServerOptions) {
     this.models = options.models ?? ["fake-model"];
     this.#embedding = new Set((options.embeddingModels ?? []).map(ollamaKey));
+    this.#vision = new Set((options.visionModels ?? []).map(ollamaKey));
     this.#ollama = options.ollama ?? false;
     this.#contextLengths = options.contextLengths ?? {};
     this.#numCtx = options.numCtx ?? {};
@@ -213,7 +217,9 @@ export class FakeModelServer {
       model_info: embedding
         ? nomicBertInfo(this.#contextLengths[given] ?? 2048)
         : llamaInfo(this.#contextLengths[given] ?? 131_072),
-      capabilities: embedding ? ["embedding"] : ["completion", "tools"],
+      capabilities: embedding
+        ? ["embedding"]
+        : ["completion", "tools", ...(this.#vision.has(ollamaKey(given)) ? ["vision"] : [])],
       modified_at: new Date(MODIFIED_AT).toISOString(),
     });
   }
