@@ -63,6 +63,23 @@ const resumeFlags = {
   continue: { kind: "boolean", default: false, brief: "Resume the session used last" },
 } as const;
 
+const callFlags = {
+  system: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "text",
+    brief: "The system prompt for this call, in place of config.json's (scanned, recorded with the prompt)",
+  },
+  template: {
+    kind: "parsed",
+    parse: String,
+    optional: true,
+    placeholder: "name",
+    brief: "Use a template's system prompt and model (pai template add); -s and -m win over it",
+  },
+} as const;
+
 const grantFlags = {
   allowRead: {
     kind: "parsed",
@@ -224,8 +241,9 @@ const prompt = buildCommand({
       model: modelFlag,
       ...resumeFlags,
       ...grantFlags,
+      ...callFlags,
     },
-    aliases: { m: "model", c: "continue", a: "attach" },
+    aliases: { m: "model", c: "continue", a: "attach", s: "system", t: "template" },
   },
   docs: {
     brief: "Send one prompt and print the answer",
@@ -265,8 +283,8 @@ const ask = buildCommand({
 const chat = buildCommand({
   loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
   parameters: {
-    flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags },
-    aliases: { m: "model", c: "continue", a: "attach" },
+    flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags, ...callFlags },
+    aliases: { m: "model", c: "continue", a: "attach", s: "system", t: "template" },
   },
   docs: {
     brief: "Talk with the model; the session keeps the whole conversation",
@@ -309,8 +327,9 @@ const agent = buildCommand({
       model: modelFlag,
       ...resumeFlags,
       ...grantFlags,
+      ...callFlags,
     },
-    aliases: { m: "model", c: "continue", a: "attach" },
+    aliases: { m: "model", c: "continue", a: "attach", s: "system", t: "template" },
   },
   docs: {
     brief: "Work toward a goal with tools: prompt, tool calls, results, re-prompt, until done or a limit",
@@ -423,6 +442,61 @@ const memoryRoutes = buildRouteMap({
   docs: { brief: "The assistant's working memory: see and edit what it remembers" },
 });
 
+/** `pai template …`'s module, loaded when one of its commands runs. */
+function templateCommand(): Promise<typeof import("./cli/template.ts")> {
+  return command<typeof import("./cli/template.ts")>("template");
+}
+
+const templateName = {
+  kind: "tuple",
+  parameters: [{ brief: "Template name", placeholder: "name", parse: String }],
+} as const;
+
+const templateRoutes = buildRouteMap({
+  routes: {
+    add: buildCommand({
+      loader: async () => (await templateCommand()).add,
+      parameters: {
+        positional: templateName,
+        flags: {
+          system: {
+            kind: "parsed",
+            parse: String,
+            placeholder: "text",
+            brief: "The system prompt (a lone - reads it from stdin)",
+          },
+          model: { ...modelFlag, brief: "The model it uses, as -m takes it (absent: the session's)" },
+          force: { kind: "boolean", default: false, brief: "Replace a template of that name" },
+        },
+        aliases: { s: "system", m: "model" },
+      },
+      docs: {
+        brief: "Save a template: a system prompt, and optionally a model, for pai prompt|chat|agent -t NAME",
+        fullDescription: "Examples:\n" +
+          '  pai template add reviewer --system "You review code: bugs first, then style" --model openai:gpt-4o\n' +
+          "  pai template add translator --system - < translator-prompt.md\n" +
+          '  git diff | pai prompt -t reviewer "Review this"',
+      },
+    }),
+    list: buildCommand({
+      loader: async () => (await templateCommand()).list,
+      parameters: { flags: { json: jsonFlag } },
+      docs: { brief: "List the templates: name, model, the start of the system prompt" },
+    }),
+    show: buildCommand({
+      loader: async () => (await templateCommand()).show,
+      parameters: { flags: { json: jsonFlag }, positional: templateName },
+      docs: { brief: "Show one template whole" },
+    }),
+    rm: buildCommand({
+      loader: async () => (await templateCommand()).rm,
+      parameters: { positional: templateName },
+      docs: { brief: "Remove a template" },
+    }),
+  },
+  docs: { brief: "Templates: named system prompts (and models) for -t NAME" },
+});
+
 const { resource: _resource, attach: _attach, ...assistantGrants } = grantFlags;
 
 const assistantRoutes = buildRouteMap({
@@ -430,8 +504,8 @@ const assistantRoutes = buildRouteMap({
     chat: buildCommand({
       loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).chat,
       parameters: {
-        flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags },
-        aliases: { m: "model", c: "continue", a: "attach" },
+        flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags, ...callFlags },
+        aliases: { m: "model", c: "continue", a: "attach", s: "system", t: "template" },
       },
       docs: {
         brief: "Talk with the assistant: chat with assistant mode's tools and working memory (the default)",
@@ -1120,6 +1194,7 @@ const root = buildRouteMap({
     assistant: assistantRoutes,
     task: taskRoutes,
     memory: memoryRoutes,
+    template: templateRoutes,
     tools,
     policy: policyRoutes,
     audit: auditRoutes,

@@ -6,7 +6,8 @@
  * - `full`: the text as PAI sent it. The audit copy never keeps a raw secret, so today this is the same text as
  *   `redacted`; it says that nothing else is to be withheld, should the default ever withhold more.
  * - `hash`: no content at all, only its SHA-256: the payload is NULL, `payload_hash` is kept, and the fields of
- *   `detail` that carry content text (a response's tool-call arguments, what hidden characters spelled) are
+ *   `detail` that carry content text (a response's tool-call arguments, a prompt's system prompt given for the
+ *   call, what hidden characters spelled) are
  *   replaced by `sha256:` and their hash. Anyone holding the text can still prove it is what was recorded.
  *
  * @example
@@ -51,6 +52,8 @@ export async function withheldFields(event: AuditEvent): Promise<AuditEvent> {
           event.findings.map(async (f) => f.hidden === undefined ? f : { ...f, hidden: await hashed(f.hidden) }),
         ),
       };
+    case "prompt":
+      return event.system ? { ...event, system: { ...event.system, text: await hashed(event.system.text) } } : event;
     default:
       return event;
   }

@@ -65,6 +65,8 @@ export interface PromptEvent extends AuditCommon {
   context?: { history: number; summary: boolean };
   /** The files and resources the input attaches (`--resource`), as the history keeps them. */
   sources?: string[];
+  /** The system prompt given for this call (`-s`, a template: `from` says which), in place of config.json's. */
+  system?: { text: string; from: string };
 }
 
 /** A piece of data a request carried, and whether it went as written. */

@@ -8,6 +8,7 @@ import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import { withAttachments } from "./attachments.ts";
+import { callPrompt } from "./call_prompt.ts";
 import { cutShort, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
@@ -28,14 +29,15 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       hint: 'Example: pai agent "Tidy notes/todo.md"',
     });
   }
+  const call = callPrompt(flags);
   const ctx = await openSession({
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
-    model: flags.model,
+    model: call.model,
     resume: { session: flags.session, last: flags.continue },
   });
   try {
-    const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds });
+    const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds }, { system: call.system });
     const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, goal);
     const result = await printedTurn(turn, input.text, {
       attached: input,

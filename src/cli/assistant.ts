@@ -25,7 +25,7 @@ const POLL_SECONDS = 5;
 const ATTEMPTS = 2;
 
 /** Flags of `pai assistant run`. */
-export interface RunFlags extends Omit<ToolFlags, "resource" | "attach">, ResumeFlags {
+export interface RunFlags extends Omit<ToolFlags, "resource" | "attach" | "system" | "template">, ResumeFlags {
   once: boolean;
   maxSteps: number;
 }

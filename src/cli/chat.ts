@@ -13,6 +13,7 @@ import { chatCost, chatHelp, type ChatInput, chatTools, parseChatInput, saveChat
 import { resetSession } from "./reset.ts";
 import { TerminalInput } from "./terminal_input.ts";
 import { type Attachments, withAttachments } from "./attachments.ts";
+import { type CallPrompt, callPrompt } from "./call_prompt.ts";
 import { readLines } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import { budgetStop, type ResumeFlags, type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
@@ -43,15 +44,17 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
 /** The conversation loop of a mode's profile (chat's, or the interactive assistant's), its banner starting so. */
 export async function converse(profile: ModeProfile, flags: ChatFlags, banner: string): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
+  const call = callPrompt(flags);
   let ctx = await openSession({
     notice,
     safe: flags.safe,
-    model: flags.model,
+    model: call.model,
     resume: { session: flags.session, last: flags.continue },
   });
   let input: TerminalInput | undefined;
   try {
-    let turn = await turnContext(ctx, profile, flags);
+    const setup = { profile, flags, system: call.system };
+    let turn = await turnOf(ctx, setup);
     if (interactive) {
       stderr.write(dim(stderr, `${bannerOf(banner, ctx)}\n`));
       input = await TerminalInput.open();
@@ -68,11 +71,11 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
         const parsed = parseChatInput(text);
         if (parsed.kind === "command") {
           if (parsed.name === "exit") break;
-          ({ ctx, turn } = await runCommand(parsed, { ctx, turn }, { profile, flags }));
+          ({ ctx, turn } = await runCommand(parsed, { ctx, turn }, setup));
           continue;
         }
         // Each later turn is judged by the policy and the resources as they are then (labels may change meanwhile).
-        if (!fresh) turn = await turnContext(await withPolicyNow(ctx, flags.safe), profile, flags);
+        if (!fresh) turn = await turnOf(await withPolicyNow(ctx, flags.safe), setup);
         fresh = false;
         const sent = await withAttachments({ ...turn, ...ctx }, attach, parsed.text);
         const result = await printedTurn(turn, sent.text, {
@@ -114,6 +117,17 @@ function tidy(text: string): string {
   return text.includes("\n") ? text.replace(/^(?:[ \t]*\n)+/, "").trimEnd() : text.trim();
 }
 
+/** What each turn of the chat is set up with: the mode's profile, the flags, the system prompt of `-s` or `-t`. */
+interface ChatSetup {
+  profile: ModeProfile;
+  flags: ChatFlags;
+  system: CallPrompt["system"];
+}
+
+function turnOf(ctx: SessionContext, { profile, flags, system }: ChatSetup): Promise<TurnContext> {
+  return turnContext(ctx, profile, flags, {}, { system });
+}
+
 /** The chat's state a command may change: the session (`/model` opens it again) and the turn's context. */
 interface ChatState {
   ctx: SessionContext;
@@ -124,8 +138,9 @@ interface ChatState {
 async function runCommand(
   command: Extract<ChatInput, { kind: "command" }>,
   { ctx, turn }: ChatState,
-  { profile, flags }: { profile: ModeProfile; flags: ChatFlags },
+  setup: ChatSetup,
 ): Promise<ChatState> {
+  const { flags } = setup;
   const say = (text: string) => stdout.write(`${neutralizeControls(text)}\n`);
   switch (command.name) {
     case "help":
@@ -143,7 +158,7 @@ async function runCommand(
         resume: { session: ctx.session.id },
       });
       try {
-        turn = await turnContext(next, profile, flags);
+        turn = await turnOf(next, setup);
       } catch (error) {
         next.db.close();
         throw error;
@@ -157,7 +172,7 @@ async function runCommand(
     }
     case "clear":
       say(await resetSession(ctx.db, ctx.session));
-      return { ctx, turn: await turnContext(ctx, profile, flags) };
+      return { ctx, turn: await turnOf(ctx, setup) };
     case "tools":
       say(chatTools(turn));
       break;

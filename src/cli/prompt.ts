@@ -1,6 +1,7 @@
 /** `pai prompt`: one prompt, one answer. */
 import type { CommandContext } from "@stricli/core";
 import { withAttachments } from "./attachments.ts";
+import { callPrompt } from "./call_prompt.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { PROMPT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
@@ -28,14 +29,15 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       hint: 'Example: pai prompt "Summarise this" < notes.md',
     });
   }
+  const call = callPrompt(flags);
   const ctx = await openSession({
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
-    model: flags.model,
+    model: call.model,
     resume: { session: flags.session, last: flags.continue },
   });
   try {
-    const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain });
+    const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain }, { system: call.system });
     const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, text);
     const result = await printedTurn(turn, input.text, {
       attached: input,

@@ -21,9 +21,10 @@ import { costUsd } from "../providers/prices.ts";
 import { sessionContext } from "../context/session_context.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
+import type { CallPrompt, SystemFlags } from "./call_prompt.ts";
 
 /** Flags of every mode that may use tools. */
-export interface ToolFlags extends GrantFlags {
+export interface ToolFlags extends GrantFlags, SystemFlags {
   /** `--resource NAME`: registered files to attach to the prompt. */
   resource?: readonly string[];
   /** `-a/--attach FILE`: files to attach to the prompt (`attachments.ts`). */
@@ -51,8 +52,11 @@ export async function turnContext(
   profile: ModeProfile,
   flags: ToolFlags,
   limits: Partial<ModeLimits> = {},
-  /** `headless`: no one is asked, even at a terminal (an unattended assistant): what is not pre-granted is denied. */
-  options: { headless?: boolean } = {},
+  /**
+   * `headless`: no one is asked, even at a terminal (an unattended assistant): what is not pre-granted is denied.
+   * `system`: the call's system prompt (`-s`, a template) in place of config.json's.
+   */
+  options: { headless?: boolean; system?: CallPrompt["system"] } = {},
 ): Promise<TurnContext> {
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
@@ -72,7 +76,11 @@ export async function turnContext(
     mayReceive: (label) => mayReceive(ceiling, label),
     labelOf: await currentLabels(ctx, written),
   });
-  const ports = { ...database, context, price, budget, clock: SYSTEM_CLOCK, targets };
+  const system = options.system && {
+    config: { ...ctx.config, systemPrompt: options.system.text },
+    systemFrom: options.system.from,
+  };
+  const ports = { ...database, context, price, budget, clock: SYSTEM_CLOCK, targets, ...system };
   const record = async (tools: readonly string[]) => {
     const registered = await loadResources(paiPaths().configDir);
     await recordConstraints(ctx.db, ctx.session, profile, {

@@ -46,6 +46,11 @@ export interface TurnContext {
   session: { id: string; provider: string; model: string };
   /** The system prompt and the answer's token limit. */
   config: Pick<Config, "systemPrompt" | "maxTokens">;
+  /**
+   * Where `config.systemPrompt` came from when it was given for this call (`-s`, a template) instead of config.json:
+   * such a prompt is scanned before anything is sent, and recorded with the prompt.
+   */
+  systemFrom?: string;
   profile: ModeProfile;
   context: ContextPort;
   history: HistoryPort;
@@ -169,6 +174,8 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   router.raise(options.inputLabel);
   const fixed: FixedParts = { system: ctx.config.systemPrompt, tools: ctx.tools?.definitions() };
   const summarise = summariser(ctx, router, options, userText);
+  const system = ctx.systemFrom ? { text: ctx.config.systemPrompt, from: ctx.systemFrom } : undefined;
+  if (system && !options.dryRun) await guard.refuseChangedSystem(system);
   if (options.dryRun) {
     const preview = await ctx.context.start(userText, fixed, summarise, { preview: true });
     router.raise(ctx.context.seen().label);
@@ -178,7 +185,11 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
   const context = { history: messages.length - 1, summary: ctx.context.stats.summarySent === true };
   ctx.tools?.observe?.(options.inputLabel, options.inputSources);
   const sources = options.inputSources?.length ? options.inputSources : undefined;
-  const inputHash = await guard.recordPrompt(messages, userText, { context, ...(sources ? { sources } : {}) });
+  const inputHash = await guard.recordPrompt(messages, userText, {
+    context,
+    ...(sources ? { sources } : {}),
+    ...(system ? { system } : {}),
+  });
   // The input is the last message: what it carries names the prompt row (the summary before it, in prompt mode).
   const input: Carried = {
     via: sources ? "attachment" : "input",

@@ -15,6 +15,7 @@ import {
   type RouteDecisionEvent,
 } from "../audit/events.ts";
 import type { AuditPort } from "./turn_ports.ts";
+import { EXIT, PaiError } from "../core/errors.ts";
 import type { AppendedRow } from "../audit/log.ts";
 import { sha256 } from "../audit/chain.ts";
 import type { ChatMessage, MessageSent, ToolCall, Usage } from "../core/types.ts";
@@ -108,7 +109,7 @@ export class TurnGuard {
   async recordPrompt(
     messages: readonly ChatMessage[],
     userText: string,
-    about: Pick<PromptEvent, "purpose" | "context" | "sources"> = {},
+    about: Pick<PromptEvent, "purpose" | "context" | "sources" | "system"> = {},
   ): Promise<string | undefined> {
     const guarded = this.#ctx.guard?.inspect(messages);
     const text = guarded ? guarded.audit[messages.length - 1] : userText;
@@ -138,6 +139,25 @@ export class TurnGuard {
   async refuseBlockedInput(userText: string): Promise<void> {
     const alone: ChatMessage[] = [{ role: "user", content: userText }];
     if (this.#ctx.guard?.inspect(alone).refusal) await this.recordPrompt(alone, userText);
+  }
+
+  /**
+   * Refuses a system prompt given for the call (`-s`, a template) that the scanners would change: it is the user's
+   * text, scanned as the input is, but sent as written or not at all (a redacted instruction would mean something
+   * else). Recorded as the input's refusal is.
+   */
+  async refuseChangedSystem(system: { text: string; from: string }): Promise<void> {
+    const found = (this.#ctx.guard?.inspect([{ role: "user", content: system.text }]).report.findings ?? [])
+      .filter((f) => f.action !== "allow" && f.action !== "warn");
+    if (!found.length) return;
+    const rules = [...new Set(found.map((f) => f.rule))];
+    await this.#append({ kind: "policy_decision", check: "scan", findings: auditFindings(found), blocked: rules });
+    throw new PaiError(
+      `Not sent: the system prompt (${system.from}) holds what the policy ${
+        found.some((f) => f.action === "block") ? "blocks" : "changes"
+      } for this provider (${rules.join(", ")})`,
+      { exitCode: EXIT.POLICY, hint: "A system prompt is sent as written or not at all: take that out of it" },
+    );
   }
 
   /** Records that a request goes to the local model instead (routing by data), before its request row. */

@@ -1,0 +1,32 @@
+/**
+ * `-s/--system TEXT` and `-t/--template NAME` on `prompt`, `chat` and `agent`: the system prompt (and model) of one
+ * call. `-s` wins over the template's system prompt, `-m` over its model. Such a system prompt is scanned before
+ * anything is sent and recorded with the prompt (`engine.ts`: `systemFrom`).
+ */
+import { paiPaths } from "../core/paths.ts";
+import { findTemplate } from "../store/templates.ts";
+
+/** The flags that choose a call's system prompt and model. */
+export interface SystemFlags {
+  system?: string;
+  template?: string;
+  model?: string;
+}
+
+/** A call's model (absent: the session's) and system prompt (absent: config.json's), with where it came from. */
+export interface CallPrompt {
+  model?: string;
+  system?: { text: string; from: string };
+}
+
+/** What `-s`, `-t` and `-m` choose. */
+export function callPrompt(flags: SystemFlags): CallPrompt {
+  const template = flags.template === undefined ? undefined : findTemplate(paiPaths().configDir, flags.template);
+  const system = flags.system !== undefined
+    ? { text: flags.system, from: "-s" }
+    : template
+    ? { text: template.system, from: `template "${flags.template}"` }
+    : undefined;
+  const model = flags.model ?? template?.model;
+  return { ...(model !== undefined ? { model } : {}), ...(system ? { system } : {}) };
+}
