@@ -322,6 +322,12 @@ const agent = buildCommand({
         placeholder: "seconds",
         brief: "Stop calling tools after this many seconds; the model then gives its final answer",
       },
+      dryRun: {
+        kind: "boolean",
+        default: false,
+        brief:
+          "Show exactly what the first request would send to which provider (project instructions included); send nothing",
+      },
       stream: streamFlag,
       json: jsonFlag,
       model: modelFlag,

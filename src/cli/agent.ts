@@ -9,7 +9,7 @@ import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import { withAttachments } from "./attachments.ts";
 import { callPrompt } from "./call_prompt.ts";
-import { cutShort, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { cutShort, printDryRun, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
 export interface AgentFlags extends ToolFlags, ResumeFlags {
@@ -17,6 +17,7 @@ export interface AgentFlags extends ToolFlags, ResumeFlags {
   maxSeconds: number;
   stream: boolean;
   json: boolean;
+  dryRun: boolean;
 }
 
 /** Works toward the goal with tools; every grant explicit, every step shown. A lone `-` reads the goal from stdin. */
@@ -37,15 +38,19 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
     resume: { session: flags.session, last: flags.continue },
   });
   try {
-    const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds }, { system: call.system });
+    const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds }, {
+      system: call.system,
+    });
     const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, goal);
     const result = await printedTurn(turn, input.text, {
       attached: input,
       stream: flags.stream,
-      out: flags.json ? undefined : stdout,
+      out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxSteps,
       timeLimitMs: flags.maxSeconds * 1000,
+      dryRun: flags.dryRun,
     });
+    if (flags.dryRun) return printDryRun(ctx, result);
     const failure = cutShort(ctx, result);
     if (flags.json) stdout.write(`${resultJson(ctx, result, { failure })}\n`);
     if (failure) throw failure;

@@ -9,7 +9,7 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
-import { cutShort, dryRunJson, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { cutShort, printDryRun, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags, ResumeFlags {
@@ -46,12 +46,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       maxToolRounds: flags.maxChain,
       dryRun: flags.dryRun,
     });
-    if (flags.dryRun) {
-      stdout.write(`${dryRunJson(ctx, result)}\n`);
-      // What the scanners found is shown; a prompt the policy refuses is still refused (exit 7).
-      if (result.dryRun?.refusal) throw result.dryRun.refusal;
-      return;
-    }
+    if (flags.dryRun) return printDryRun(ctx, result);
     const failure = cutShort(ctx, result);
     if (flags.json) stdout.write(`${resultJson(ctx, result, { failure })}\n`);
     if (failure) throw failure;

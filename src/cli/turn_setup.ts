@@ -22,6 +22,8 @@ import { sessionContext } from "../context/session_context.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
 import type { CallPrompt, SystemFlags } from "./call_prompt.ts";
+import { runSystemPrompt } from "./run_system_prompt.ts";
+import { stdout } from "../ui/output.ts";
 
 /** Flags of every mode that may use tools. */
 export interface ToolFlags extends GrantFlags, SystemFlags {
@@ -76,16 +78,19 @@ export async function turnContext(
     mayReceive: (label) => mayReceive(ceiling, label),
     labelOf: await currentLabels(ctx, written),
   });
-  const system = options.system && {
-    config: { ...ctx.config, systemPrompt: options.system.text },
-    systemFrom: options.system.from,
-  };
+  const resources = await loadResources(paiPaths().configDir);
+  const chosen = await runSystemPrompt(ctx, profile, options.system, {
+    guard,
+    ceiling,
+    receivers: provider,
+    labelOf: (path) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p)),
+  });
+  const system = chosen && { config: { ...ctx.config, systemPrompt: chosen.text }, systemFrom: chosen.from };
   const ports = { ...database, context, price, budget, clock: SYSTEM_CLOCK, targets, ...system };
   const record = async (tools: readonly string[]) => {
-    const registered = await loadResources(paiPaths().configDir);
     await recordConstraints(ctx.db, ctx.session, profile, {
       tools,
-      resources: tools.length ? registered.filter((r) => reachesResource(profile, r)).map((r) => r.name) : [],
+      resources: tools.length ? resources.filter((r) => reachesResource(profile, r)).map((r) => r.name) : [],
       limits: { ...profile.limits, ...limits },
       safe: ctx.policy.safe,
       policy: ctx.policy.sourceHashes,
@@ -234,7 +239,7 @@ export function failIfCutShort(ctx: SessionContext, result: TurnResult): void {
 }
 
 /** `--dry-run`: exactly what would be sent, to which provider, after the scanners. */
-export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
+function dryRunJson(ctx: SessionContext, result: TurnResult): string {
   // Where it would go: the main model, or the local one for data the main one may not receive.
   const target = result.dryRun!.target?.resolved ?? ctx.provider.resolved;
   const { spec, baseUrl, locality, model } = target;
@@ -257,6 +262,12 @@ export function dryRunJson(ctx: SessionContext, result: TurnResult): string {
     null,
     2,
   );
+}
+
+/** Prints what `--dry-run` found; a prompt the policy refuses is still refused (exit 7). */
+export function printDryRun(ctx: SessionContext, result: TurnResult): void {
+  stdout.write(`${dryRunJson(ctx, result)}\n`);
+  if (result.dryRun?.refusal) throw result.dryRun.refusal;
 }
 
 /** A message as `--dry-run` shows it: each image by its name, type and size, not its bytes. */

@@ -46,6 +46,11 @@ export interface ModeProfile {
   readonly plans: boolean;
   /** Whether the mode has working memory: the memory tools, and its memories in each request (`memory` context). */
   readonly workingMemory: boolean;
+  /**
+   * Whether the workspace's `AGENTS.md` files go into the system prompt, as untrusted project instructions
+   * (`context/project_instructions.ts`).
+   */
+  readonly projectInstructions: boolean;
   /** Whether the session's history keeps each turn (`none`: a quick prompt that leaves no conversation behind). */
   readonly history: "kept" | "none";
   readonly limits: Readonly<ModeLimits>;

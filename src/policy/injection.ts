@@ -39,7 +39,7 @@ export function injectionMarkers(text: string): string[] {
 }
 
 /** The tags of PAI's own envelopes and instructions: content inside one may not open or close any of them. */
-const TAGS = ["tool_output", "conversation_summary", "working_memory", "plan", "instructions"];
+const TAGS = ["tool_output", "conversation_summary", "working_memory", "plan", "project_instructions", "instructions"];
 /** Invisible characters anywhere in a tag: the data guard strips them before sending, which would join the tag up. */
 const GAP = `(?:${INVISIBLE_CHARACTER})*`;
 const ENVELOPE_TAGS = new RegExp(
@@ -53,7 +53,7 @@ const ENVELOPE_TAGS = new RegExp(
  * envelope and go on as if PAI had written the rest.
  */
 export function untrustedBlock(
-  tag: "tool_output" | "conversation_summary" | "working_memory" | "plan",
+  tag: "tool_output" | "conversation_summary" | "working_memory" | "plan" | "project_instructions",
   attributes: string,
   from: string,
   content: string,
