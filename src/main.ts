@@ -1170,6 +1170,34 @@ const history = buildCommand({
   },
 });
 
+const undo = buildCommand({
+  loader: async () => (await command<typeof import("./cli/undo.ts")>("undo")).undo,
+  parameters: {
+    positional: {
+      kind: "tuple",
+      parameters: [{
+        brief: "The run (its id, or the start of it); default: the newest",
+        placeholder: "run",
+        parse: String,
+        optional: true,
+      }],
+    },
+    flags: {
+      list: { kind: "boolean", default: false, brief: "List the runs whose changes PAI keeps" },
+      json: jsonFlag,
+    },
+  },
+  docs: {
+    brief: "Put back the files a run wrote, edited or deleted, as they were before it",
+    fullDescription:
+      "All or nothing: a file changed since the run (by you or another program) is never overwritten;\n" +
+      "then nothing is restored and PAI says which file. Examples:\n" +
+      "  pai undo            # the newest run not undone yet\n" +
+      "  pai undo --list\n" +
+      "  pai undo 3f9c2a71e0",
+  },
+});
+
 const models = buildCommand({
   loader: async () => (await command<typeof import("./cli/models.ts")>("models")).models,
   parameters: {
@@ -1214,6 +1242,7 @@ const root = buildRouteMap({
     models,
     sessions: sessionsRoutes,
     history,
+    undo,
   },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",

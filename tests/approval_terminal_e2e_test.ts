@@ -57,3 +57,36 @@ Deno.test("in a terminal, PAI asks before a call that needs more, showing the to
     await s.close();
   }
 });
+
+Deno.test("in a terminal, a write or edit PAI asks about shows the change as a diff before the question", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    const plan = `${w.outside}/plan.md`;
+    Deno.writeTextFileSync(plan, "one\nship on Friday\nthree\n");
+    s.server.enqueue(call("fs_edit", { path: plan, old: "Friday", new: "Monday\x1b[2J" }), { text: "edited" });
+    const edit = new TerminalSession(["agent", "move the date"], s.home, s.env, w.ws);
+    await edit.waitFor("Allow?");
+    const question = edit.screen;
+    assert.match(question, new RegExp(`--- ${w.outside}/plan\\.md`));
+    assert.match(question, /-ship on Friday/);
+    assert.match(question, /\+ship on Monday␛\[2J/, "the model's escape sequence is shown, not obeyed");
+    assert.ok(question.indexOf("-ship on Friday") < question.indexOf("Allow?"));
+    await edit.type("\r"); // Deny
+    await edit.waitFor("edited");
+    assert.equal(await edit.exit(), 0, edit.screen);
+    assert.equal(Deno.readTextFileSync(plan), "one\nship on Friday\nthree\n");
+
+    s.server.enqueue(call("fs_write", { path: `${w.outside}/new.sh`, content: "echo hi\n" }), { text: "wrote" });
+    const write = new TerminalSession(["agent", "write a script"], s.home, s.env, w.ws);
+    await write.waitFor("Allow?");
+    assert.match(write.screen, /--- \/dev\/null \(a new file\)/);
+    assert.match(write.screen, /\+echo hi/);
+    await write.type("\r");
+    await write.waitFor("wrote");
+    assert.equal(await write.exit(), 0, write.screen);
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});

@@ -331,6 +331,16 @@ export interface ApprovalRevokedEvent extends AuditCommon {
   value: string;
 }
 
+/** A run's file changes put back by `pai undo`. */
+export interface UndoEvent extends AuditCommon {
+  kind: "user_change";
+  change: "undone";
+  run: string;
+  /** The files restored (as they were before the run) and those removed (the run had created them). */
+  restored: string[];
+  removed: string[];
+}
+
 /** Every saved approval and the session's revoked (`pai policy revoke --all`). */
 export interface ApprovalsRevokedEvent extends AuditCommon {
   kind: "user_change";
@@ -447,6 +457,7 @@ export type AuditEvent =
   | ApprovalSavedEvent
   | ApprovalRevokedEvent
   | ApprovalsRevokedEvent
+  | UndoEvent
   | ResourceChangedEvent
   | PolicyTrustEvent
   | BudgetChangedEvent
@@ -688,6 +699,8 @@ function userChangeSummary(event: OfKind<"user_change">): string {
       return `approval revoked: ${event.id} (${event.tool}: ${event.access} of "${event.value}")`;
     case "approvals_revoked":
       return `approvals revoked: all (${event.saved} saved, ${event.ofSession} for the session)`;
+    case "undone":
+      return `run ${event.run} undone: ${event.restored.length} file(s) restored, ${event.removed.length} removed`;
     case "resource_added":
     case "resource_updated":
     case "resource_removed":

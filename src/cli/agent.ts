@@ -3,13 +3,22 @@ import type { CommandContext } from "@stricli/core";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { AGENT } from "../modes/profiles.ts";
 import { openSession } from "../modes/session_setup.ts";
-import { stderr, stdout } from "../ui/output.ts";
+import { dim, stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { printedTurn } from "./turn_output.ts";
 import { withAttachments } from "./attachments.ts";
 import { callPrompt } from "./call_prompt.ts";
-import { cutShort, printDryRun, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
+import { runFiles } from "../store/undo_files.ts";
+import {
+  cutShort,
+  newRunId,
+  printDryRun,
+  resultJson,
+  type ResumeFlags,
+  type ToolFlags,
+  turnContext,
+} from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
 export interface AgentFlags extends ToolFlags, ResumeFlags {
@@ -38,8 +47,10 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
     resume: { session: flags.session, last: flags.continue },
   });
   try {
+    const runId = newRunId();
     const turn = await turnContext(ctx, AGENT, flags, { rounds: flags.maxSteps, seconds: flags.maxSeconds }, {
       system: call.system,
+      runId,
     });
     const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, goal);
     const result = await printedTurn(turn, input.text, {
@@ -51,6 +62,10 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       dryRun: flags.dryRun,
     });
     if (flags.dryRun) return printDryRun(ctx, result);
+    const changed = runFiles(ctx.db, runId).length;
+    if (changed && !flags.json) {
+      stderr.write(dim(stderr, `Changed ${changed} file(s): "pai undo ${runId}" puts them back as they were.\n`));
+    }
     const failure = cutShort(ctx, result);
     if (flags.json) stdout.write(`${resultJson(ctx, result, { failure })}\n`);
     if (failure) throw failure;

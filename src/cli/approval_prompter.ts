@@ -5,7 +5,7 @@
 import { describePermissions } from "../policy/decide.ts";
 import type { ResourceRequest } from "../resources/backend.ts";
 import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_manager.ts";
-import { stderr } from "../ui/output.ts";
+import { stderr, useColor } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import { asQuestion } from "./terminal_input.ts";
@@ -15,10 +15,12 @@ import { asQuestion } from "./terminal_input.ts";
  * arguments, and the paths in the permissions come from them, so any of them could otherwise erase this question and
  * draw another. Only the line breaks written here start a line.
  */
-export function approvalQuestion(request: Omit<ApprovalRequest, "scopes">): string {
+export function approvalQuestion(request: Omit<ApprovalRequest, "scopes">, diff = ""): string {
   const args = JSON.stringify(request.args);
   const shown = args.length > 300 ? `${args.slice(0, 300)}…` : args;
-  const question = line`${request.tool} ${shown}\n  needs ${describePermissions(request.missing)}\n`;
+  // The diff's lines are neutralised where it is made (`change_diff.ts`).
+  const question = line`${request.tool} ${shown}\n  needs ${describePermissions(request.missing)}\n` +
+    (diff ? `${diff}\n` : "");
   return request.onceOnly
     ? `${question}${line`  ${request.onceOnly}: it can be allowed once only\n  Allow?`}`
     : `${question}  Allow?`;
@@ -47,6 +49,13 @@ async function choose<T extends string>(
   }
 }
 
+/** The change a write or edit would make, as a diff (none for other calls). */
+async function diffOf(request: ApprovalRequest): Promise<string> {
+  if (!request.change) return "";
+  const { changeDiff } = await lazyImport<typeof import("./change_diff.ts")>("./change_diff.ts", import.meta.url);
+  return await changeDiff(request.change, { color: useColor(stderr) });
+}
+
 /** How each scope is offered. */
 const SCOPE_CHOICES: Readonly<Record<ApprovalScope, string>> = {
   once: "Allow once",
@@ -56,8 +65,8 @@ const SCOPE_CHOICES: Readonly<Record<ApprovalScope, string>> = {
 
 /** A prompter on the terminal (stdin and stderr must be terminals). */
 export const terminalPrompter: Prompter = {
-  ask: (request) =>
-    choose<ApprovalScope | "deny">(approvalQuestion(request), [
+  ask: async (request) =>
+    await choose<ApprovalScope | "deny">(approvalQuestion(request, await diffOf(request)), [
       // The scopes the mode offers; a write under .git is approved call by call: once only, never saved.
       ...request.scopes.map((scope) => ({ name: SCOPE_CHOICES[scope], value: scope })),
       { name: "Deny", value: "deny" },

@@ -56,9 +56,10 @@ export async function turnContext(
   limits: Partial<ModeLimits> = {},
   /**
    * `headless`: no one is asked, even at a terminal (an unattended assistant): what is not pre-granted is denied.
-   * `system`: the call's system prompt (`-s`, a template) in place of config.json's.
+   * `system`: the call's system prompt (`-s`, a template) in place of config.json's. `runId`: what `pai undo` names
+   * the run's file changes by (a new one when absent).
    */
-  options: { headless?: boolean; system?: CallPrompt["system"] } = {},
+  options: { headless?: boolean; system?: CallPrompt["system"]; runId?: string } = {},
 ): Promise<TurnContext> {
   const { locality, spec } = ctx.provider.resolved;
   const guard = new DataGuard(ctx.policy.scan, locality, spec.name);
@@ -114,6 +115,7 @@ export async function turnContext(
     auditText: (payload) => guard.auditText(payload),
     // The turn loop writes a request after each result, and flushes what is held when the turn ends.
     holdResults: true,
+    undoRun: { id: options.runId ?? newRunId(), sessionId: ctx.session.id, mode: profile.mode },
   });
   await record(tools.definitions().map((t) => t.name));
   return { ...ctx, ...ports, profile, tools, guard };
@@ -330,6 +332,11 @@ export async function withResources(
   }
   // The label goes with the prompt into the history: a summary of it is labelled so too.
   return { text: `${text}\n\n${parts.join("\n\n")}`, label: highest, sources };
+}
+
+/** A run's id for `pai undo`: short enough to type. */
+export function newRunId(): string {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 10);
 }
 
 /** Where the run's requests may go: its targets, or the main model alone (a context built without them). */

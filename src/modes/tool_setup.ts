@@ -24,6 +24,7 @@ import {
 import type { Database } from "../store/db.ts";
 import type { Memory } from "../store/memories.ts";
 import { liveWrittenLabels, markWritten } from "../store/written_labels.ts";
+import { keepAfter, keepBefore, type UndoRun } from "../store/undo_files.ts";
 import type { MemoryHost } from "../tools/memory_tools.ts";
 import type { Label } from "../core/types.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
@@ -102,6 +103,8 @@ export interface ToolSetupOptions {
   auditText?: (payload: string) => string;
   /** Results wait for the next row's commit (`ToolManagerOptions.holdResults`): for the turn loop's runs. */
   holdResults?: boolean;
+  /** The run whose file changes `pai undo` can put back (absent: the user's own commands, kept by nobody). */
+  undoRun?: UndoRun;
 }
 
 /**
@@ -246,6 +249,14 @@ export function fileLabel(
   return covered && wrote ? higherLabel(covered, wrote) : covered ?? wrote;
 }
 
+/** Keeps what a run's file tools change, for `pai undo`. */
+function undoKeeper(db: Database, run: UndoRun): NonNullable<ToolManagerOptions["changes"]> {
+  return {
+    before: (tool, paths) => keepBefore(db, run, tool, paths),
+    after: (paths) => keepAfter(db, run.id, paths),
+  };
+}
+
 /** The tool manager for a run in `mode`, recording every call, decision and result. */
 export async function createToolManager(options: ToolSetupOptions): Promise<ToolManager> {
   const { db, session, mode, policy } = options;
@@ -287,6 +298,7 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
     policy: options.policy,
     // A path's label comes from the policy's file rules and the resources that cover it (as registered now).
     labels: options.labels && pathLabels(policy, resources, written, options.labels),
+    ...(options.undoRun ? { changes: undoKeeper(db, options.undoRun) } : {}),
     wrote: async (paths, seen) => {
       await markWritten(db, paths, { label: seen.label, sources: seen.sources, sessionId: session?.id });
       for (const [path, label] of await liveWrittenLabels(db)) written.set(path, label);

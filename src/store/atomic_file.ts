@@ -11,10 +11,12 @@ export interface AtomicWriteOptions {
    * which the next write removes.
    */
   tempPath?: string;
+  /** The file's permission bits (default 0600: PAI's own files). */
+  mode?: number;
 }
 
-/** Writes `text` to `path` so that a crash leaves either the old file or the new one, never half of it. */
-export function writeFileAtomic(path: string, text: string, options: AtomicWriteOptions = {}): void {
+/** Writes `content` to `path` so that a crash leaves either the old file or the new one, never half of it. */
+export function writeFileAtomic(path: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   if ((options.createNew ?? true) && exists(path)) {
     throw new PaiError(`"${path}" already exists; PAI never overwrites it`, {
       exitCode: EXIT.CONFIG,
@@ -27,12 +29,14 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
   if (options.tempPath) removeIfPresent(temp);
   const file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o600 });
   try {
-    const bytes = new TextEncoder().encode(text);
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
     for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
     file.syncSync();
   } finally {
     file.close();
   }
+  // Exactly these bits, whatever the umask made of the mode the file was created with.
+  if (options.mode !== undefined) Deno.chmodSync(temp, options.mode);
   Deno.renameSync(temp, path);
 }
 

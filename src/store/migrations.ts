@@ -256,4 +256,23 @@ export const MIGRATIONS: readonly string[] = [
   // 18: a session's name (`pai init --name`, `pai sessions rename`), unique among those that have one.
   `ALTER TABLE sessions ADD COLUMN name TEXT;
    CREATE UNIQUE INDEX sessions_by_name ON sessions(name) WHERE name IS NOT NULL;`,
+  // 19: what `pai undo` puts back: for each file a run changed, its content before the run's first change (NULL:
+  // it did not exist, or was too large to keep) and the hash of what the run left (NULL: the run left no file).
+  `CREATE TABLE undo_files (
+     id          INTEGER PRIMARY KEY,
+     run_id      TEXT NOT NULL,
+     session_id  TEXT,
+     mode        TEXT,
+     path        TEXT NOT NULL,
+     existed     INTEGER NOT NULL,
+     previous    BLOB,
+     file_mode   INTEGER,
+     kept        INTEGER NOT NULL,
+     after_hash  TEXT,
+     tool        TEXT NOT NULL,
+     changed_at  TEXT NOT NULL,
+     undone_at   TEXT,
+     UNIQUE (run_id, path)
+   );
+   CREATE INDEX undo_files_by_run ON undo_files(run_id);`,
 ];

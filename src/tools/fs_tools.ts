@@ -53,6 +53,7 @@ export const FS_WRITE: ToolManifest<FsWriteArgs> = {
   access: "write",
   needs: (a) => ({ read: [], write: [a.path], net: [] }),
   request: (a, real) => ({ ...a, path: real(a.path) }),
+  proposed: (a) => a.content,
   permissionsDoc: "write of that file, or of its top-most new parent folder when folders must be created",
 };
 
@@ -63,6 +64,12 @@ export const FS_EDIT: ToolManifest<FsEditArgs> = {
   access: "write",
   needs: (a) => ({ read: [a.path], write: [a.path], net: [] }),
   request: (a, real) => ({ ...a, path: real(a.path) }),
+  // As the program does it: one exact, unique occurrence, or the call fails.
+  proposed: (a, before) => {
+    const first = before?.indexOf(a.old) ?? -1;
+    if (before === undefined || first < 0 || before.indexOf(a.old, first + 1) !== -1) return undefined;
+    return before.slice(0, first) + a.new + before.slice(first + a.old.length);
+  },
   permissionsDoc: "read and write of that file",
 };
 

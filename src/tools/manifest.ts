@@ -45,6 +45,11 @@ export interface ToolManifest<A = unknown> {
   request(args: A, real: RealPath): unknown;
   /** What policy rules can match besides paths and hosts. */
   facts?(args: A): { method?: string; sql?: "read" | "write" };
+  /**
+   * What the one file the call writes would hold, from what it holds now (undefined: no such file); undefined when
+   * the call would fail. Pure: a question shows the change as a diff before it is approved.
+   */
+  proposed?(args: A, before: string | undefined): string | undefined;
   /** Pure post-processing in PAI of what the program returned (e.g. HTML → Markdown). */
   present?(result: unknown): Promise<unknown>;
   /** The files a result drew from, besides the paths the call named (folder tools), for their labels. */

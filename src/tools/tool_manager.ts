@@ -38,6 +38,16 @@ export interface ApprovalRequest {
   onceOnly?: string;
   /** The scopes the answer may have: the mode's (its profile), only "once" for a once-only call. */
   scopes: readonly ApprovalScope[];
+  /** The file a write or edit would change, what it holds now and what it would hold: shown as a diff. */
+  change?: ProposedChange;
+}
+
+/** A change to one text file, as a question shows it. */
+export interface ProposedChange {
+  path: string;
+  /** Undefined: the file does not exist yet. */
+  before?: string;
+  after: string;
 }
 
 /** Asks the user; absent when there is no terminal (then the answer is deny). */
@@ -104,6 +114,14 @@ export interface ToolManagerOptions {
   memory?: MemoryHost;
   /** Told the files a call wrote while the run held data labelled private or secret: they are labelled so. */
   wrote?(paths: readonly string[], seen: Seen): Promise<void>;
+  /**
+   * Told before and after a file tool changes files (its write targets, real paths), so that `pai undo` can put
+   * them back (`store/undo_files.ts`). Absent for the user's own commands.
+   */
+  changes?: {
+    before(tool: string, paths: readonly string[]): Promise<void>;
+    after(paths: readonly string[]): Promise<void>;
+  };
 }
 
 /** What a call would get: its validated arguments, real needs and the decision; or why it cannot run. */

@@ -24,7 +24,7 @@ import { sqlShape } from "../core/sql_shape.ts";
 import { redactSecrets } from "../core/redact.ts";
 import type { MemoryToolManifest, Seen } from "./memory_tools.ts";
 import type { ResourceToolManifest } from "./resource_tools.ts";
-import type { CallPlan, DecidedCall, ToolExecution, ToolManagerOptions } from "./tool_manager.ts";
+import type { CallPlan, DecidedCall, ProposedChange, ToolExecution, ToolManagerOptions } from "./tool_manager.ts";
 
 /** What a runner shares with its manager: the run's options, the tools offered now, and the run's taint. */
 export interface RunState {
@@ -245,7 +245,12 @@ export class ToolRunner {
       case "ask": {
         const { onceOnly, missing } = decision;
         const scopes = onceOnly ? ["once" as const] : o.profile.approvals;
-        const asked = o.prompter ? await o.prompter.ask({ tool: tool.name, args, missing, onceOnly, scopes }) : "deny";
+        const change = o.prompter && tool.proposed
+          ? await proposedChange(tool, args, plan.needs.writeTargets)
+          : undefined;
+        const asked = o.prompter
+          ? await o.prompter.ask({ tool: tool.name, args, missing, onceOnly, scopes, ...(change ? { change } : {}) })
+          : "deny";
         // The answer counts only for a scope that was offered; a longer one is taken as "once".
         const answer = asked === "deny" || scopes.includes(asked) ? asked : "once";
         if (o.prompter) {
@@ -294,6 +299,9 @@ export class ToolRunner {
       await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
       return this.#failed(call, "permission_denied", `Denied: ${moved}`);
     }
+    // The files as they are now, for `pai undo`: kept before the tool may change them.
+    const changed = tool.access === "write" ? plan.needs.writeTargets : [];
+    if (changed.length) await o.changes?.before(tool.name, changed);
     const program = o.registry.program(tool);
     const request = {
       ...tool.request(args, (p) => needs.real.get(p) ?? p) as Record<string, unknown>,
@@ -317,6 +325,7 @@ export class ToolRunner {
         });
       },
     });
+    if (changed.length) await o.changes?.after(changed);
     if (outcome.ok && tool.present) {
       try {
         outcome = { ok: true, result: await tool.present(outcome.result) };
@@ -558,4 +567,30 @@ function grantFlagsHint(p: Permissions): string {
     p.write.length ? `--allow-write=${p.write.join(",")}` : "",
     p.net.length ? `--allow-net=${p.net.join(",")}` : "",
   ].filter(Boolean).join(" ");
+}
+
+/** The most bytes of a file read to show the change a write would make to it. */
+const MAX_PREVIEW_BYTES = 1024 * 1024;
+
+/**
+ * The change a file tool's call would make, for its question: read in PAI (the user is shown it, the model never
+ * is); none for a file that is not UTF-8 text or is too large to show.
+ */
+async function proposedChange(
+  tool: AnyToolManifest,
+  args: unknown,
+  targets: readonly string[],
+): Promise<ProposedChange | undefined> {
+  if (targets.length !== 1) return undefined;
+  const [path] = targets;
+  let before: string | undefined;
+  try {
+    const info = await Deno.lstat(path);
+    if (!info.isFile || info.size > MAX_PREVIEW_BYTES) return undefined;
+    before = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(path));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return undefined;
+  }
+  const after = tool.proposed!(args, before);
+  return after === undefined ? undefined : { path, ...(before !== undefined ? { before } : {}), after };
 }
