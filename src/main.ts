@@ -3,7 +3,7 @@
  * command's module is loaded only when it runs, and out of Deno's sight
  * (`core/lazy_import.ts`), so `pai --help` stays fast.
  */
-import { buildApplication, buildRouteMap, run, text_en } from "@stricli/core";
+import { buildApplication, buildChoiceParser, buildRouteMap, run, text_en } from "@stricli/core";
 import denoJson from "../deno.json" with { type: "json" };
 import {
   missingPermissions,
@@ -29,6 +29,8 @@ import { PROFILES } from "./modes/profiles.ts";
 import { enterTaskCaller } from "./core/task_folder.ts";
 import { parseProviderName, PROVIDER_NAMES } from "./providers/registry.ts";
 import { routeConsole } from "./ui/console_route.ts";
+import { registerCommandTree } from "./cli/command_tree.ts";
+import type { Shell } from "./cli/completions.ts";
 import { stderr, stdout, wroteToStdout } from "./ui/output.ts";
 import { inline, line } from "./ui/sanitize.ts";
 
@@ -1198,6 +1200,27 @@ const undo = buildCommand({
   },
 });
 
+const completions = buildCommand({
+  loader: async () => (await command<typeof import("./cli/completions.ts")>("completions")).completions,
+  parameters: {
+    positional: {
+      kind: "tuple",
+      parameters: [{
+        brief: "bash, zsh or fish",
+        placeholder: "shell",
+        parse: buildChoiceParser(["bash", "zsh", "fish"] as const satisfies readonly Shell[]),
+      }],
+    },
+  },
+  docs: {
+    brief: "Print a shell completion script for every command, flag and value",
+    fullDescription: 'Install it (see the README, "Shell completions"):\n' +
+      "  bash: pai completions bash > ~/.local/share/bash-completion/completions/pai\n" +
+      "  zsh:  pai completions zsh > ~/.zfunc/_pai   (with fpath+=~/.zfunc before compinit in ~/.zshrc)\n" +
+      "  fish: pai completions fish > ~/.config/fish/completions/pai.fish",
+  },
+});
+
 const models = buildCommand({
   loader: async () => (await command<typeof import("./cli/models.ts")>("models")).models,
   parameters: {
@@ -1243,11 +1266,14 @@ const root = buildRouteMap({
     sessions: sessionsRoutes,
     history,
     undo,
+    completions,
   },
   docs: {
     brief: "PAI: a personal AI assistant where you decide which models run, where, and what data they see",
   },
 });
+
+registerCommandTree(root);
 
 /** The command the arguments name: usage errors point to its help, and `--json` is its flag. */
 const at = commandAt(root, Deno.args);
