@@ -15,7 +15,7 @@ Deno.test("in a terminal, PAI asks before a call that needs more, showing the to
     // 1. Allow once: the call runs, the model gets the file.
     s.server.enqueue(call("fs_read", { path: secret }), { text: "read it" });
     const once = new TerminalSession(["agent", "read the secret"], s.home, s.env, w.ws);
-    let at = await once.waitFor("Allow?");
+    let at = await once.waitForQuestion("Allow?");
     assert.match(once.screen, new RegExp(`fs_read \\{"path":"${secret}"\\}`));
     assert.match(once.screen, new RegExp(`needs read of "${secret}"`));
     for (const choice of ["Allow once", "Allow for this session", "Always allow (saved)", "Deny"]) {
@@ -30,7 +30,7 @@ Deno.test("in a terminal, PAI asks before a call that needs more, showing the to
     const before = s.server.requests.length;
     s.server.enqueue(call("fs_read", { path: secret }), { text: "ok, denied" });
     const deny = new TerminalSession(["agent", "read it again"], s.home, s.env, w.ws);
-    await deny.waitFor("Allow?");
+    await deny.waitForQuestion("Allow?");
     await deny.type("\r");
     await deny.waitFor("ok, denied");
     assert.equal(await deny.exit(), 0, deny.screen);
@@ -40,7 +40,7 @@ Deno.test("in a terminal, PAI asks before a call that needs more, showing the to
     // 3. Always: saved as a rule, shown by `pai tools show`, used next time without asking.
     s.server.enqueue(call("fs_read", { path: secret }), { text: "saved" });
     const always = new TerminalSession(["agent", "and remember"], s.home, s.env, w.ws);
-    await always.waitFor("Allow?");
+    await always.waitForQuestion("Allow?");
     await always.type(`${UP}\r`);
     await always.waitFor("saved");
     assert.equal(await always.exit(), 0, always.screen);
@@ -66,7 +66,7 @@ Deno.test("in a terminal, a write or edit PAI asks about shows the change as a d
     Deno.writeTextFileSync(plan, "one\nship on Friday\nthree\n");
     s.server.enqueue(call("fs_edit", { path: plan, old: "Friday", new: "Monday\x1b[2J" }), { text: "edited" });
     const edit = new TerminalSession(["agent", "move the date"], s.home, s.env, w.ws);
-    await edit.waitFor("Allow?");
+    await edit.waitForQuestion("Allow?");
     const question = edit.screen;
     assert.match(question, new RegExp(`--- ${w.outside}/plan\\.md`));
     assert.match(question, /-ship on Friday/);
@@ -79,7 +79,7 @@ Deno.test("in a terminal, a write or edit PAI asks about shows the change as a d
 
     s.server.enqueue(call("fs_write", { path: `${w.outside}/new.sh`, content: "echo hi\n" }), { text: "wrote" });
     const write = new TerminalSession(["agent", "write a script"], s.home, s.env, w.ws);
-    await write.waitFor("Allow?");
+    await write.waitForQuestion("Allow?");
     assert.match(write.screen, /--- \/dev\/null \(a new file\)/);
     assert.match(write.screen, /\+echo hi/);
     await write.type("\r");

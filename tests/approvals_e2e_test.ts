@@ -32,7 +32,7 @@ async function approveForSession(
   const secret = `${w.outside}/secret.txt`;
   s.server.enqueue(call("fs_read", { path: secret }), { text: "read it" });
   const first = new TerminalSession(["agent", "read the secret"], s.home, s.env, w.ws);
-  const at = await first.waitFor("Allow?");
+  const at = await first.waitForQuestion("Allow?");
   await first.type(`${UP}${UP}\r`); // Deny ← Always ← For this session
   await first.waitFor("read it", at);
   assert.equal(await first.exit(), 0, first.screen);

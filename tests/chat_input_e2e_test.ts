@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { FakeModelServer } from "./fakes/fake_model_server.ts";
 import { openaiSession, storedHistory, TEST_OPENAI_KEY } from "./helpers/session.ts";
 import { TerminalSession } from "./helpers/terminal.ts";
+import { QUESTION_GUARD_MS } from "../src/cli/terminal_input.ts";
 import { makePaiHome, runPai } from "./helpers/run_pai.ts";
 import { call, makeWorkspace, privateHrFile, SECRET, sentToModel } from "./helpers/workspace.ts";
 
@@ -118,7 +119,7 @@ Deno.test("in a terminal, keys typed before an approval question is shown do not
     const asked = new TerminalSession(["chat"], s.home, s.env, w.ws);
     let at = await asked.waitFor(PROMPT);
     await asked.type("read it\r");
-    at = await asked.waitFor("Allow?", at);
+    at = await asked.waitForQuestion("Allow?", at);
     await asked.type("\x1b[B\r");
     at = await asked.waitFor("allowed when asked", at);
     await endChat(asked, at);
@@ -132,7 +133,7 @@ Deno.test("in a terminal, keys typed before an approval question is shown do not
     await ahead.type("read it again\r");
     at = await ahead.waitFor("..", at);
     await ahead.type("\x1b[B\r"); // typed while the answer streams, before any question
-    at = await ahead.waitFor("Allow?", at);
+    at = await ahead.waitForQuestion("Allow?", at);
     await ahead.waitFor("dropped", 0);
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(!ahead.screen.slice(at).includes("after the question"), "the question was answered by typed-ahead keys");
@@ -160,6 +161,8 @@ Deno.test("slash commands are PAI's, never sent: /help, /model, /cost, /tools, /
     at = await term.waitFor('Unknown command "/nonsense": nothing was sent', at);
     await term.type("hello\r");
     at = await term.waitFor("first answer", at);
+    await term.type("/model openai:gpt-4o-mimi\r");
+    at = await term.waitFor('openai offers no model "gpt-4o-mimi"', at);
     await term.type("/model openai:gpt-4o-mini\r");
     at = await term.waitFor("Now openai (gpt-4o-mini)", at);
     await term.type("//etc/hosts: what is it?\r");
@@ -248,5 +251,96 @@ Deno.test("/save of a conversation that held private data keeps its label: a lat
     home.cleanup();
     await local.close();
     await remote.close();
+  }
+});
+
+Deno.test("in a terminal, a paste that arrives in pieces, with pauses, is one message: its lines never act as Enter", async () => {
+  const s = await openaiSession();
+  try {
+    s.server.enqueue({ text: "got it" });
+    const term = new TerminalSession(["chat"], s.home, s.env);
+    let at = await term.waitFor(PROMPT);
+    // Over SSH a long paste comes in pieces: a pause longer than an escape sequence's wait is no end of the paste.
+    await term.type("\x1b[200~first line\r");
+    await new Promise((r) => setTimeout(r, 300));
+    await term.type("/clear\r// a comment\r");
+    await new Promise((r) => setTimeout(r, 300));
+    await term.type("last line\x1b[201~");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(s.server.chatRequests.length, 0, "a pasted line was sent on its own");
+    await term.type("\r");
+    at = await term.waitFor("got it", at);
+    assert.equal(lastUserText(s), "first line\n/clear\n// a comment\nlast line");
+    await endChat(term, at);
+    assert.equal(s.server.chatRequests.length, 1);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a question takes no key in its first moment, nor letters: typing as if at the prompt never answers it", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    const secret = `${w.outside}/secret.txt`;
+    // For pai agent (no chat reader of its own) and in a chat: "always" + Enter would pick "Always allow (saved)"
+    // by the select's type-to-search, and Up + Enter right as the question appears would pick "Always allow" too.
+    for (const args of [["agent", "read it"], ["chat"]]) {
+      s.server.enqueue(call("fs_read", { path: secret }), { text: "after the question" });
+      const term = new TerminalSession(args, s.home, s.env, w.ws);
+      let at = 0;
+      if (args[0] === "chat") {
+        at = await term.waitFor(PROMPT);
+        await term.type("read it\r");
+      }
+      at = await term.waitFor("Allow?", at);
+      await term.type("\x1b[A\r"); // at once: Up from "Deny" is "Always allow", and Enter would pick it
+      await new Promise((r) => setTimeout(r, QUESTION_GUARD_MS + 200));
+      // Letters and digits jump to a choice in the select ("a" to "Allow once", "1" to the first): they are dropped,
+      // and the Enter after them takes the default, Deny.
+      await term.type("always1\r");
+      at = await term.waitFor("after the question", at);
+      if (args[0] === "chat") await endChat(term, at);
+      else assert.equal(await term.exit(), 0, term.screen);
+    }
+    const approvals = await runPai(["policy", "approvals", "--json"], { home: s.home, env: s.env });
+    assert.ok(!approvals.stdout.includes("secret.txt"), approvals.stdout);
+    assert.ok(!sentToModel(s).includes(SECRET), "a question was answered by keys not meant for it");
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("/save writes only inside the workspace, never in .git, .pai, a .env file or a folder of secrets", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    Deno.mkdirSync(`${w.ws}/.git/hooks`, { recursive: true });
+    s.server.enqueue({ text: "ssh-ed25519 AAAA attacker" });
+    const cases = [".git/hooks/pre-commit", ".pai/policy.json", ".env", `${w.outside}/x.md`, "/dev/stdout"];
+    const run = await runPai(["chat"], {
+      home: s.home,
+      env: s.env,
+      cwd: w.ws,
+      stdin: `hello\n${cases.map((c) => `/save ${c}`).join("\n")}\n`,
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /Cannot save the conversation to "\.git\/hooks\/pre-commit": it is in a \.git or \.pai folder/,
+    );
+    assert.throws(() => Deno.statSync(`${w.ws}/.git/hooks/pre-commit`));
+    for (const c of cases.slice(1)) {
+      const one = await runPai(["chat"], { home: s.home, env: s.env, cwd: w.ws, stdin: `/save ${c}\n` });
+      assert.equal(one.code, 2, one.stderr);
+      assert.match(one.stderr, /Cannot save the conversation to/);
+      assert.ok(!one.stderr.includes("--allow-all"), one.stderr);
+    }
+    assert.throws(() => Deno.statSync(`${w.ws}/.env`));
+    assert.throws(() => Deno.statSync(`${w.outside}/x.md`));
+  } finally {
+    w.cleanup();
+    await s.close();
   }
 });

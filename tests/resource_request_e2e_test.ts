@@ -21,7 +21,7 @@ Deno.test("in a terminal, the user approves a resource_request; the model can th
       { text: "summarised" },
     );
     const term = new TerminalSession(["agent", "summarise the report"], s.home, s.env, w.ws);
-    let at = await term.waitFor("Register it?");
+    let at = await term.waitForQuestion("Register it?");
     const shown = term.screen.replace(/\r\n/g, ""); // the terminal wraps long lines
     assert.ok(shown.includes(`asks for access to a file: ${file}`), shown);
     assert.match(shown, /Its reason: The user asked for a summary of it\./);

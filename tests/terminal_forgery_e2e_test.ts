@@ -27,7 +27,7 @@ Deno.test("in a terminal, a path with ESC, CR and LF cannot erase the approval q
     const path = `${w.outside}/${FORGERY}/x`;
     s.server.enqueue(call("fs_read", { path }), { text: "denied then" });
     const term = new TerminalSession(["agent", "read it"], s.home, s.env, w.ws);
-    const at = await term.waitFor("Allow?");
+    const at = await term.waitForQuestion("Allow?");
     await term.type("\r"); // Deny, the default
     await term.waitFor("denied then", at);
     assert.equal(await term.exit(), 0, term.screen);

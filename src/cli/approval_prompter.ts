@@ -42,7 +42,9 @@ async function choose<T extends string>(
   const { default: process } = await import("node:process");
   try {
     // Keys typed before the question was shown must not answer it (`terminal_input.ts`).
-    return await asQuestion(() => select<T>({ message, choices, default: fallback }, { output: process.stderr }));
+    return await asQuestion((input) =>
+      select<T>({ message, choices, default: fallback }, { output: process.stderr, ...(input ? { input } : {}) })
+    );
   } catch {
     stderr.write("\n");
     return fallback; // the safe answer

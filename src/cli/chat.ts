@@ -9,7 +9,15 @@ import { countMessages } from "../store/messages.ts";
 import { blockOpen, messageOf } from "../ui/line_editor.ts";
 import { dim, stderr, stdout } from "../ui/output.ts";
 import { line, neutralizeControls } from "../ui/sanitize.ts";
-import { chatCost, chatHelp, type ChatInput, chatTools, parseChatInput, saveChat } from "./chat_commands.ts";
+import {
+  chatCost,
+  chatHelp,
+  type ChatInput,
+  chatTools,
+  parseChatInput,
+  refuseUnoffered,
+  saveChat,
+} from "./chat_commands.ts";
 import { resetSession } from "./reset.ts";
 import { TerminalInput } from "./terminal_input.ts";
 import { type Attachments, withAttachments } from "./attachments.ts";
@@ -66,7 +74,7 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
     for await (const typed of messages) {
       const text = tidy(typed);
       if (!text) continue;
-      if (ENDINGS.has(text.toLowerCase())) break;
+      if (!text.includes("\n") && ENDINGS.has(text.toLowerCase())) break;
       try {
         const parsed = parseChatInput(text);
         if (parsed.kind === "command") {
@@ -158,6 +166,7 @@ async function runCommand(
         resume: { session: ctx.session.id },
       });
       try {
+        await refuseUnoffered(next.provider.resolved);
         turn = await turnOf(next, setup);
       } catch (error) {
         next.db.close();

@@ -5,7 +5,13 @@
 import { sessionUsage } from "../audit/log.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { higherLabel, type Label } from "../core/types.ts";
+import { probeModels } from "../providers/local_probe.ts";
+import { findOfferedModel } from "../providers/model_names.ts";
 import { formatUsd } from "../providers/prices.ts";
+import type { ResolvedProvider } from "../providers/registry.ts";
+import { paiPaths } from "../core/paths.ts";
+import { isEnvFile } from "../policy/decide.ts";
+import { secretFolders } from "../policy/protected_paths.ts";
 import { listMessages } from "../store/messages.ts";
 import { markWritten } from "../store/written_labels.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
@@ -29,11 +35,16 @@ export type ChatCommandName = keyof typeof CHAT_COMMANDS;
 /** What a line typed in a chat is: a message for the model, or a command with its argument. */
 export type ChatInput = { kind: "message"; text: string } | { kind: "command"; name: ChatCommandName; arg: string };
 
-/** Reads a (trimmed) line of a chat; throws for an unknown command or a command used wrongly. */
+/**
+ * Reads a message of a chat; throws for an unknown command or a command used wrongly. Only a single line can be a
+ * command (a pasted snippet or a block that starts with `/` or `//` is sent as it is), and a first word with another
+ * `/` in it is a path (`/usr/bin/ls: not found`), not a command.
+ */
 export function parseChatInput(text: string): ChatInput {
+  if (text.includes("\n") || !text.startsWith("/")) return { kind: "message", text };
   if (text.startsWith("//")) return { kind: "message", text: text.slice(1) };
-  if (!text.startsWith("/")) return { kind: "message", text };
   const [word, ...rest] = text.slice(1).split(/\s+/);
+  if (word.includes("/")) return { kind: "message", text };
   const typed = word.toLowerCase();
   const name = typed === "quit" ? "exit" : typed;
   if (!Object.hasOwn(CHAT_COMMANDS, name)) {
@@ -67,6 +78,20 @@ export function chatHelp(): string {
   ].join("\n");
 }
 
+/**
+ * Refuses `/model` to a model its provider does not offer, when the provider lists its models (nothing is sent but
+ * that listing): the mistake is said at once, not at the next message.
+ */
+export async function refuseUnoffered(resolved: ResolvedProvider): Promise<void> {
+  const offered = await probeModels(resolved);
+  if (!offered?.length || findOfferedModel(resolved.spec.name, resolved.model, offered) !== undefined) return;
+  const listed = offered.slice(0, 10).join(", ") + (offered.length > 10 ? ", …" : "");
+  throw new PaiError(`/model: ${resolved.spec.name} offers no model "${resolved.model}" (it offers ${listed})`, {
+    exitCode: EXIT.USAGE,
+    hint: '"pai models" lists them; the chat goes on with the model it had',
+  });
+}
+
 /** The tools offered in this chat, one per line. */
 export function chatTools(turn: TurnContext): string {
   const tools = turn.tools?.definitions() ?? [];
@@ -83,6 +108,37 @@ export function chatCost(ctx: SessionContext): string {
 }
 
 /**
+ * Where `/save FILE` writes: inside the workspace (`~/` is the home folder), never in a `.git` or `.pai` folder, a
+ * `.env` file or a folder of secrets (the model wrote the text: in `.git/hooks` or `~/.ssh/authorized_keys` it would
+ * be run or trusted), always through the folder's real path.
+ */
+async function savePath(workspace: string, file: string): Promise<string> {
+  const home = Deno.env.get("HOME") ?? "";
+  const expanded = file.startsWith("~/") && home ? `${home}${file.slice(1)}` : file;
+  const absolute = expanded.startsWith("/") ? expanded : `${Deno.cwd()}/${expanded}`;
+  const cut = absolute.lastIndexOf("/");
+  const [dir, name] = [absolute.slice(0, cut) || "/", absolute.slice(cut + 1)];
+  const refuse = (why: string) =>
+    new PaiError(`Cannot save the conversation to "${file}": ${why}`, { exitCode: EXIT.USAGE });
+  if (!name || name === "." || name === "..") throw refuse("it names a folder, not a file");
+  let real: string;
+  try {
+    real = await Deno.realPath(dir);
+  } catch {
+    throw refuse(`its folder "${dir}" does not exist`);
+  }
+  const target = `${real === "/" ? "" : real}/${name}`;
+  const inside = target.startsWith(`${workspace}/`) ? target.slice(workspace.length) : undefined;
+  if (inside === undefined) throw refuse(`it is outside the workspace (${workspace}): /save writes only there`);
+  if (/\/\.(git|pai)(\/|$)/.test(inside)) throw refuse("it is in a .git or .pai folder, which PAI never writes to");
+  if (isEnvFile(target)) throw refuse("it is a .env file, which PAI never writes to");
+  if (secretFolders(home, paiPaths()).some((f) => target.startsWith(`${f}/`))) {
+    throw refuse("it is in a folder of secrets or PAI's own state");
+  }
+  return target;
+}
+
+/**
  * Writes the conversation to `file` as Markdown; refuses a file that exists (nothing is overwritten). A file holding
  * labelled data keeps that label while it is unchanged, as a file a run wrote does: reading it back into a later run
  * is judged as the conversation was.
@@ -90,8 +146,9 @@ export function chatCost(ctx: SessionContext): string {
 export async function saveChat(ctx: SessionContext, file: string): Promise<string> {
   const messages = listMessages(ctx.db, ctx.session.id);
   if (!messages.length) return "The conversation is empty: nothing to save.";
+  const target = await savePath(ctx.workspace, file);
   try {
-    await Deno.writeTextFile(file, conversationMarkdown(messages), { createNew: true });
+    await Deno.writeTextFile(target, conversationMarkdown(messages), { createNew: true });
   } catch (error) {
     const why = error instanceof Deno.errors.AlreadyExists
       ? "it exists (nothing is overwritten): choose another name"
@@ -102,7 +159,7 @@ export async function saveChat(ctx: SessionContext, file: string): Promise<strin
   }
   const label = messages.reduce<Label>((top, m) => higherLabel(top, m.label ?? "public"), "public");
   if (label !== "public") {
-    await markWritten(ctx.db, [await Deno.realPath(file)], {
+    await markWritten(ctx.db, [target], {
       label,
       sources: [...new Set(messages.flatMap((m) => m.sources ?? []))],
       sessionId: ctx.session.id,

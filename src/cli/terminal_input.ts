@@ -3,16 +3,31 @@
  * - at the prompt the terminal is raw, and keys go to the line editor (`ui/line_editor.ts`), with bracketed paste on;
  * - while an answer streams it is in cbreak mode: Ctrl+C still reaches PAI as SIGINT (stopping only that answer), but
  *   nothing typed is echoed into the answer. What was typed is kept and shown at the next prompt;
- * - when PAI asks a question (an approval), what was typed ahead is dropped first, so that keys pressed before the
- *   question was shown can never answer it.
+ * - when PAI asks a question (an approval), what was typed ahead is dropped, and the question gets only Up, Down,
+ *   Enter and Ctrl+C, and only once it has been on the screen for {@linkcode QUESTION_GUARD_MS}: keys pressed before
+ *   it was shown, or typed as if at the chat's prompt (letters jump to a choice in a select), never answer it.
+ *
+ * Runs other than a chat's (`pai prompt`, `pai agent` in a terminal) take stdin the same way for their length
+ * (`withTerminalInput`), so that their questions are guarded too; what is typed meanwhile is dropped.
  */
-import { drawFrame, LineEditor, type Prompts, readKey } from "../ui/line_editor.ts";
+import { drawFrame, type Key, LineEditor, type Prompts, readKey } from "../ui/line_editor.ts";
+import { EXIT } from "../core/errors.ts";
 import { dim, stdout } from "../ui/output.ts";
+import { interruptible } from "./interrupt.ts";
 
 type NodeStdin = typeof import("node:process")["stdin"];
 
 /** How long an incomplete escape sequence waits for the rest of it. */
 const SEQUENCE_WAIT_MS = 50;
+/** How long a question is on the screen before a key may answer it. */
+export const QUESTION_GUARD_MS = 400;
+/** The keys a question takes, as the prompt library reads them. */
+const QUESTION_KEYS: Partial<Record<Key["kind"], string>> = {
+  up: "\x1b[A",
+  down: "\x1b[B",
+  enter: "\r",
+  interrupt: "\x03",
+};
 
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
@@ -20,9 +35,33 @@ const BRACKETED_PASTE_OFF = "\x1b[?2004l";
 /** The chat's reader, while a chat runs: questions asked meanwhile go through it. */
 let active: TerminalInput | undefined;
 
-/** Runs `ask` (a question on the terminal) with the chat's reader out of its way and what was typed ahead dropped. */
-export async function asQuestion<T>(ask: () => Promise<T>): Promise<T> {
+/** A question's keyboard: the input stream the prompt library reads. */
+type QuestionInput = import("node:stream").PassThrough;
+
+/** A question being asked: its keyboard, when it was shown, and input not yet read into keys. */
+interface OpenQuestion {
+  input: QuestionInput;
+  opened: number;
+  buffer: string;
+}
+
+/**
+ * Runs `ask` (a question on the terminal), giving it the guarded keyboard as its input when a reader has stdin;
+ * without one (a command that asks before any run), `ask` reads stdin itself.
+ */
+export async function asQuestion<T>(ask: (input?: QuestionInput) => Promise<T>): Promise<T> {
   return active ? await active.question(ask) : await ask();
+}
+
+/** Runs `work` with stdin taken by a reader when it is a terminal and none has it yet (see the module's note). */
+export async function withTerminalInput<T>(work: () => Promise<T>): Promise<T> {
+  if (active || !Deno.stdin.isTerminal()) return await work();
+  const input = await TerminalInput.open();
+  try {
+    return await work();
+  } finally {
+    input.close();
+  }
 }
 
 /** Stdin of a chat on a terminal. */
@@ -33,9 +72,23 @@ export class TerminalInput {
   #wake?: () => void;
   #ended = false;
   #history: string[] = [];
+  #question?: OpenQuestion;
   #onData = (chunk: Uint8Array | string) => {
-    this.#pending += typeof chunk === "string" ? chunk : this.#decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === "string" ? chunk : this.#decoder.decode(chunk, { stream: true });
+    if (this.#question) return this.#toQuestion(this.#question, text);
+    this.#pending += text;
     this.#wake?.();
+  };
+  /**
+   * Ctrl+C while PAI works between answers (opening a session, a slow server): there is nothing to stop but PAI, so
+   * it ends as SIGINT would end it, with the terminal given back as it was. During an answer the turn's own listener
+   * stops the answer (`interrupt.ts`).
+   */
+  #onInterrupt = () => {
+    if (interruptible()) return;
+    this.close();
+    stdout.write("\n");
+    Deno.exit(EXIT.INTERRUPTED);
   };
   #onEnd = () => {
     this.#ended = true;
@@ -54,6 +107,7 @@ export class TerminalInput {
     process.stdin.on("data", input.#onData);
     process.stdin.on("end", input.#onEnd);
     process.stdin.resume();
+    Deno.addSignalListener("SIGINT", input.#onInterrupt);
     input.#busy();
     active = input;
     return input;
@@ -62,6 +116,7 @@ export class TerminalInput {
   /** Gives stdin back, the terminal as it was. */
   close(): void {
     active = undefined;
+    Deno.removeSignalListener("SIGINT", this.#onInterrupt);
     this.#stdin.off("data", this.#onData);
     this.#stdin.off("end", this.#onEnd);
     this.#stdin.pause();
@@ -79,7 +134,8 @@ export class TerminalInput {
     let row = 0;
     let rows = 1;
     const draw = () => {
-      const frame = drawFrame(editor, prompts, columns());
+      const { columns, rows: screenRows } = screen();
+      const frame = drawFrame(editor, prompts, columns, screenRows - 1);
       stdout.write(`${row ? `\x1b[${row}A` : ""}\r\x1b[J${frame.output}`);
       ({ cursorRow: row, rows } = frame);
     };
@@ -98,11 +154,16 @@ export class TerminalInput {
           await this.#more();
           continue;
         }
-        let { key, length } = readKey(this.#pending, this.#ended);
+        let { key, length } = readKey(this.#pending, { ended: this.#ended });
         if (!length) {
           // Half an escape sequence: the rest comes at once, or it was a lone ESC.
           if (await this.#more(SEQUENCE_WAIT_MS)) continue;
-          ({ key, length } = readKey(this.#pending, true));
+          ({ key, length } = readKey(this.#pending, { waited: true, ended: this.#ended }));
+          // A paste whose end has not come yet: wait for it, however long.
+          if (!length) {
+            await this.#more();
+            continue;
+          }
         }
         // What follows stays pending: keys typed after Enter are the next message's.
         this.#pending = this.#pending.slice(length);
@@ -127,17 +188,32 @@ export class TerminalInput {
   }
 
   /** See {@linkcode asQuestion}. */
-  async question<T>(ask: () => Promise<T>): Promise<T> {
-    this.#stdin.off("data", this.#onData);
-    this.#stdin.pause();
+  async question<T>(ask: (input: QuestionInput) => Promise<T>): Promise<T> {
+    const { PassThrough } = await import("node:stream");
     if (this.#pending) stdout.write(dim(stdout, "(what you typed meanwhile is dropped: PAI has a question)\n"));
     this.#pending = "";
+    const input = new PassThrough();
+    // Raw: Ctrl+C is the question's key (its answer is the safe one), not a signal.
+    Deno.stdin.setRaw(true);
+    this.#question = { input, opened: Date.now(), buffer: "" };
     try {
-      return await ask();
+      return await ask(input);
     } finally {
-      this.#stdin.on("data", this.#onData);
-      this.#stdin.resume();
+      this.#question = undefined;
+      input.end();
       this.#busy();
+    }
+  }
+
+  /** Passes a question the keys it takes, once it has been shown long enough; drops every other key. */
+  #toQuestion(question: OpenQuestion, text: string): void {
+    question.buffer += text;
+    while (question.buffer) {
+      const { key, length } = readKey(question.buffer, { waited: true });
+      if (!length) return;
+      question.buffer = question.buffer.slice(length);
+      const sent = key && QUESTION_KEYS[key.kind];
+      if (sent && Date.now() - question.opened >= QUESTION_GUARD_MS) question.input.write(sent);
     }
   }
 
@@ -161,10 +237,12 @@ export class TerminalInput {
   }
 }
 
-function columns(): number {
+/** The terminal's size (80×24 when it cannot be told). */
+function screen(): { columns: number; rows: number } {
   try {
-    return Deno.consoleSize().columns || 80;
+    const { columns, rows } = Deno.consoleSize();
+    return { columns: columns || 80, rows: rows || 24 };
   } catch {
-    return 80;
+    return { columns: 80, rows: 24 };
   }
 }

@@ -7,6 +7,7 @@ import { AnswerPrinter } from "../ui/answer_printer.ts";
 import { dim, type Output, stderr } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { withInterrupt } from "./interrupt.ts";
+import { withTerminalInput } from "./terminal_input.ts";
 
 /** Options for {@linkcode printedTurn}. */
 export interface PrintedTurnOptions {
@@ -42,43 +43,47 @@ export function outcomeLine(execution: ToolExecution): string {
 /** Runs a turn; Ctrl+C stops the answer, which is kept and marked interrupted. */
 export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurnOptions): Promise<TurnResult> {
   const printer = options.out && new AnswerPrinter(options.out);
-  return withInterrupt(async (signal) => {
-    printer?.start();
-    try {
-      const result = await runTurn(ctx, text, {
-        signal,
-        stream: options.stream,
-        onText: printer && ((piece) => printer.text(piece)),
-        maxToolRounds: options.maxToolRounds,
-        deadline: options.timeLimitMs === undefined ? undefined : Date.now() + options.timeLimitMs,
-        onToolStart: (call) => {
-          printer?.pause();
-          stderr.write(`${dim(stderr, stepLine(call.name, call.arguments))}\n`);
-        },
-        onToolEnd: (execution) => stderr.write(`${dim(stderr, outcomeLine(execution))}\n`),
-        onNotice: (text) => {
-          printer?.pause();
-          stderr.write(line`${text}\n`);
-        },
-        dryRun: options.dryRun,
-        inputLabel: options.attached?.label,
-        inputSources: options.attached?.sources,
-        images: options.attached?.images,
-      });
-      const note = result.interrupted
-        ? "[interrupted]"
-        : result.incomplete
-        ? "[the answer ended before it was complete]"
-        : result.stoppedBy === "budget"
-        ? "[stopped: a budget was reached]"
-        : result.stoppedBy && options.maxToolRounds !== undefined
-        ? `[stopped calling tools: ${result.stoppedBy === "deadline" ? "time limit" : "step limit"} reached]`
-        : undefined;
-      printer?.end(note && dim(options.out!, note));
-      return result;
-    } catch (error) {
-      printer?.end();
-      throw error;
-    }
-  });
+  // In a terminal, stdin is taken for the turn: what is typed meanwhile neither echoes into the answer nor answers a
+  // question (`terminal_input.ts`).
+  return withTerminalInput(() =>
+    withInterrupt(async (signal) => {
+      printer?.start();
+      try {
+        const result = await runTurn(ctx, text, {
+          signal,
+          stream: options.stream,
+          onText: printer && ((piece) => printer.text(piece)),
+          maxToolRounds: options.maxToolRounds,
+          deadline: options.timeLimitMs === undefined ? undefined : Date.now() + options.timeLimitMs,
+          onToolStart: (call) => {
+            printer?.pause();
+            stderr.write(`${dim(stderr, stepLine(call.name, call.arguments))}\n`);
+          },
+          onToolEnd: (execution) => stderr.write(`${dim(stderr, outcomeLine(execution))}\n`),
+          onNotice: (text) => {
+            printer?.pause();
+            stderr.write(line`${text}\n`);
+          },
+          dryRun: options.dryRun,
+          inputLabel: options.attached?.label,
+          inputSources: options.attached?.sources,
+          images: options.attached?.images,
+        });
+        const note = result.interrupted
+          ? "[interrupted]"
+          : result.incomplete
+          ? "[the answer ended before it was complete]"
+          : result.stoppedBy === "budget"
+          ? "[stopped: a budget was reached]"
+          : result.stoppedBy && options.maxToolRounds !== undefined
+          ? `[stopped calling tools: ${result.stoppedBy === "deadline" ? "time limit" : "step limit"} reached]`
+          : undefined;
+        printer?.end(note && dim(options.out!, note));
+        return result;
+      } catch (error) {
+        printer?.end();
+        throw error;
+      }
+    })
+  );
 }

@@ -93,16 +93,27 @@ const CSI_START = /^\[[0-?]*[ -/]*$/;
 /** The known sequences, longest first. */
 const KNOWN = Object.keys(SEQUENCES).sort((a, b) => b.length - a.length);
 
+/** When {@linkcode readKey} may take what may be the start of something longer as complete. */
+export interface ReadKeyOptions {
+  /** No more input came for a moment: a lone ESC is a key of its own (dropped), half a sequence is dropped. */
+  waited?: boolean;
+  /** No more input will come (stdin closed): a paste whose end never came is taken as it is. */
+  ended?: boolean;
+}
+
 /**
  * Reads the first key of raw terminal input and how many characters it took. What may be the start of a longer
- * sequence (a lone ESC, half a CSI, a paste whose end has not arrived) reads as no key and length 0: read it again
- * with more input. With `final` (no more input came for a moment) a lone ESC is dropped and an unended paste is
- * taken as it is. A character that is no key (another control, an Alt+key PAI has no use for) reads as no key.
+ * sequence (a lone ESC, half a CSI) reads as no key and length 0: read it again with more input. A paste is one
+ * key, read only once its end has come, however long that takes: a paste that arrives in pieces (over SSH, a slow
+ * link) is still pasted text, its line breaks never Enter. A character that is no key (another control, an Alt+key
+ * PAI has no use for) reads as no key.
  */
-export function readKey(input: string, final = false): { key?: Key; length: number } {
+export function readKey(input: string, options: ReadKeyOptions = {}): { key?: Key; length: number } {
+  // Half of the paste's start is waited for as long as the paste itself.
+  if (PASTE_START.startsWith(input) && !options.ended) return { length: 0 };
   if (input.startsWith(PASTE_START)) {
     const end = input.indexOf(PASTE_END);
-    if (end < 0 && !final) return { length: 0 };
+    if (end < 0 && !options.ended) return { length: 0 };
     // A terminal pastes line breaks as CR: they are line breaks of the message, not Enter.
     const text = input.slice(PASTE_START.length, end < 0 ? undefined : end).replace(/\r\n?/g, "\n");
     return { key: { kind: "text", text }, length: end < 0 ? input.length : end + PASTE_END.length };
@@ -112,7 +123,7 @@ export function readKey(input: string, final = false): { key?: Key; length: numb
     const matched = KNOWN.find((s) => input.startsWith(s)) ??
       [after.match(CSI)?.[0], after.match(SS3)?.[0]].map((m) => m && `\x1b${m}`).find(Boolean);
     if (matched) return { key: SEQUENCES[matched] ? { kind: SEQUENCES[matched] } : undefined, length: matched.length };
-    if (!final && incomplete(input)) return { length: 0 };
+    if (!options.waited && !options.ended && incomplete(input)) return { length: 0 };
     return { length: input.length > 1 && input[1] !== "\x1b" ? 2 : 1 };
   }
   const control = CONTROLS[input[0]];
@@ -298,10 +309,11 @@ export function messageOf(text: string): string {
 export function cellWidth(c: string): number {
   const code = c.codePointAt(0)!;
   if (/^[\p{Mn}\p{Me}]$/u.test(c) || code === 0x200d || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
+  // Emoji shown as pictures by default (🚀, ✅, 🫠…) take two cells, as wide East Asian characters do.
+  if (/^\p{Emoji_Presentation}$/u.test(c)) return 2;
   const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
     (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1f64f) ||
-    (code >= 0x1f900 && code <= 0x1f9ff) || (code >= 0x20000 && code <= 0x3fffd);
+    (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
   return wide ? 2 : 1;
 }
 
@@ -329,39 +341,64 @@ export interface Frame {
   rows: number;
 }
 
+/** One row on the screen: what is written on it. */
+type Row = string;
+
 /**
- * Draws the message for a terminal `columns` wide, assuming the cursor stands at the start of the frame's first
- * row with everything below it cleared. Each line takes `floor(width / columns) + 1` rows: a line that fills its
- * last row exactly is followed by a space and a CR, so the cursor never rests in a terminal's pending-wrap state,
- * whose position terminals disagree on.
+ * Draws the message for a terminal `columns` wide and `maxRows` high, assuming the cursor stands at the start of the
+ * frame's first row with everything below it cleared. Rows are cut by PAI, not wrapped by the terminal (whose wrap
+ * state at the last column terminals disagree on), and a message taller than the screen is drawn as the rows around
+ * the cursor under a line that counts the rows above: what scrolled off the screen could not be redrawn.
  */
-export function drawFrame(editor: Pick<LineEditor, "text" | "cursor">, prompts: Prompts, columns: number): Frame {
-  const cols = Math.max(1, columns);
-  const lines = editor.text.split("\n");
-  let output = "";
-  let row = 0;
-  let offset = 0; // of the current line in the text
+export function drawFrame(
+  editor: Pick<LineEditor, "text" | "cursor">,
+  prompts: Prompts,
+  columns: number,
+  maxRows = Infinity,
+): Frame {
+  const cols = Math.max(2, columns);
+  const rows: Row[] = [];
   let cursor = { row: 0, col: 0 };
-  let end = { row: 0, col: 0 };
-  lines.forEach((text, i) => {
+  let offset = 0; // of the current line in the text
+  editor.text.split("\n").forEach((text, i) => {
     const prompt = i === 0 ? prompts.first : prompts.rest;
+    let row = prompt.text;
     let width = prompt.width;
-    let body = "";
+    const place = (at: number) => {
+      if (offset + at !== editor.cursor) return;
+      // At a full row's end, the cursor stands at the start of the next one.
+      cursor = width >= cols ? { row: rows.length + 1, col: 0 } : { row: rows.length, col: width };
+    };
     let at = 0;
     for (const c of text) {
-      if (offset + at === editor.cursor) cursor = { row: row + Math.floor(width / cols), col: width % cols };
+      place(at);
       const look = shown(c);
-      body += look;
-      for (const part of look) width += cellWidth(part);
+      const cells = [...look].reduce((n, part) => n + cellWidth(part), 0);
+      if (width + cells > cols) {
+        rows.push(row);
+        row = "";
+        width = 0;
+        place(at);
+      }
+      row += look;
+      width += cells;
       at += c.length;
     }
-    if (offset + at === editor.cursor) cursor = { row: row + Math.floor(width / cols), col: width % cols };
-    output += (i ? "\r\n" : "") + prompt.text + body + (width > 0 && width % cols === 0 ? " \r" : "");
-    end = { row: row + Math.floor(width / cols), col: width % cols };
-    row = end.row + 1;
+    place(at);
+    rows.push(row);
+    if (cursor.row === rows.length) rows.push(""); // the cursor's row after a full last row
     offset += text.length + 1;
   });
-  const up = end.row - cursor.row;
-  output += (up ? `\x1b[${up}A` : "") + "\r" + (cursor.col ? `\x1b[${cursor.col}C` : "");
-  return { output, cursorRow: cursor.row, rows: end.row + 1 };
+  let shownRows = rows;
+  let cursorRow = cursor.row;
+  if (rows.length > maxRows && maxRows >= 2) {
+    // The rows around the cursor, under a line counting those above them.
+    const window = maxRows - 1;
+    const start = Math.min(Math.max(0, cursor.row - window + 1), rows.length - window);
+    shownRows = [`  … ${start} row${start === 1 ? "" : "s"} above`, ...rows.slice(start, start + window)];
+    cursorRow = cursor.row - start + 1;
+  }
+  const up = shownRows.length - 1 - cursorRow;
+  const output = shownRows.join("\r\n") + (up ? `\x1b[${up}A` : "") + "\r" + (cursor.col ? `\x1b[${cursor.col}C` : "");
+  return { output, cursorRow, rows: shownRows.length };
 }

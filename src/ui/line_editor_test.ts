@@ -3,10 +3,11 @@ import { blockOpen, cellWidth, drawFrame, type Key, LineEditor, messageOf, readK
 
 /** The keys in raw input, read as the terminal driver reads them (typed characters in a row as one text). */
 function decodeKeys(input: string, final = false): { keys: Key[]; rest: string } {
+  const options = { waited: final, ended: final };
   const keys: Key[] = [];
   let at = 0;
   while (at < input.length) {
-    const { key, length } = readKey(input.slice(at), final);
+    const { key, length } = readKey(input.slice(at), options);
     if (!length) break;
     at += length;
     const last = keys.at(-1);
@@ -42,6 +43,9 @@ Deno.test("readKey() waits for the end of a paste, or of a sequence, split acros
   // With no more input coming, a lone ESC is dropped and an unended paste taken as it is.
   assert.deepEqual(decodeKeys("\x1b", true), { keys: [], rest: "" });
   assert.deepEqual(kinds(decodeKeys("\x1b[200~tail", true).keys), ["text:tail"]);
+  // A pause in a paste (a slow link) is no end of it: its line breaks stay text, never Enter.
+  assert.deepEqual(readKey("\x1b[200~line one\rline two", { waited: true }), { length: 0 });
+  assert.deepEqual(readKey("\x1b[20", { waited: true }), { length: 0 });
 });
 
 Deno.test("readKey() reads arrows, Alt+Enter, controls, and ignores sequences it has no use for", () => {
@@ -115,16 +119,27 @@ Deno.test("drawFrame() draws each line after its prompt and puts the cursor back
   assert.equal(frame.cursorRow, 0);
 });
 
-Deno.test("drawFrame() counts wrapped rows, wide characters, and never leaves the cursor in a pending wrap", () => {
-  // 5 + 5 = 10 cells in a 10-column terminal: the line fills its row, so a space and CR move to the next one.
+Deno.test("drawFrame() cuts rows itself, moves a wide character that does not fit to the next row", () => {
+  // 5 + 5 = 10 cells in a 10-column terminal: the row is full, and the cursor stands at the start of the next one.
   const full = drawFrame({ text: "abcde", cursor: 5 }, PROMPTS, 10);
-  assert.equal(full.output, "you› abcde \r\r");
-  assert.equal(full.cursorRow, 1);
+  assert.equal(full.output, "you› abcde\r\n\r");
+  assert.deepEqual([full.cursorRow, full.rows], [1, 2]);
+  // 5 + 2 cells, then 本 would end past column 8: it starts the next row.
   const wide = drawFrame({ text: "日本語", cursor: 3 }, PROMPTS, 8);
-  assert.equal(wide.cursorRow, 1); // 5 + 6 = 11 cells: the cursor is on the second row, column 3
-  assert.ok(wide.output.endsWith("\r\x1b[3C"));
+  assert.equal(wide.output, "you› 日\r\n本語\r\x1b[4C");
+  assert.equal(wide.cursorRow, 1);
   assert.equal(cellWidth("é"), 1);
   assert.equal(cellWidth("\u0301"), 0);
+  for (const emoji of ["🚀", "✅", "🫠", "😀"]) assert.equal(cellWidth(emoji), 2, emoji);
+});
+
+Deno.test("drawFrame() shows a message taller than the screen as the rows around the cursor", () => {
+  const text = Array.from({ length: 30 }, (_, i) => `line ${i}`).join("\n");
+  const frame = drawFrame({ text, cursor: text.length }, PROMPTS, 80, 10);
+  assert.equal(frame.rows, 10);
+  assert.equal(frame.cursorRow, 9);
+  assert.ok(frame.output.startsWith("  … 21 rows above\r\n"));
+  assert.ok(frame.output.includes("line 29") && !frame.output.includes("line 20\r"));
 });
 
 Deno.test("drawFrame() shows control characters of a pasted text as visible marks, never raw", () => {

@@ -23,7 +23,7 @@ Deno.test("adversarial [toctou] a folder swapped for a link to ~/.aws during the
     Deno.writeTextFileSync(`${w.outside}/reports/credentials`, "quarterly figures\n");
     s.server.enqueue(call("fs_read", { path: `${w.outside}/reports/credentials` }), { text: "finished" });
     const session = new TerminalSession(["agent", "read the report"], s.home, s.env, w.ws);
-    const at = await session.waitFor("Allow?");
+    const at = await session.waitForQuestion("Allow?");
     assert.match(session.screen, /needs read of ".*\/reports\/credentials"/);
     // While the user reads the question, the folder becomes a link to ~/.aws.
     Deno.renameSync(`${w.outside}/reports`, `${w.outside}/reports.old`);
@@ -50,7 +50,7 @@ Deno.test("adversarial [git] a write under .git offers 'Allow once' only, and th
     const hook = { path: ".git/hooks/pre-commit", content: "#!/bin/sh\necho checked\n" };
     s.server.enqueue(call("fs_write", hook), { text: "hook written" });
     const session = new TerminalSession(["agent", "add a pre-commit hook"], s.home, s.env, w.ws);
-    await session.waitFor("Allow?");
+    await session.waitForQuestion("Allow?");
     // The prompt library wraps long lines at 80 columns.
     const question = session.screen.replace(/\r?\n/g, "");
     assert.match(question, /inside a \.git folder, whose config and hooks git runs outside the sandbox/);

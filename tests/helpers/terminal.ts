@@ -3,6 +3,7 @@
  * type keys (Ctrl+C as the byte 0x03, Ctrl+D as 0x04) and read the screen as
  * a user would. The terminal, not the test, turns Ctrl+C into SIGINT.
  */
+import { QUESTION_GUARD_MS } from "../../src/cli/terminal_input.ts";
 import { MAIN, PAI_FLAGS, paiEnv, type PaiHome } from "./run_pai.ts";
 
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
@@ -59,6 +60,16 @@ export class TerminalSession {
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error(`the terminal never showed ${JSON.stringify(text)}; it shows:\n${this.#screen}`);
+  }
+
+  /**
+   * Waits until a question shows `text`, then until it takes keys: PAI ignores keys for a moment after a question
+   * appears, so that keys typed before it never answer it.
+   */
+  async waitForQuestion(text: string, from = 0): Promise<number> {
+    const at = await this.waitFor(text, from);
+    await new Promise((r) => setTimeout(r, QUESTION_GUARD_MS + 150));
+    return at;
   }
 
   /** Waits for the process to end and returns its exit code. */
