@@ -46,6 +46,19 @@ const streamFlag = {
   brief: "Stream the answer as it arrives (--no-stream waits for the whole answer)",
 } as const;
 
+const displayFlags = {
+  raw: {
+    kind: "boolean",
+    default: false,
+    brief: "Print the answer as the model wrote it (no Markdown rendering, which a terminal gets by default)",
+  },
+  usage: {
+    kind: "boolean",
+    default: false,
+    brief: "Print the tokens and cost after each answer even when piped (a terminal shows them by default)",
+  },
+} as const;
+
 const modelFlag = {
   kind: "parsed",
   parse: String,
@@ -227,6 +240,7 @@ const prompt = buildCommand({
     },
     flags: {
       stream: streamFlag,
+      ...displayFlags,
       json: jsonFlag,
       maxChain: {
         kind: "parsed",
@@ -268,6 +282,7 @@ const ask = buildCommand({
     flags: {
       model: modelFlag,
       stream: streamFlag,
+      ...displayFlags,
       json: jsonFlag,
       safe: grantFlags.safe,
     },
@@ -285,7 +300,7 @@ const ask = buildCommand({
 const chat = buildCommand({
   loader: async () => (await command<typeof import("./cli/chat.ts")>("chat")).chat,
   parameters: {
-    flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags, ...callFlags },
+    flags: { stream: streamFlag, ...displayFlags, model: modelFlag, ...resumeFlags, ...grantFlags, ...callFlags },
     aliases: { m: "model", c: "continue", a: "attach", s: "system", t: "template" },
   },
   docs: {
@@ -324,14 +339,15 @@ const agent = buildCommand({
         placeholder: "seconds",
         brief: "Stop calling tools after this many seconds; the model then gives its final answer",
       },
+      stream: streamFlag,
+      ...displayFlags,
+      json: jsonFlag,
       dryRun: {
         kind: "boolean",
         default: false,
         brief:
           "Show exactly what the first request would send to which provider (project instructions included); send nothing",
       },
-      stream: streamFlag,
-      json: jsonFlag,
       model: modelFlag,
       ...resumeFlags,
       ...grantFlags,
@@ -512,7 +528,7 @@ const assistantRoutes = buildRouteMap({
     chat: buildCommand({
       loader: async () => (await command<typeof import("./cli/assistant.ts")>("assistant")).chat,
       parameters: {
-        flags: { stream: streamFlag, model: modelFlag, ...resumeFlags, ...grantFlags, ...callFlags },
+        flags: { stream: streamFlag, ...displayFlags, model: modelFlag, ...resumeFlags, ...grantFlags, ...callFlags },
         aliases: { m: "model", c: "continue", a: "attach", s: "system", t: "template" },
       },
       docs: {

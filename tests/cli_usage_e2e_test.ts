@@ -32,9 +32,9 @@ Deno.test("usage errors name the flag or argument, list the valid values, point 
     const [aliasLine] = assertUsageError(alias, "pai prompt");
     assert.match(
       aliasLine,
-      /^pai: Unknown flag "-z" for "pai prompt": its flags are --no-stream, --json, --max-chain, /,
+      /^pai: Unknown flag "-z" for "pai prompt": its flags are --no-stream, --raw, --usage, --json, --max-chain, /,
     );
-    assert.match(aliasLine, /--no-tools, --resource, --safe$/);
+    assert.match(aliasLine, /--no-tools, --resource, --attach, --safe, --system, --template$/);
 
     const bogus = await runPai(["bogus"], { home });
     const [bogusLine] = assertUsageError(bogus, "pai");
@@ -42,7 +42,7 @@ Deno.test("usage errors name the flag or argument, list the valid values, point 
       bogusLine,
       /^pai: Unknown command "bogus" for "pai": its commands are init, prompt, ask, chat, agent, /,
     );
-    assert.match(bogusLine, /, providers, models, sessions, history; did you mean tools\?$/);
+    assert.match(bogusLine, /, providers, models, sessions, history, undo, completions; did you mean tools\?$/);
     const nested = await runPai(["resource", "bogus"], { home });
     const [nestedLine] = assertUsageError(nested, "pai resource");
     assert.match(nestedLine, /^pai: Unknown command "bogus" for "pai resource": its commands are add, update, list, /);
@@ -80,8 +80,11 @@ Deno.test("help shows what users type: --no-stream and --no-tools, an optional <
     const prompt = await runPai(["prompt", "--help"], { home });
     assert.equal(prompt.code, 0, prompt.stderr);
     const usage = prompt.stdout.split("\n")[1];
-    assert.match(usage, /^ {2}pai prompt \[--no-stream\] \[--json\] \[--max-chain <n>\] /);
-    assert.match(usage, / \[--no-tools\] \[--resource <name>\]\.\.\. \[--safe\] \[<text>\.\.\.\]$/);
+    assert.match(usage, /^ {2}pai prompt \[--no-stream\] \[--raw\] \[--usage\] \[--json\] \[--max-chain <n>\] /);
+    assert.match(
+      usage,
+      / \[--no-tools\] \[--resource <name>\]\.\.\. \[--attach <file>\]\.\.\. \[--safe\] \[--system <text>\] \[--template <name>\] \[<text>\.\.\.\]$/,
+    );
     assert.doesNotMatch(usage, /\[--stream\]|\[--tools\]|value/);
     assert.match(prompt.stdout, /\n {2}\[text\.\.\.\] +The prompt/);
 

@@ -6,7 +6,7 @@ import { openSession } from "../modes/session_setup.ts";
 import { dim, stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
-import { printedTurn } from "./turn_output.ts";
+import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
 import { withAttachments } from "./attachments.ts";
 import { callPrompt } from "./call_prompt.ts";
 import { runFiles } from "../store/undo_files.ts";
@@ -21,7 +21,7 @@ import {
 } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
-export interface AgentFlags extends ToolFlags, ResumeFlags {
+export interface AgentFlags extends ToolFlags, ResumeFlags, DisplayFlags {
   maxSteps: number;
   maxSeconds: number;
   stream: boolean;
@@ -60,6 +60,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       maxToolRounds: flags.maxSteps,
       timeLimitMs: flags.maxSeconds * 1000,
       dryRun: flags.dryRun,
+      display: answerDisplay(stdout, flags, ctx.config, turn.price),
     });
     if (flags.dryRun) return printDryRun(ctx, result);
     const changed = runFiles(ctx.db, runId).length;

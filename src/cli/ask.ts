@@ -7,11 +7,11 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { withAttachment } from "./prompt.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
-import { printedTurn } from "./turn_output.ts";
+import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
 import { cutShort, resultJson, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai ask`. */
-export interface AskFlags {
+export interface AskFlags extends DisplayFlags {
   model?: string;
   stream: boolean;
   json: boolean;
@@ -31,7 +31,11 @@ export async function ask(this: CommandContext, flags: AskFlags, ...words: strin
   const ctx = await openAsk({ notice: (text) => stderr.write(line`${text}\n`), safe: flags.safe, model: flags.model });
   try {
     const turn = await turnContext(ctx, ASK, { tools: false, safe: flags.safe });
-    const result = await printedTurn(turn, text, { stream: flags.stream, out: flags.json ? undefined : stdout });
+    const result = await printedTurn(turn, text, {
+      stream: flags.stream,
+      out: flags.json ? undefined : stdout,
+      display: answerDisplay(stdout, flags, ctx.config, turn.price),
+    });
     const failure = cutShort(ctx, result);
     if (flags.json) stdout.write(`${resultJson(ctx, result, { failure })}\n`);
     if (failure) throw failure;

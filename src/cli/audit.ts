@@ -23,9 +23,9 @@ import { EXIT, PaiError } from "../core/errors.ts";
 import { paiPaths } from "../core/paths.ts";
 import { type Database, openDatabase } from "../store/db.ts";
 import { currentSession } from "../store/sessions.ts";
-import { stdout, useColor } from "../ui/output.ts";
+import { stdout, terminalColumns, useColor } from "../ui/output.ts";
 import { jsonForTerminal, line, neutralizeControls } from "../ui/sanitize.ts";
-import { plural, showText, snippetLine, statsText, tableText, terminalColumns } from "./audit_text.ts";
+import { plural, showText, snippetLine, statsText, tableText } from "./audit_text.ts";
 
 /** The flags that choose rows, shared by `list`, `search` and `export` (`stats` takes the times). */
 export interface FilterFlags {

@@ -6,7 +6,6 @@
  */
 import { type AuditRecord, type AuditRowDetail, MATCH_END, MATCH_START } from "../audit/query.ts";
 import type { AuditStats } from "../audit/stats.ts";
-import type { Output } from "../ui/output.ts";
 import { inline, line, neutralizeControls } from "../ui/sanitize.ts";
 import { tableLines } from "../ui/table.ts";
 
@@ -51,17 +50,6 @@ function cells(r: AuditRecord): string[] {
   ];
 }
 
-/** The terminal's width, when stdout is one (lines are cut to it there; a pipe gets them whole). */
-export function terminalColumns(out: Output): number | undefined {
-  if (!out.isTerminal) return undefined;
-  try {
-    // A terminal that does not know its size (0 columns) gets whole lines, as a pipe does.
-    return Deno.consoleSize().columns || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Cuts a line (already neutralised) to `columns` characters, marking the cut. */
 function fit(text: string, columns: number | undefined): string {
   if (!columns) return text;
@@ -88,7 +76,7 @@ function shownColumns(rows: readonly string[][], width: number | undefined): num
 
 /** Options for {@linkcode tableText}. */
 export interface TextOptions {
-  /** The terminal's width (see {@linkcode terminalColumns}); lines are cut to it. None: whole lines, for a pipe. */
+  /** The terminal's width (`terminalColumns` in `ui/output.ts`); lines are cut to it. None: whole lines, for a pipe. */
   width?: number;
   /** Lines to write under row `i` (a search's snippets). */
   after?: (i: number) => string | undefined;

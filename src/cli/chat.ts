@@ -23,11 +23,11 @@ import { TerminalInput } from "./terminal_input.ts";
 import { type Attachments, withAttachments } from "./attachments.ts";
 import { type CallPrompt, callPrompt } from "./call_prompt.ts";
 import { readLines } from "./stdin.ts";
-import { printedTurn } from "./turn_output.ts";
+import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
 import { budgetStop, type ResumeFlags, type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
-export interface ChatFlags extends ToolFlags, ResumeFlags {
+export interface ChatFlags extends ToolFlags, ResumeFlags, DisplayFlags {
   stream: boolean;
 }
 
@@ -90,6 +90,7 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
           attached: sent,
           stream: flags.stream,
           out: stdout,
+          display: answerDisplay(stdout, flags, ctx.config, turn.price),
         });
         attach = {};
         // A budget that stopped the turn's tool calls is said as an error: on a terminal the chat goes on.

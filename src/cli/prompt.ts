@@ -8,11 +8,11 @@ import { openSession } from "../modes/session_setup.ts";
 import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
-import { printedTurn } from "./turn_output.ts";
+import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
 import { cutShort, printDryRun, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
-export interface PromptFlags extends ToolFlags, ResumeFlags {
+export interface PromptFlags extends ToolFlags, ResumeFlags, DisplayFlags {
   stream: boolean;
   json: boolean;
   maxChain: number;
@@ -45,6 +45,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       out: flags.json || flags.dryRun ? undefined : stdout,
       maxToolRounds: flags.maxChain,
       dryRun: flags.dryRun,
+      display: answerDisplay(stdout, flags, ctx.config, turn.price),
     });
     if (flags.dryRun) return printDryRun(ctx, result);
     const failure = cutShort(ctx, result);

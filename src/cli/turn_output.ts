@@ -4,10 +4,12 @@ import { runTurn, type TurnContext, type TurnResult } from "../modes/engine.ts";
 import type { AttachedInput } from "./attachments.ts";
 import type { ToolExecution } from "../tools/tool_manager.ts";
 import { AnswerPrinter } from "../ui/answer_printer.ts";
-import { dim, type Output, stderr } from "../ui/output.ts";
+import { dim, type Output, stderr, terminalColumns, useColor } from "../ui/output.ts";
+import { costUsd, formatUsd, type ModelPrice } from "../providers/prices.ts";
 import { line } from "../ui/sanitize.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { withTerminalInput } from "./terminal_input.ts";
+import { lazyImport } from "../core/lazy_import.ts";
 
 /** Options for {@linkcode printedTurn}. */
 export interface PrintedTurnOptions {
@@ -20,6 +22,49 @@ export interface PrintedTurnOptions {
   dryRun?: boolean;
   /** What is attached to the input (`--resource`, `--attach`): its highest label, its sources, its images. */
   attached?: Omit<AttachedInput, "text">;
+  /** How the answer and its usage are shown (`answerDisplay`); absent: as plain text, no usage line. */
+  display?: AnswerDisplay;
+}
+
+/** `--raw` and `--usage`. */
+export interface DisplayFlags {
+  raw: boolean;
+  usage: boolean;
+}
+
+/** How an answer is shown: as Markdown for a terminal this wide, and whether a usage line follows it. */
+export interface AnswerDisplay {
+  markdown?: { columns: number };
+  usage: boolean;
+  /** The price of the session's model, for the usage line's cost. */
+  price?: ModelPrice | null;
+}
+
+/**
+ * How answers are shown on `out`: rendered Markdown on a terminal with colours (not with `--raw`, `NO_COLOR` or
+ * `TERM=dumb`), and the usage line in a terminal unless config.json's `usageLine` is false, or always with `--usage`.
+ */
+export function answerDisplay(
+  out: Output,
+  flags: Partial<DisplayFlags>,
+  config: { usageLine?: boolean },
+  price?: ModelPrice | null,
+): AnswerDisplay {
+  const styled = useColor(out) && Deno.env.get("TERM") !== "dumb" && !flags.raw;
+  return {
+    ...(styled ? { markdown: { columns: terminalColumns(out) ?? 80 } } : {}),
+    usage: flags.usage === true || (out.isTerminal && config.usageLine !== false),
+    price,
+  };
+}
+
+/** The usage line of an answer: tokens in and out, and the cost when the model's price is known. */
+export function usageLine(result: Pick<TurnResult, "usage" | "routedTo">, price?: ModelPrice | null): string {
+  const { inputTokens, outputTokens } = result.usage;
+  const cost = result.routedTo ? null : costUsd(price, result.usage);
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `↳ ${n(inputTokens)} in · ${n(outputTokens)} out${cost === null ? "" : ` · ${formatUsd(cost)}`}` +
+    (result.routedTo ? ` · answered by ${result.routedTo}` : "");
 }
 
 /**
@@ -41,8 +86,16 @@ export function outcomeLine(execution: ToolExecution): string {
 }
 
 /** Runs a turn; Ctrl+C stops the answer, which is kept and marked interrupted. */
-export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurnOptions): Promise<TurnResult> {
-  const printer = options.out && new AnswerPrinter(options.out);
+export async function printedTurn(ctx: TurnContext, text: string, options: PrintedTurnOptions): Promise<TurnResult> {
+  const { out } = options;
+  // The renderer loads only for a terminal that shows Markdown: a pipe and `--raw` never pay for it.
+  const markdown = out && options.display?.markdown
+    ? new (await lazyImport<typeof import("../ui/markdown.ts")>("../ui/markdown.ts", import.meta.url)).MarkdownStream({
+      write: (t) => out.write(t),
+      ...options.display.markdown,
+    })
+    : undefined;
+  const printer = out && new AnswerPrinter(out, { markdown });
   // In a terminal, stdin is taken for the turn: what is typed meanwhile neither echoes into the answer nor answers a
   // question (`terminal_input.ts`).
   return withTerminalInput(() =>
@@ -79,6 +132,9 @@ export function printedTurn(ctx: TurnContext, text: string, options: PrintedTurn
           ? `[stopped calling tools: ${result.stoppedBy === "deadline" ? "time limit" : "step limit"} reached]`
           : undefined;
         printer?.end(note && dim(options.out!, note));
+        if (options.out && options.display?.usage && !options.dryRun) {
+          stderr.write(`${dim(stderr, line`${usageLine(result, options.display.price)}`)}\n`);
+        }
         return result;
       } catch (error) {
         printer?.end();

@@ -17,6 +17,8 @@ export interface Config {
   models?: ModelsConfig;
   /** What the audit log keeps of each event's content (see config_schema.ts); absent: `redacted`. */
   audit?: AuditConfig;
+  /** Whether a line with each answer's tokens and cost follows it in a terminal (see config_schema.ts). */
+  usageLine?: boolean;
   /** Short names for models, for `-m/--model` (see config_schema.ts). */
   aliases?: Readonly<Record<string, string>>;
   /** Assistant mode's lease, polling, per-task tokens and attempts (see config_schema.ts). */

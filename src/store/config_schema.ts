@@ -47,6 +47,8 @@ export const CONFIG_SCHEMA = z.strictObject({
      */
     content: z.enum(["redacted", "full", "hash"]).optional(),
   }).optional(),
+  /** Whether a dim line with each answer's tokens and cost follows it in a terminal (default true; `--usage` forces it). */
+  usageLine: z.boolean().optional(),
   /** Short names for models, as `-m/--model` takes them: `{ "sonnet": "anthropic:claude-sonnet-4-5" }`. */
   aliases: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** Assistant mode (`pai assistant run`). */

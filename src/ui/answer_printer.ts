@@ -1,7 +1,9 @@
 /**
  * Prints a model's answer as it streams: a spinner until the first token when
- * stdout is a terminal, then each piece neutralised (see `sanitize.ts`).
+ * stdout is a terminal, then each piece neutralised (see `sanitize.ts`), as
+ * rendered Markdown when asked (`markdown.ts`), else as it is.
  */
+import type { MarkdownStream } from "./markdown.ts";
 import type { Output } from "./output.ts";
 import { neutralizeControls } from "./sanitize.ts";
 
@@ -12,9 +14,12 @@ export class AnswerPrinter {
   #out: Output;
   #timer?: ReturnType<typeof setInterval>;
   #lastChar = "\n";
+  #markdown?: MarkdownStream;
 
-  constructor(out: Output) {
+  /** `markdown`: the answer is rendered through it (its target is `out`). */
+  constructor(out: Output, options: { markdown?: MarkdownStream } = {}) {
     this.#out = out;
+    this.#markdown = options.markdown;
   }
 
   /** Shows the spinner (terminals only). */
@@ -31,13 +36,15 @@ export class AnswerPrinter {
     this.#stopSpinner();
     const safe = neutralizeControls(piece);
     if (!safe) return;
-    this.#out.write(safe);
+    if (this.#markdown) this.#markdown.push(safe);
+    else this.#out.write(safe);
     this.#lastChar = safe.at(-1)!;
   }
 
   /** Stops the spinner and ends a started line, so that other output (a tool step) can follow. */
   pause(): void {
     this.#stopSpinner();
+    this.#markdown?.end();
     if (this.#lastChar !== "\n") this.#out.write("\n");
     this.#lastChar = "\n";
   }
@@ -45,6 +52,7 @@ export class AnswerPrinter {
   /** Ends the answer on a fresh line, with an optional note of PAI's own (written as is). */
   end(note?: string): void {
     this.#stopSpinner();
+    this.#markdown?.end();
     if (note) this.#out.write(`${/\s/.test(this.#lastChar) ? "" : " "}${note}\n`);
     else if (this.#lastChar !== "\n") this.#out.write("\n");
     this.#lastChar = "\n";

@@ -7,6 +7,7 @@
  * line breaks included), or a block opened by a line `"""` and closed by another.
  */
 import { inline } from "./sanitize.ts";
+import { cellWidth } from "./text_width.ts";
 
 /** One key (or one paste) of terminal input. */
 export type Key =
@@ -303,18 +304,6 @@ export function messageOf(text: string): string {
     return lines.slice(1, -1).join("\n");
   }
   return text;
-}
-
-/** How many terminal cells `c` (one code point) takes: 0 for marks and joiners, 2 for wide East Asian and emoji. */
-export function cellWidth(c: string): number {
-  const code = c.codePointAt(0)!;
-  if (/^[\p{Mn}\p{Me}]$/u.test(c) || code === 0x200d || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
-  // Emoji shown as pictures by default (🚀, ✅, 🫠…) take two cells, as wide East Asian characters do.
-  if (/^\p{Emoji_Presentation}$/u.test(c)) return 2;
-  const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
-    (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
-  return wide ? 2 : 1;
 }
 
 /** What a character of the message looks like on screen: a tab as spaces, a control as its visible form. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { blockOpen, cellWidth, drawFrame, type Key, LineEditor, messageOf, readKey } from "./line_editor.ts";
+import { blockOpen, drawFrame, type Key, LineEditor, messageOf, readKey } from "./line_editor.ts";
+import { cellWidth } from "./text_width.ts";
 
 /** The keys in raw input, read as the terminal driver reads them (typed characters in a row as one text). */
 function decodeKeys(input: string, final = false): { keys: Key[]; rest: string } {

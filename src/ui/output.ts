@@ -54,3 +54,14 @@ export function useColor(out: Output): boolean {
 export function dim(out: Output, text: string): string {
   return useColor(out) ? `\x1b[2m${text}\x1b[22m` : text;
 }
+
+/** The terminal's width, when `out` is one (lines are cut to it there; a pipe gets them whole). */
+export function terminalColumns(out: Output): number | undefined {
+  if (!out.isTerminal) return undefined;
+  try {
+    // A terminal that does not know its size (0 columns) gets whole lines, as a pipe does.
+    return Deno.consoleSize().columns || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -28,7 +28,8 @@ export class TerminalSession {
       args: scriptArgs,
       cwd,
       clearEnv: true,
-      env: { ...paiEnv(home, env), TERM: "xterm-256color", COLUMNS: "120", LINES: "40" },
+      // A test's own variables win (TERM=dumb, say).
+      env: paiEnv(home, { TERM: "xterm-256color", COLUMNS: "120", LINES: "40", ...env }),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
