@@ -7,7 +7,6 @@ import { dim, stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
-import { withAttachments } from "./attachments.ts";
 import { callPrompt } from "./call_prompt.ts";
 import { runFiles } from "../store/undo_files.ts";
 import {
@@ -18,6 +17,7 @@ import {
   type ResumeFlags,
   type ToolFlags,
   turnContext,
+  withInput,
 } from "./turn_setup.ts";
 
 /** Flags of `pai agent`. */
@@ -39,7 +39,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       hint: 'Example: pai agent "Tidy notes/todo.md"',
     });
   }
-  const call = callPrompt(flags);
+  const call = await callPrompt(flags);
   const ctx = await openSession({
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
@@ -52,7 +52,7 @@ export async function agent(this: CommandContext, flags: AgentFlags, ...words: s
       system: call.system,
       runId,
     });
-    const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, goal);
+    const input = await withInput({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, goal);
     const result = await printedTurn(turn, input.text, {
       attached: input,
       stream: flags.stream,

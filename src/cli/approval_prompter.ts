@@ -8,7 +8,6 @@ import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_man
 import { stderr, useColor } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { lazyImport } from "../core/lazy_import.ts";
-import { asQuestion } from "./terminal_input.ts";
 
 /**
  * Shows the tool, its arguments (shortened) and the exact permissions, each value neutralised: the model chose the
@@ -39,6 +38,7 @@ async function choose<T extends string>(
   fallback: T,
 ): Promise<T> {
   const { select } = await lazyImport<typeof import("@inquirer/prompts")>("@inquirer/prompts");
+  const { asQuestion } = await lazyImport<typeof import("./terminal_input.ts")>("./terminal_input.ts", import.meta.url);
   const { default: process } = await import("node:process");
   try {
     // Keys typed before the question was shown must not answer it (`terminal_input.ts`).

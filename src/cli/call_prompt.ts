@@ -3,8 +3,8 @@
  * call. `-s` wins over the template's system prompt, `-m` over its model. Such a system prompt is scanned before
  * anything is sent and recorded with the prompt (`engine.ts`: `systemFrom`).
  */
+import { lazyImport } from "../core/lazy_import.ts";
 import { paiPaths } from "../core/paths.ts";
-import { findTemplate } from "../store/templates.ts";
 
 /** The flags that choose a call's system prompt and model. */
 export interface SystemFlags {
@@ -19,9 +19,11 @@ export interface CallPrompt {
   system?: { text: string; from: string };
 }
 
-/** What `-s`, `-t` and `-m` choose. */
-export function callPrompt(flags: SystemFlags): CallPrompt {
-  const template = flags.template === undefined ? undefined : findTemplate(paiPaths().configDir, flags.template);
+/** What `-s`, `-t` and `-m` choose; the templates (and zod, which checks them) load only for `-t`. */
+export async function callPrompt(flags: SystemFlags): Promise<CallPrompt> {
+  const template = flags.template === undefined ? undefined : (await lazyImport<
+    typeof import("../store/templates.ts")
+  >("../store/templates.ts", import.meta.url)).findTemplate(paiPaths().configDir, flags.template);
   const system = flags.system !== undefined
     ? { text: flags.system, from: "-s" }
     : template

@@ -20,11 +20,11 @@ import {
 } from "./chat_commands.ts";
 import { resetSession } from "./reset.ts";
 import { TerminalInput } from "./terminal_input.ts";
-import { type Attachments, withAttachments } from "./attachments.ts";
+import type { Attachments } from "./attachments.ts";
 import { type CallPrompt, callPrompt } from "./call_prompt.ts";
 import { readLines } from "./stdin.ts";
 import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
-import { budgetStop, type ResumeFlags, type ToolFlags, turnContext, withPolicyNow } from "./turn_setup.ts";
+import { budgetStop, type ResumeFlags, type ToolFlags, turnContext, withInput, withPolicyNow } from "./turn_setup.ts";
 
 /** Flags of `pai chat`. */
 export interface ChatFlags extends ToolFlags, ResumeFlags, DisplayFlags {
@@ -52,7 +52,7 @@ export async function chat(this: CommandContext, flags: ChatFlags): Promise<void
 /** The conversation loop of a mode's profile (chat's, or the interactive assistant's), its banner starting so. */
 export async function converse(profile: ModeProfile, flags: ChatFlags, banner: string): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
-  const call = callPrompt(flags);
+  const call = await callPrompt(flags);
   let ctx = await openSession({
     notice,
     safe: flags.safe,
@@ -85,7 +85,7 @@ export async function converse(profile: ModeProfile, flags: ChatFlags, banner: s
         // Each later turn is judged by the policy and the resources as they are then (labels may change meanwhile).
         if (!fresh) turn = await turnOf(await withPolicyNow(ctx, flags.safe), setup);
         fresh = false;
-        const sent = await withAttachments({ ...turn, ...ctx }, attach, parsed.text);
+        const sent = await withInput({ ...turn, ...ctx }, attach, parsed.text);
         const result = await printedTurn(turn, sent.text, {
           attached: sent,
           stream: flags.stream,

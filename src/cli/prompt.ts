@@ -1,6 +1,5 @@
 /** `pai prompt`: one prompt, one answer. */
 import type { CommandContext } from "@stricli/core";
-import { withAttachments } from "./attachments.ts";
 import { callPrompt } from "./call_prompt.ts";
 import { EXIT, PaiError } from "../core/errors.ts";
 import { PROMPT } from "../modes/profiles.ts";
@@ -9,7 +8,15 @@ import { stderr, stdout } from "../ui/output.ts";
 import { line } from "../ui/sanitize.ts";
 import { readPipedStdin, stdinDash } from "./stdin.ts";
 import { answerDisplay, type DisplayFlags, printedTurn } from "./turn_output.ts";
-import { cutShort, printDryRun, resultJson, type ResumeFlags, type ToolFlags, turnContext } from "./turn_setup.ts";
+import {
+  cutShort,
+  printDryRun,
+  resultJson,
+  type ResumeFlags,
+  type ToolFlags,
+  turnContext,
+  withInput,
+} from "./turn_setup.ts";
 
 /** Flags of `pai prompt`. */
 export interface PromptFlags extends ToolFlags, ResumeFlags, DisplayFlags {
@@ -29,7 +36,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
       hint: 'Example: pai prompt "Summarise this" < notes.md',
     });
   }
-  const call = callPrompt(flags);
+  const call = await callPrompt(flags);
   const ctx = await openSession({
     notice: (text) => stderr.write(line`${text}\n`),
     safe: flags.safe,
@@ -38,7 +45,7 @@ export async function prompt(this: CommandContext, flags: PromptFlags, ...words:
   });
   try {
     const turn = await turnContext(ctx, PROMPT, flags, { rounds: flags.maxChain }, { system: call.system });
-    const input = await withAttachments({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, text);
+    const input = await withInput({ ...turn, ...ctx }, { resources: flags.resource, files: flags.attach }, text);
     const result = await printedTurn(turn, input.text, {
       attached: input,
       stream: flags.stream,

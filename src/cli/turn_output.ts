@@ -8,7 +8,6 @@ import { dim, type Output, stderr, terminalColumns, useColor } from "../ui/outpu
 import { costUsd, formatUsd, type ModelPrice } from "../providers/prices.ts";
 import { line } from "../ui/sanitize.ts";
 import { withInterrupt } from "./interrupt.ts";
-import { withTerminalInput } from "./terminal_input.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 
 /** Options for {@linkcode printedTurn}. */
@@ -97,8 +96,11 @@ export async function printedTurn(ctx: TurnContext, text: string, options: Print
     : undefined;
   const printer = out && new AnswerPrinter(out, { markdown });
   // In a terminal, stdin is taken for the turn: what is typed meanwhile neither echoes into the answer nor answers a
-  // question (`terminal_input.ts`).
-  return withTerminalInput(() =>
+  // question (`terminal_input.ts`, loaded only then).
+  const terminal = Deno.stdin.isTerminal()
+    ? (await lazyImport<typeof import("./terminal_input.ts")>("./terminal_input.ts", import.meta.url)).withTerminalInput
+    : <T>(work: () => Promise<T>) => work();
+  return terminal(() =>
     withInterrupt(async (signal) => {
       printer?.start();
       try {

@@ -22,7 +22,7 @@ import { sessionContext } from "../context/session_context.ts";
 import { availablePrompter } from "./approval_prompter.ts";
 import { type GrantFlags, pregrants } from "./pregrants.ts";
 import type { CallPrompt, SystemFlags } from "./call_prompt.ts";
-import { runSystemPrompt } from "./run_system_prompt.ts";
+import type { AttachedInput, Attachments } from "./attachments.ts";
 import { stdout } from "../ui/output.ts";
 
 /** Flags of every mode that may use tools. */
@@ -80,7 +80,10 @@ export async function turnContext(
     labelOf: await currentLabels(ctx, written),
   });
   const resources = await loadResources(paiPaths().configDir);
-  const chosen = await runSystemPrompt(ctx, profile, options.system, {
+  // The project's instructions are read only for the modes that take them (their module loads only then).
+  const chosen = !profile.projectInstructions ? options.system : await (await lazyImport<
+    typeof import("./run_system_prompt.ts")
+  >("./run_system_prompt.ts", import.meta.url)).runSystemPrompt(ctx, profile, options.system, {
     guard,
     ceiling,
     receivers: provider,
@@ -342,6 +345,17 @@ export function newRunId(): string {
 /** Where the run's requests may go: its targets, or the main model alone (a context built without them). */
 export function runTargets(ctx: TurnContext & SessionContext): Parameters<typeof runCeiling>[0] {
   return ctx.targets ?? { main: mainTarget(ctx, ctx.budget, ctx.price ?? null) };
+}
+
+/** The input with its `--resource` and `--attach` attachments (`attachments.ts`, loaded only for `--attach`). */
+export async function withInput(
+  ctx: TurnContext & SessionContext,
+  attachments: Attachments,
+  text: string,
+): Promise<AttachedInput> {
+  if (!attachments.files?.length) return await withResources(ctx, attachments.resources ?? [], text);
+  const { withAttachments } = await lazyImport<typeof import("./attachments.ts")>("./attachments.ts", import.meta.url);
+  return await withAttachments(ctx, attachments, text);
 }
 
 /** The refusal of an attachment (`what`) labelled above what every model of the run may receive: nothing is sent. */

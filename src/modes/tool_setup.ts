@@ -24,7 +24,7 @@ import {
 import type { Database } from "../store/db.ts";
 import type { Memory } from "../store/memories.ts";
 import { liveWrittenLabels, markWritten } from "../store/written_labels.ts";
-import { keepAfter, keepBefore, type UndoRun } from "../store/undo_files.ts";
+import type { UndoRun } from "../store/undo_files.ts";
 import type { MemoryHost } from "../tools/memory_tools.ts";
 import type { Label } from "../core/types.ts";
 import { deleteNote, noteText, setNote } from "../store/notes.ts";
@@ -251,9 +251,11 @@ export function fileLabel(
 
 /** Keeps what a run's file tools change, for `pai undo`. */
 function undoKeeper(db: Database, run: UndoRun): NonNullable<ToolManagerOptions["changes"]> {
+  // Loaded with the first change: a run that writes nothing never needs it.
+  const store = () => lazyImport<typeof import("../store/undo_files.ts")>("../store/undo_files.ts", import.meta.url);
   return {
-    before: (tool, paths) => keepBefore(db, run, tool, paths),
-    after: (paths) => keepAfter(db, run.id, paths),
+    before: async (tool, paths) => (await store()).keepBefore(db, run, tool, paths),
+    after: async (paths) => (await store()).keepAfter(db, run.id, paths),
   };
 }
 
