@@ -1232,7 +1232,7 @@ const completions = buildCommand({
     brief: "Print a shell completion script for every command, flag and value",
     fullDescription: 'Install it (see the README, "Shell completions"):\n' +
       "  bash: pai completions bash > ~/.local/share/bash-completion/completions/pai\n" +
-      "  zsh:  pai completions zsh > ~/.zfunc/_pai   (with fpath+=~/.zfunc before compinit in ~/.zshrc)\n" +
+      "  zsh:  pai completions zsh > ~/.zsh/pai.zsh   (and source ~/.zsh/pai.zsh in ~/.zshrc, after compinit)\n" +
       "  fish: pai completions fish > ~/.config/fish/completions/pai.fish",
   },
 });

@@ -85,8 +85,10 @@ Deno.test({
       assert.equal((await shellRun("fish", ["-n", path])).code, 0);
       const run = await shellRun("fish", [
         "-c",
-        `source '${path}'; complete -C 'pai task a'; complete -C 'pai history --format '; complete -C 'pai undo --l'`,
+        `source '${path}'; complete -C 'pai task a'; complete -C 'pai history --format '; complete -C 'pai undo --l'; complete -C 'pai '`,
       ]);
+      assert.ok(!run.out.includes("Missing argument"), run.out);
+      assert.match(run.out, /^init\t/m, "the commands at the top level");
       assert.match(run.out, /^add\tQueue a task/m);
       assert.match(run.out, /^markdown\t/m);
       assert.match(run.out, /^--list\t/m);

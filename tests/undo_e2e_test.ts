@@ -41,6 +41,7 @@ Deno.test("pai undo puts back what an agent run edited and wrote, removes what i
 
     const listed = JSON.parse((await runPai(["undo", "--list", "--json"], { home: s.home, env: s.env })).stdout);
     assert.deepEqual(listed.map((r: { id: string; files: number }) => [r.id, r.files]), [[id, 3]]);
+    assert.deepEqual(listed[0].paths, [`${w.ws}/plan.md`, `${w.ws}/run.sh`, `${w.ws}/notes/new.md`]);
 
     const undo = await runPai(["undo"], { home: s.home, env: s.env });
     assert.equal(undo.code, 0, undo.stderr);
@@ -61,7 +62,7 @@ Deno.test("pai undo puts back what an agent run edited and wrote, removes what i
       db.close();
     }
     const again = await runPai(["undo"], { home: s.home, env: s.env });
-    assert.equal(again.code, 2);
+    assert.equal(again.code, 1);
     assert.match(again.stderr, /Nothing to undo/);
   } finally {
     w.cleanup();
@@ -131,7 +132,7 @@ Deno.test("pai undo RUN undoes an older run by its id, and refuses an unknown or
     assert.match((await runPai(["undo", older], { home: s.home, env: s.env })).stderr, /already undone/);
     assert.match((await runPai(["undo", "zzzz"], { home: s.home, env: s.env })).stderr, /No run "zzzz" to undo/);
     const listed = await runPai(["undo", "--list"], { home: s.home, env: s.env });
-    assert.match(listed.stdout, new RegExp(`${older}.*agent\\s+1\\s+undone`));
+    assert.match(listed.stdout, new RegExp(`${older}.*agent\\s+undone\\s+.*one\\.txt`));
   } finally {
     w.cleanup();
     await s.close();

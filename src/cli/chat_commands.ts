@@ -71,7 +71,7 @@ export function chatHelp(): string {
   return [
     "Commands:",
     ...rows,
-    "  //text                          Send a message that starts with /",
+    `  ${"//text".padEnd(30)} Send a message that starts with /`,
     "Keys: Enter sends. Alt+Enter or Ctrl+J starts a new line, so does \\ before Enter; a pasted text is kept whole;",
     '  a line """ opens a block that another """ line closes. Up and Down go through earlier messages.',
     "  Ctrl+C clears the line (during an answer, stops it); Ctrl+C on an empty line twice, or Ctrl+D, ends the chat.",

@@ -1,7 +1,8 @@
 /**
  * `pai completions bash|zsh|fish`: a completion script for every command, flag and flag value, made from the
  * command tree itself (so it never lags behind a new command). The scripts are static: a Tab never starts PAI.
- * zsh uses its bash-completion layer (`bashcompinit`) with the bash script.
+ * zsh uses its bash-completion layer (`bashcompinit`) with the bash script, sourced from `~/.zshrc` (an fpath function
+ * would register itself on the first Tab and complete only from the second).
  */
 import type { CommandContext, RouteMap } from "@stricli/core";
 import { stdout } from "../ui/output.ts";
@@ -190,8 +191,7 @@ complete -o filenames -F _pai pai
 
 /** The zsh script: zsh's own bash-completion layer, then the bash script. */
 export function zshScript(root: CompletedNode): string {
-  return `#compdef pai
-# pai completion for zsh: made by "pai completions zsh"
+  return `# pai completion for zsh: made by "pai completions zsh"; source it from ~/.zshrc after compinit
 autoload -U +X bashcompinit && bashcompinit
 ${bashScript(root)}`;
 }
@@ -244,7 +244,9 @@ export function fishScript(root: CompletedNode): string {
     "    end",
     "end",
     "function __pai_at",
-    '    test (__pai_path) = "$argv[1]"',
+    // Quoted: at the top level the path is empty, and `test` needs the empty word.
+    "    set -l path (__pai_path)",
+    '    test "$path" = "$argv[1]"',
     "end",
   ];
   for (const n of nodes) {

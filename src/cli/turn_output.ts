@@ -58,8 +58,13 @@ export function answerDisplay(
 }
 
 /** The usage line of an answer: tokens in and out, and the cost when the model's price is known. */
-export function usageLine(result: Pick<TurnResult, "usage" | "routedTo">, price?: ModelPrice | null): string {
+export function usageLine(
+  result: Pick<TurnResult, "usage" | "routedTo" | "interrupted">,
+  price?: ModelPrice | null,
+): string {
   const { inputTokens, outputTokens } = result.usage;
+  // An answer stopped before the provider reported its usage: nothing is known, which is not nothing used.
+  if (result.interrupted && !inputTokens && !outputTokens) return "↳ stopped before the provider reported its usage";
   const cost = result.routedTo ? null : costUsd(price, result.usage);
   const n = (x: number) => x.toLocaleString("en-US");
   return `↳ ${n(inputTokens)} in · ${n(outputTokens)} out${cost === null ? "" : ` · ${formatUsd(cost)}`}` +

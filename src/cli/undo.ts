@@ -56,13 +56,13 @@ function list(db: Database, json: boolean): void {
   if (json) return void stdout.write(`${JSON.stringify(runs)}\n`);
   if (!runs.length) return void stdout.write("No run has changed a file yet.\n");
   printTable(stdout, [
-    ["RUN", "WHEN", "MODE", "FILES", "STATE"],
+    ["RUN", "WHEN", "MODE", "STATE", "FILES"],
     ...runs.map((r) => [
       r.id,
       r.changedAt.slice(0, 19).replace("T", " "),
       r.mode ?? "-",
-      String(r.files),
-      r.undoneAt ? "undone" : "",
+      r.undoneAt ? "undone" : "can undo",
+      r.paths.join(", "),
     ]),
   ]);
 }
@@ -74,7 +74,7 @@ function chosenRun(db: Database, ref: string | undefined) {
     const run = runs.find((r) => !r.undoneAt);
     if (!run) {
       throw new PaiError("Nothing to undo: no run has changed a file since the last undo", {
-        exitCode: EXIT.USAGE,
+        exitCode: EXIT.FAILURE,
         hint: '"pai undo --list" lists the runs PAI keeps',
       });
     }
@@ -87,7 +87,7 @@ function chosenRun(db: Database, ref: string | undefined) {
       hint: '"pai undo --list" lists the runs PAI keeps',
     });
   }
-  if (matches[0].undoneAt) throw new PaiError(`Run ${matches[0].id} is already undone`, { exitCode: EXIT.USAGE });
+  if (matches[0].undoneAt) throw new PaiError(`Run ${matches[0].id} is already undone`, { exitCode: EXIT.FAILURE });
   return matches[0];
 }
 

@@ -203,7 +203,11 @@ function resumed(db: Database, options: OpenSessionOptions): Session | undefined
 
 /** A `-m/--model` value: an alias from config.json's `aliases` first, then `PROVIDER:MODEL` or a bare model. */
 export function modelRef(input: string, config: Pick<Config, "aliases">): ModelRef {
-  return parseModelRef(config.aliases?.[input.trim()] ?? input, "--model");
+  const alias = config.aliases?.[input.trim()];
+  // An alias's mistake is config.json's, not what was typed: the error says where to fix it.
+  return alias === undefined
+    ? parseModelRef(input, "--model")
+    : parseModelRef(alias, `--model ${input.trim()} (the alias in config.json's "aliases")`);
 }
 
 /** The models PAI falls back to with no session, by provider (a local Ollama's is the first chat model it lists). */

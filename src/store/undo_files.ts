@@ -37,6 +37,8 @@ export interface UndoFile {
 /** A run with kept changes, as `pai undo --list` shows it. */
 export interface UndoRunSummary extends UndoRun {
   files: number;
+  /** The files it changed, in the order it first changed them. */
+  paths: string[];
   changedAt: string;
   undoneAt?: string;
 }
@@ -87,13 +89,14 @@ export async function currentHash(path: string): Promise<string | undefined> {
 export function undoRuns(db: Database): UndoRunSummary[] {
   return db.prepare(
     `SELECT run_id, MAX(session_id) AS session_id, MAX(mode) AS mode, COUNT(*) AS files, MAX(changed_at) AS changed_at,
-            MAX(undone_at) AS undone_at
-     FROM undo_files GROUP BY run_id ORDER BY MAX(id) DESC`,
+            MAX(undone_at) AS undone_at, json_group_array(path) AS paths
+     FROM (SELECT * FROM undo_files ORDER BY id) GROUP BY run_id ORDER BY MAX(id) DESC`,
   ).all().map((r) => ({
     id: String(r.run_id),
     ...(r.session_id ? { sessionId: String(r.session_id) } : {}),
     ...(r.mode ? { mode: String(r.mode) } : {}),
     files: Number(r.files),
+    paths: JSON.parse(String(r.paths)) as string[],
     changedAt: String(r.changed_at),
     ...(r.undone_at ? { undoneAt: String(r.undone_at) } : {}),
   }));
