@@ -5,7 +5,8 @@
 import { describePermissions } from "../policy/decide.ts";
 import type { ResourceRequest } from "../resources/backend.ts";
 import type { ApprovalRequest, ApprovalScope, Prompter } from "../tools/tool_manager.ts";
-import { stderr, useColor } from "../ui/output.ts";
+import { stderr, terminalSize, useColor } from "../ui/output.ts";
+import { textWidth } from "../ui/text_width.ts";
 import { line } from "../ui/sanitize.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 
@@ -54,8 +55,16 @@ async function choose<T extends string>(
 /** The change a write or edit would make, as a diff (none for other calls). */
 async function diffOf(request: ApprovalRequest): Promise<string> {
   if (!request.change) return "";
+  if (request.change.unshown) return line`  (no diff shown: ${request.change.unshown})`;
   const { changeDiff } = await lazyImport<typeof import("./change_diff.ts")>("./change_diff.ts", import.meta.url);
-  return await changeDiff(request.change, { color: useColor(stderr) });
+  // The whole question fits the screen: its first rows (the tool, its arguments, the permissions) never scroll off
+  // above a diff whose lines the model wrote, which could draw a question of its own there.
+  const size = terminalSize(stderr) ?? { columns: 80, rows: 24 };
+  const head = approvalQuestion(request).split("\n");
+  const headRows = head.reduce((n, l) => n + Math.max(1, Math.ceil(textWidth(l) / size.columns)), 0);
+  const room = size.rows - headRows - request.scopes.length - 3;
+  if (room < 4) return "  (no room on this screen for the diff of the change: make the terminal taller to see it)";
+  return await changeDiff(request.change, { color: useColor(stderr), width: size.columns, maxLines: room });
 }
 
 /** How each scope is offered. */

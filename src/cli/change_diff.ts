@@ -5,6 +5,7 @@
 import { lazyImport } from "../core/lazy_import.ts";
 import type { ProposedChange } from "../tools/tool_manager.ts";
 import { inline } from "../ui/sanitize.ts";
+import { clip } from "../ui/text_width.ts";
 
 /** The most lines of a diff shown; the rest is counted. */
 export const MAX_DIFF_LINES = 60;
@@ -13,6 +14,8 @@ export const MAX_DIFF_LINES = 60;
 export interface DiffOptions {
   color: boolean;
   maxLines?: number;
+  /** The terminal's width: each line is cut to it, so that no line wraps into rows of the model's choosing. */
+  width?: number;
 }
 
 /**
@@ -27,10 +30,12 @@ export interface DiffOptions {
 export async function changeDiff(change: ProposedChange, options: DiffOptions): Promise<string> {
   const { structuredPatch } = await lazyImport<typeof import("diff")>("diff");
   const patch = structuredPatch(change.path, change.path, change.before ?? "", change.after, "", "", { context: 3 });
-  const paint = (code: string, text: string) => options.color ? `\x1b[${code}m${text}\x1b[39m` : text;
+  // Cut before it is painted: two columns of indent, and the cut's ellipsis within the width.
+  const fit = (text: string) => options.width ? clip(text, options.width - 2) : text;
+  const paint = (code: string, text: string) => options.color ? `\x1b[${code}m${fit(text)}\x1b[39m` : fit(text);
   const lines = [
-    `--- ${change.before === undefined ? "/dev/null (a new file)" : inline(change.path)}`,
-    `+++ ${inline(change.path)}`,
+    fit(`--- ${change.before === undefined ? "/dev/null (a new file)" : inline(change.path)}`),
+    fit(`+++ ${inline(change.path)}`),
   ];
   for (const hunk of patch.hunks) {
     lines.push(paint("36", `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
@@ -38,11 +43,11 @@ export async function changeDiff(change: ProposedChange, options: DiffOptions): 
       if (text.startsWith("\\")) continue; // "\ No newline at end of file"
       const sign = text[0];
       const shown = `${sign}${inline(text.slice(1))}`;
-      lines.push(sign === "+" ? paint("32", shown) : sign === "-" ? paint("31", shown) : shown);
+      lines.push(sign === "+" ? paint("32", shown) : sign === "-" ? paint("31", shown) : fit(shown));
     }
   }
   if (!patch.hunks.length) lines.push("(no change: the file would stay as it is)");
-  const max = options.maxLines ?? MAX_DIFF_LINES;
-  const kept = lines.length > max ? [...lines.slice(0, max), `… ${lines.length - max} more lines`] : lines;
+  const max = Math.min(options.maxLines ?? MAX_DIFF_LINES, MAX_DIFF_LINES);
+  const kept = lines.length > max ? [...lines.slice(0, max - 1), `… ${lines.length - max + 1} more lines`] : lines;
   return kept.map((l) => `  ${l}`).join("\n");
 }

@@ -16,6 +16,16 @@ Deno.test("changeDiff() says a file is new, and shows no escape sequence of the 
 Deno.test("changeDiff() cuts a long diff and counts what it left out", async () => {
   const after = Array.from({ length: 100 }, (_, i) => `line ${i}`).join("\n");
   const diff = await changeDiff({ path: "big.txt", before: "", after }, { color: false, maxLines: 10 });
-  assert.equal(diff.split("\n").length, 11);
-  assert.match(diff, /… 93 more lines$/);
+  assert.equal(diff.split("\n").length, 10);
+  assert.match(diff, /… 94 more lines$/);
+});
+
+Deno.test("changeDiff() cuts every line to the terminal's width: no line of the model's wraps into more rows", async () => {
+  const diff = await changeDiff({ path: "a.md", before: "", after: `${"x".repeat(500)}\n` }, {
+    color: true,
+    width: 40,
+  });
+  for (const row of diff.split("\n")) {
+    assert.ok(row.replace(new RegExp("\x1b\\[[0-9;]*m", "g"), "").length <= 40, row);
+  }
 });

@@ -48,6 +48,8 @@ export interface ProposedChange {
   /** Undefined: the file does not exist yet. */
   before?: string;
   after: string;
+  /** Why no diff can be shown (a large or binary file): the question says so instead. */
+  unshown?: string;
 }
 
 /** Asks the user; absent when there is no terminal (then the answer is deny). */

@@ -583,14 +583,19 @@ async function proposedChange(
 ): Promise<ProposedChange | undefined> {
   if (targets.length !== 1) return undefined;
   const [path] = targets;
+  // What cannot be shown is said: a question with no diff must not look like one for an empty change.
+  const unshown = (why: string) => ({ path, after: "", unshown: why });
   let before: string | undefined;
   try {
     const info = await Deno.lstat(path);
-    if (!info.isFile || info.size > MAX_PREVIEW_BYTES) return undefined;
+    if (!info.isFile) return unshown("it is not a regular file");
+    if (info.size > MAX_PREVIEW_BYTES) return unshown(`the file is larger than ${MAX_PREVIEW_BYTES / 1024 / 1024} MiB`);
     before = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(path));
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) return undefined;
+    if (error instanceof TypeError) return unshown("the file is not UTF-8 text");
+    if (!(error instanceof Deno.errors.NotFound)) return unshown("the file cannot be read");
   }
   const after = tool.proposed!(args, before);
-  return after === undefined ? undefined : { path, ...(before !== undefined ? { before } : {}), after };
+  if (after === undefined) return unshown("the edit would fail (its text is not found once in the file)");
+  return { path, ...(before !== undefined ? { before } : {}), after };
 }

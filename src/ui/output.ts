@@ -57,10 +57,15 @@ export function dim(out: Output, text: string): string {
 
 /** The terminal's width, when `out` is one (lines are cut to it there; a pipe gets them whole). */
 export function terminalColumns(out: Output): number | undefined {
+  return terminalSize(out)?.columns;
+}
+
+/** The terminal's size, when `out` is one and knows it (a terminal of 0 columns is taken for a pipe). */
+export function terminalSize(out: Output): { columns: number; rows: number } | undefined {
   if (!out.isTerminal) return undefined;
   try {
-    // A terminal that does not know its size (0 columns) gets whole lines, as a pipe does.
-    return Deno.consoleSize().columns || undefined;
+    const { columns, rows } = Deno.consoleSize();
+    return columns ? { columns, rows: rows || 24 } : undefined;
   } catch {
     return undefined;
   }
