@@ -3,9 +3,8 @@
  * (`sanitize.ts`), and only PAI's own styles (SGR colours and weights) are added, so a model can neither move the
  * cursor nor hide a link: a link is shown as its text and its URL, never as an OSC 8 hyperlink.
  *
- * Line by line: the part of a line still arriving is shown as it is, and redrawn rendered once the line is whole
- * (it is erased by counting the rows it took). Table rows are held until the table ends, then drawn to fit the
- * terminal's width. Code blocks are highlighted by a small highlighter for common languages (keywords, strings,
+ * Forward only: nothing is erased or redrawn (`MarkdownStream`). A line's text is written as soon as no inline
+ * construct in it is still open; table rows are held until the table ends, then drawn to fit the terminal's width. Code blocks are highlighted by a small highlighter for common languages (keywords, strings,
  * comments, numbers), with no dependency to load.
  */
 import { clip, fitWidths, textWidth } from "./text_width.ts";
@@ -98,37 +97,104 @@ function pad(text: string, width: number): string {
   return text + " ".repeat(Math.max(0, width - textWidth(text)));
 }
 
-/** Renders one whole line outside code blocks and tables. */
-function renderLine(line: string, columns: number): string {
-  const heading = line.match(/^(#{1,6})\s+(.*)$/);
-  if (heading) {
-    const text = renderInline(heading[2]);
-    return heading[1].length === 1 ? style("bold", style("underline", text)) : style("bold", text);
-  }
-  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) return style("dim", "─".repeat(Math.min(columns, 80)));
-  const quote = line.match(/^\s*>\s?(.*)$/);
-  if (quote) return `${style("dim", "│")} ${style("italic", renderInline(quote[1]))}`;
-  const bullet = line.match(/^(\s*)[-*+]\s+(\[[ xX]\]\s+)?(.*)$/);
-  if (bullet) {
-    const box = bullet[2] ? (/x/i.test(bullet[2]) ? "☑ " : "☐ ") : "";
-    return `${bullet[1]}${style("cyan", "•")} ${box}${renderInline(bullet[3])}`;
-  }
-  const numbered = line.match(/^(\s*)(\d+[.)])\s+(.*)$/);
-  if (numbered) return `${numbered[1]}${style("cyan", numbered[2])} ${renderInline(numbered[3])}`;
-  return renderInline(line);
+/** How a line's start is shown, once it is known: what it opens with, what it closes with, where its text starts. */
+interface LineStart {
+  /** Drawn before the line's text (a bullet, a quote bar, a heading's style). */
+  open: string;
+  /** Written when the line ends (a heading's style closed). */
+  close: string;
+  /** Where the line's inline text starts. */
+  body: number;
 }
 
-/** An answer's Markdown, rendered line by line as it arrives. */
+/**
+ * What kind of line `line` (its start so far) is: `undefined` while more of it is needed to tell (`#`, `-`, `12`,
+ * spaces), `"held"` for a line shown only once whole (a table row, a code fence, a rule), or how its text is shown.
+ */
+function lineStart(line: string): LineStart | "held" | undefined {
+  if (/^\s*$/.test(line)) return undefined;
+  if (/^\s*(\||```|~~~)/.test(line)) return "held";
+  if (/^\s*[`~]{1,2}$/.test(line)) return undefined;
+  // Only rule characters so far: a rule (`---`, held whole), or the start of a bullet (`- `) or of emphasis (`**`).
+  if (/^\s*[-*_][-*_\s]*$/.test(line)) {
+    return /^\s*[-*+] +$/.test(line) && !/^\s*([-*_])\s+\1/.test(line) ? bulletStart(line) : undefined;
+  }
+  const heading = line.match(/^(#{1,6})( +)/);
+  if (heading) {
+    const styled = heading[1].length === 1 ? "\x1b[1m\x1b[4m" : "\x1b[1m";
+    return { open: styled, close: heading[1].length === 1 ? "\x1b[24m\x1b[22m" : "\x1b[22m", body: heading[0].length };
+  }
+  if (/^#{1,6}$/.test(line)) return undefined;
+  const quote = line.match(/^\s*> ?/);
+  if (quote) return { open: `${style("dim", "│")} `, close: "", body: quote[0].length };
+  if (/^\s*[-*+] /.test(line)) return bulletStart(line);
+  if (/^\s*\d+[.)]?$/.test(line) || /^\s*\d+[.)]$/.test(line)) return undefined;
+  const numbered = line.match(/^(\s*)(\d+[.)]) +/);
+  if (numbered) return { open: `${numbered[1]}${style("cyan", numbered[2])} `, close: "", body: numbered[0].length };
+  return { open: "", close: "", body: 0 };
+}
+
+/** A bullet's start: its indent, a bullet, and a check box for a task (`- [x] `). */
+function bulletStart(line: string): LineStart | undefined {
+  const bullet = line.match(/^(\s*)[-*+] +/)!;
+  const rest = line.slice(bullet[0].length);
+  if (/^\[([ xX](\])?)?$/.test(rest)) return undefined; // maybe a task's box, still arriving
+  const box = rest.match(/^\[([ xX])\] +/);
+  const open = `${bullet[1]}${style("cyan", "•")} ${box ? (box[1] === " " ? "☐ " : "☑ ") : ""}`;
+  return { open, close: "", body: bullet[0].length + (box ? box[0].length : 0) };
+}
+
+/**
+ * How much of `text` can be rendered now: up to the first inline construct that is still open (a code span, an
+ * emphasis or a link whose end has not arrived). What follows waits for more of the line.
+ */
+export function settledLength(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "`") {
+      const end = text.indexOf("`", i + 1);
+      if (end < 0) return i;
+      i = end;
+    } else if (c === "*" || c === "_" || c === "~") {
+      const run = text.slice(i).match(c === "*" ? /^\*+/ : c === "_" ? /^_+/ : /^~+/)![0];
+      const end = text.indexOf(run, i + run.length);
+      if (end < 0) return i;
+      i = end + run.length - 1;
+    } else if (c === "[" || (c === "!" && text[i + 1] === "[")) {
+      const link = text.slice(i).match(/^!?\[[^\]]*\]\([^)\s]*(\s+"[^"]*")?\)/);
+      if (link) i += link[0].length - 1;
+      else if (/^!?\[[^\]]*(\](\([^)]*)?)?$/.test(text.slice(i))) return i; // a link still arriving
+    }
+  }
+  return text.length;
+}
+
+/** Renders one whole line that was held: a rule. */
+function heldLine(line: string, columns: number): string {
+  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) return style("dim", "─".repeat(Math.min(columns, 80)));
+  const start = lineStart(line);
+  const shape = start === undefined || start === "held" ? { open: "", close: "", body: 0 } : start;
+  return shape.open + renderInline(line.slice(shape.body)) + shape.close;
+}
+
+/**
+ * An answer's Markdown, rendered as it arrives. Nothing is ever redrawn: the cursor only moves forward. A line's
+ * start is held until its kind is known; its text is written as soon as no inline construct in it is still open;
+ * table rows, code lines and rules are written once whole. So however a model chooses its characters (ones whose
+ * width terminals disagree on, very long lines), it cannot make PAI erase or overwrite what is on the screen.
+ */
 export class MarkdownStream {
   #target: MarkdownTarget;
-  /** The line still arriving, as shown so far (raw). */
-  #partial = "";
+  /** The line still arriving. */
+  #line = "";
+  /** How the line starts, once known. */
+  #start?: LineStart | "held";
+  /** How much of the line has been written. */
+  #written = 0;
   /** The open code block's language, when in one. */
   #fence?: string;
   /** Table rows held until the table ends. */
   #table: string[][] = [];
-  /** Whether the line still arriving is held (it may be a table row), not shown. */
-  #held = false;
 
   constructor(target: MarkdownTarget) {
     this.#target = target;
@@ -138,45 +204,56 @@ export class MarkdownStream {
   push(piece: string): void {
     const parts = piece.split("\n");
     for (const [i, part] of parts.entries()) {
-      if (i === 0) this.#grow(part);
-      else {
-        this.#finishLine();
-        this.#grow(part);
+      if (i > 0) this.#endLine(true);
+      if (part) {
+        this.#line += part;
+        this.#advance(false);
       }
     }
   }
 
-  /** Ends the answer: the last line and any held table are drawn. */
+  /** Ends the answer: the last line and any held table are written. */
   end(): void {
-    if (this.#partial) this.#finishLine(false);
+    if (this.#line) this.#endLine(false);
     this.#flushTable();
   }
 
-  /** Whether the output ends at the start of a line. */
-  get atLineStart(): boolean {
-    return this.#partial === "";
+  /** Writes what can be written of the line so far (all of it when `whole`). */
+  #advance(whole: boolean): void {
+    if (this.#start === undefined) {
+      this.#start = this.#fence !== undefined ? "held" : lineStart(this.#line);
+      if (this.#start === undefined && !whole) return;
+      if (this.#start === undefined) this.#start = "held";
+      if (this.#start !== "held" || !/^\s*\|/.test(this.#line)) this.#flushTable();
+      if (this.#start !== "held") {
+        this.#target.write(this.#start.open);
+        this.#written = this.#start.body;
+      }
+    }
+    if (this.#start === "held") return;
+    const rest = this.#line.slice(this.#written);
+    const settled = whole ? rest.length : settledLength(rest);
+    if (!settled) return;
+    this.#target.write(renderInline(rest.slice(0, settled)));
+    this.#written += settled;
   }
 
-  #grow(part: string): void {
-    if (!part) return;
-    const starting = this.#partial === "";
-    this.#partial += part;
-    // A table row is held whole; anything else is shown as it comes, to be redrawn when the line is whole.
-    if (starting) this.#held = this.#fence === undefined && /^\s*\|/.test(this.#partial);
-    if (this.#held) return;
-    if (this.#table.length) this.#flushTable();
-    this.#target.write(part);
-  }
-
-  /** The line is whole: erase it as shown and draw it rendered. */
-  #finishLine(newline = true): void {
-    const line = this.#partial;
-    this.#partial = "";
+  /** The line is whole: what is left of it is written, or the held line rendered. */
+  #endLine(newline: boolean): void {
+    const line = this.#line;
+    this.#advance(true);
+    const start = this.#start;
+    this.#line = "";
+    this.#start = undefined;
+    this.#written = 0;
+    if (start !== "held") {
+      this.#target.write((start?.close ?? "") + (newline ? "\n" : ""));
+      return;
+    }
     const fence = line.match(/^\s*(```|~~~)\s*([\w+#-]*)\s*$/);
-    const row = this.#fence === undefined && /^\s*\|.*\|\s*$/.test(line);
-    if (row) return void this.#table.push(line.trim().replace(/^\||\|$/g, "").split("|"));
-    if (!this.#held) this.#erase(line);
-    this.#held = false;
+    if (this.#fence === undefined && /^\s*\|.*\|\s*$/.test(line)) {
+      return void this.#table.push(line.trim().replace(/^\||\|$/g, "").split("|"));
+    }
     this.#flushTable();
     let out: string;
     if (fence) {
@@ -185,16 +262,9 @@ export class MarkdownStream {
     } else if (this.#fence !== undefined) {
       out = `${style("dim", "│")} ${highlightCode(line, this.#fence)}`;
     } else {
-      out = renderLine(line, this.#target.columns);
+      out = heldLine(line, this.#target.columns);
     }
     this.#target.write(out + (newline ? "\n" : ""));
-  }
-
-  /** Erases what was shown of a line as it arrived: the rows it took, from the first. */
-  #erase(shown: string): void {
-    if (!shown) return;
-    const rows = Math.max(1, Math.ceil(textWidth(shown) / Math.max(1, this.#target.columns)));
-    this.#target.write(`${rows > 1 ? `\x1b[${rows - 1}A` : ""}\r\x1b[J`);
   }
 
   #flushTable(): void {

@@ -28,15 +28,28 @@ Deno.test("a model's escape sequences stay visible marks: rendering adds only PA
   assert.match(plain(out), /␛\]8;;https:\/\/evil␇click/);
 });
 
-Deno.test("MarkdownStream redraws a line rendered once it is whole, and renders lists, quotes and rules", () => {
-  const out = streamed(["- it", "em **one**\n", "> quoted\n", "---\n", "1. first\n"]);
-  // The line was shown as it came ("- it", "em **one**"), then erased and drawn rendered.
-  assert.ok(out.startsWith("- item **one**\r\x1b[J"));
+Deno.test("MarkdownStream writes a line's text as soon as nothing in it is still open, and never moves the cursor", () => {
+  let out = "";
+  const md = new MarkdownStream({ write: (t) => out += t, columns: 80 });
+  md.push("- it");
+  assert.equal(plain(out), "• it", "the bullet and the text so far are written at once");
+  md.push("em **on");
+  assert.equal(plain(out), "• item ", "an emphasis still open waits for its end");
+  md.push("e** and `co");
+  assert.equal(plain(out), "• item one and ");
+  md.push("de`\n> quoted\n---\n1. first\n");
+  md.end();
+  assert.ok(!/\x1b\[\d*[ABCDJK]|\r/.test(out), "a cursor movement or erase was written");
   const lines = plain(out).split("\n");
-  assert.ok(lines[0].endsWith("• item one"));
-  assert.ok(plain(out).includes("│ quoted"));
-  assert.ok(plain(out).includes("─".repeat(10)));
-  assert.ok(plain(out).includes("1. first"));
+  assert.deepEqual(lines.slice(0, 2), ["• item one and code", "│ quoted"]);
+  assert.ok(lines[2].startsWith("─".repeat(10)));
+  assert.equal(lines[3], "1. first");
+});
+
+Deno.test("characters whose width terminals disagree on cannot make the renderer erase what is on the screen", () => {
+  // U+1160 is one column to PAI's count and none to some terminals: a redraw by counted rows would go up too far.
+  const out = streamed(["x" + "\u1160".repeat(240) + " **bold**\n", "next line\n"], 80);
+  assert.ok(!/\x1b\[\d*[ABJK]|\r/.test(out), "the renderer moved up or erased");
 });
 
 Deno.test("MarkdownStream holds a table until it ends, then draws it aligned within the terminal's width", () => {
