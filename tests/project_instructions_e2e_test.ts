@@ -9,7 +9,7 @@ import { eventOf } from "../src/audit/events.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { openaiSession, type Setup } from "./helpers/session.ts";
 import { runPai } from "./helpers/run_pai.ts";
-import { call, makeWorkspace, SECRET, type Workspace } from "./helpers/workspace.ts";
+import { call, makeWorkspace, privateHrFile, SECRET, type Workspace } from "./helpers/workspace.ts";
 
 /** A repository at `w.ws` with `AGENTS.md` at its root and in `app/`, the folder PAI runs in. */
 function repository(w: Workspace): string {
@@ -54,7 +54,7 @@ Deno.test("agent runs send the AGENTS.md files from the repository's root down, 
     try {
       const row = db.prepare("SELECT * FROM audit_log WHERE kind = 'prompt' ORDER BY id DESC LIMIT 1").get()!;
       const event = eventOf(row);
-      assert.equal(event?.kind === "prompt" && event.system?.from, "config.json and AGENTS.md");
+      assert.equal(event?.kind === "prompt" && event.system?.from, "config.json and AGENTS.md, app/AGENTS.md");
     } finally {
       db.close();
     }
@@ -139,6 +139,28 @@ Deno.test("project instructions cannot grant: an AGENTS.md that allows writing a
     assert.throws(() => Deno.statSync(target), "the write outside the workspace needed a grant, and got none");
     const system = (s.server.chatRequests[0].body!.messages as { content: string }[])[0].content;
     assert.match(system, /PAI warning: this text contains text that looks like instructions to you/);
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});
+
+Deno.test("an AGENTS.md that links to a private file or a .env file inside the project is left out, by where it leads", async () => {
+  const s = await openaiSession({}, ["--locality", "remote"]);
+  const w = await makeWorkspace();
+  try {
+    const app = repository(w);
+    // Inside the repository, so no "leads out" refusal: only the label (and the .env rule) of what it leads to stop it.
+    await privateHrFile(w, { home: s.home, env: s.env });
+    Deno.removeSync(`${app}/AGENTS.md`);
+    Deno.symlinkSync(`${w.ws}/hr.txt`, `${app}/AGENTS.md`);
+    Deno.writeTextFileSync(`${w.ws}/.env`, `TOKEN=${SECRET}-env\n`);
+    Deno.removeSync(`${w.ws}/AGENTS.md`);
+    Deno.symlinkSync(`${w.ws}/.env`, `${w.ws}/AGENTS.md`);
+    const { system, stderr } = await dryRunSystem(s, ["agent"], app);
+    assert.ok(!system.includes(SECRET), "a linked file's data went into the system prompt");
+    assert.match(stderr, /app\/AGENTS\.md" as project instructions: it is labelled private/);
+    assert.match(stderr, /ws\/AGENTS\.md" as project instructions: it leads to a \.env file/);
   } finally {
     w.cleanup();
     await s.close();

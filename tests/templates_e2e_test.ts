@@ -141,3 +141,19 @@ Deno.test("template add refuses a bad name, an empty system prompt and a silent 
     await s.close();
   }
 });
+
+Deno.test("a key in a system prompt a local provider may be sent is still kept out of the audit log", async () => {
+  const s = await openaiSession();
+  try {
+    const key = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0";
+    s.server.enqueue({ text: "ok" });
+    const run = await runPai(["prompt", "-s", `Deploy with ${key}`, "go"], { home: s.home, env: s.env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(sentSystem(s)?.includes(key), "the local provider got the system prompt as written");
+    const recorded = recordedSystem(s);
+    assert.equal(recorded?.from, "-s");
+    assert.ok(recorded && !recorded.text.includes(key), `the audit kept the key: ${recorded?.text}`);
+  } finally {
+    await s.close();
+  }
+});

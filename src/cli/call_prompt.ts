@@ -3,6 +3,7 @@
  * call. `-s` wins over the template's system prompt, `-m` over its model. Such a system prompt is scanned before
  * anything is sent and recorded with the prompt (`engine.ts`: `systemFrom`).
  */
+import { EXIT, PaiError } from "../core/errors.ts";
 import { lazyImport } from "../core/lazy_import.ts";
 import { paiPaths } from "../core/paths.ts";
 
@@ -29,6 +30,13 @@ export async function callPrompt(flags: SystemFlags): Promise<CallPrompt> {
     : template
     ? { text: template.system, from: `template "${flags.template}"` }
     : undefined;
+  // An empty system prompt would send none at all: said, not done.
+  if (system && !system.text.trim()) {
+    throw new PaiError(`The system prompt of ${system.from} is empty: nothing was sent`, {
+      exitCode: EXIT.USAGE,
+      hint: "Give it some text, or leave -s out for config.json's",
+    });
+  }
   const model = flags.model ?? template?.model;
   return { ...(model !== undefined ? { model } : {}), ...(system ? { system } : {}) };
 }

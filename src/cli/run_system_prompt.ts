@@ -6,7 +6,7 @@
  */
 import { findInstructions, instructionsBlock } from "../context/project_instructions.ts";
 import type { ModeProfile } from "../core/mode_profile.ts";
-import type { Label } from "../core/types.ts";
+import { higherLabel, type Label } from "../core/types.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
 import type { DataGuard } from "../policy/data_guard.ts";
 import { mayReceive } from "../policy/labels.ts";
@@ -17,7 +17,10 @@ import type { CallPrompt } from "./call_prompt.ts";
 /** What the project's instructions are judged by. */
 export interface InstructionsJudge {
   guard: DataGuard;
-  /** The most the run's models may receive, and who they are (for the notice). */
+  /**
+   * The most the main model may receive, and who it is (for the notice): the system prompt goes to it, and is not
+   * routed to a local model by label as the input is.
+   */
   ceiling: Label;
   receivers: string;
   labelOf: (path: string) => Label;
@@ -40,13 +43,14 @@ export async function runSystemPrompt(
   judge: InstructionsJudge,
 ): Promise<CallPrompt["system"]> {
   if (!profile.projectInstructions) return given;
-  const used: { path: string; text: string }[] = [];
+  const used: { path: string; name: string; text: string }[] = [];
   for (const file of await findInstructions(ctx.workspace)) {
     if (file.skipped !== undefined) {
       noticeOnce(file.path, `not using "${file.path}" as project instructions: ${file.skipped}`);
       continue;
     }
-    const label = judge.labelOf(file.path);
+    // Judged where it is and where it leads, as an attached file is.
+    const label = [file.path, file.real].map(judge.labelOf).reduce(higherLabel);
     if (!mayReceive(judge.ceiling, label)) {
       noticeOnce(
         file.path,
@@ -65,7 +69,7 @@ export async function runSystemPrompt(
       );
       continue;
     }
-    used.push({ path: file.path, text: file.text });
+    used.push({ path: file.path, name: file.name, text: file.text });
   }
   if (!used.length) return given;
   noticeOnce(
@@ -74,6 +78,6 @@ export async function runSystemPrompt(
   );
   return {
     text: `${given?.text ?? ctx.config.systemPrompt}\n\n${instructionsBlock(used)}`,
-    from: `${given?.from ?? "config.json"} and AGENTS.md`,
+    from: `${given?.from ?? "config.json"} and ${used.map((u) => u.name).join(", ")}`,
   };
 }

@@ -85,8 +85,8 @@ export async function turnContext(
     typeof import("./run_system_prompt.ts")
   >("./run_system_prompt.ts", import.meta.url)).runSystemPrompt(ctx, profile, options.system, {
     guard,
-    ceiling,
-    receivers: provider,
+    ceiling: targets.main.ceiling,
+    receivers: targets.main.name,
     labelOf: (path) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p)),
   });
   const system = chosen && { config: { ...ctx.config, systemPrompt: chosen.text }, systemFrom: chosen.from };

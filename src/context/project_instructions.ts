@@ -8,7 +8,10 @@
  * out of the repository is not read (a cloned repository's `AGENTS.md -> ~/.ssh/id_ed25519` would otherwise put the
  * key in every system prompt).
  */
+import { paiPaths } from "../core/paths.ts";
+import { isEnvFile } from "../policy/decide.ts";
 import { injectionMarkers, untrustedBlock } from "../policy/injection.ts";
+import { secretFolders } from "../policy/protected_paths.ts";
 
 /** The name of the file, as Codex, Claude Code's `AGENTS.md` support and others read it. */
 export const INSTRUCTIONS_FILE = "AGENTS.md";
@@ -18,8 +21,13 @@ export const MAX_INSTRUCTIONS_BYTES = 32 * 1024;
 /** The largest instructions file read at all (a larger one is not the project's notes). */
 const MAX_FILE_BYTES = 1024 * 1024;
 
-/** An instructions file found: where it is, and its text, or why it was not read. */
-export type InstructionsFile = { path: string } & ({ text: string; skipped?: undefined } | { skipped: string });
+/**
+ * An instructions file found: where it is (`name`: its path from the project's root), where it leads (`real`), and
+ * its text, or why it was not read.
+ */
+export type InstructionsFile =
+  & { path: string; name: string }
+  & ({ text: string; real: string; skipped?: undefined } | { skipped: string });
 
 /** The instructions files for `workspace` (a real path), outermost first. */
 export async function findInstructions(workspace: string): Promise<InstructionsFile[]> {
@@ -27,7 +35,7 @@ export async function findInstructions(workspace: string): Promise<InstructionsF
   let root: string | undefined;
   for (let dir = workspace;; dir = parentOf(dir)) {
     folders.push(dir);
-    if (await exists(`${dir}/.git`)) {
+    if (await ownGit(`${dir}/.git`)) {
       root = dir;
       break;
     }
@@ -37,17 +45,20 @@ export async function findInstructions(workspace: string): Promise<InstructionsF
   const found: InstructionsFile[] = [];
   for (const dir of searched) {
     const path = `${dir}/${INSTRUCTIONS_FILE}`;
-    const file = await readInstructions(path, root ?? workspace);
+    const base = root ?? workspace;
+    const name = path === `${base}/${INSTRUCTIONS_FILE}` ? INSTRUCTIONS_FILE : path.slice(base.length + 1);
+    const file = await readInstructions(path, name, base);
     if (file) found.push(file);
   }
   return found;
 }
 
 /** The system prompt's part for the files read: one untrusted block, within {@linkcode MAX_INSTRUCTIONS_BYTES}. */
-export function instructionsBlock(files: readonly { path: string; text: string }[]): string {
+export function instructionsBlock(files: readonly { name: string; text: string }[]): string {
   let left = MAX_INSTRUCTIONS_BYTES;
   const parts: string[] = [];
-  for (const { path, text } of files) {
+  // Named from the project's root: the model needs no more, and a home folder's path is none of its business.
+  for (const { name: path, text } of files) {
     const bytes = new TextEncoder().encode(text);
     const kept = bytes.length <= left ? text : new TextDecoder().decode(bytes.subarray(0, left)).replace(/\uFFFD$/, "");
     left -= Math.min(bytes.length, left);
@@ -74,23 +85,28 @@ export function instructionsBlock(files: readonly { path: string; text: string }
 }
 
 /** Reads one instructions file, or says why not; undefined when there is none. */
-async function readInstructions(path: string, root: string): Promise<InstructionsFile | undefined> {
+async function readInstructions(path: string, name: string, root: string): Promise<InstructionsFile | undefined> {
   let real: string;
   try {
     real = await Deno.realPath(path);
   } catch {
     return undefined;
   }
-  if (real !== root && !real.startsWith(`${root}/`)) {
-    return { path, skipped: `it leads out of the project, to "${real}"` };
+  const skip = (why: string): InstructionsFile => ({ path, name, skipped: why });
+  if (real !== root && !real.startsWith(`${root}/`)) return skip(`it leads out of the project, to "${real}"`);
+  // Inside a project too (a home folder kept in git): what tools may never read is never read for the model either.
+  if (isEnvFile(real)) return skip("it leads to a .env file");
+  const home = Deno.env.get("HOME") ?? "";
+  if (secretFolders(home, paiPaths()).some((f) => real.startsWith(`${f}/`))) {
+    return skip("it leads into a folder of secrets");
   }
   const info = await Deno.stat(real);
-  if (!info.isFile) return { path, skipped: "it is not a file" };
-  if (info.size > MAX_FILE_BYTES) return { path, skipped: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
+  if (!info.isFile) return skip("it is not a file");
+  if (info.size > MAX_FILE_BYTES) return skip(`it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
   try {
-    return { path, text: new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(real)) };
+    return { path, name, real, text: new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(real)) };
   } catch (error) {
-    return { path, skipped: error instanceof TypeError ? "it is not UTF-8 text" : String(error) };
+    return skip(error instanceof TypeError ? "it is not UTF-8 text" : String(error));
   }
 }
 
@@ -99,10 +115,14 @@ function parentOf(dir: string): string {
   return cut <= 0 ? "/" : dir.slice(0, cut);
 }
 
-async function exists(path: string): Promise<boolean> {
+/**
+ * Whether `path` is a `.git` (a folder, or a worktree's file) of the user's own: one another user left in a shared
+ * folder above (`/tmp/.git`) does not make that folder a project whose `AGENTS.md` files count.
+ */
+async function ownGit(path: string): Promise<boolean> {
   try {
-    await Deno.lstat(path);
-    return true;
+    const info = await Deno.lstat(path);
+    return info.uid === null || info.uid === Deno.uid();
   } catch {
     return false;
   }

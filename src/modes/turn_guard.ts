@@ -116,7 +116,15 @@ export class TurnGuard {
     // Written in one commit with the next row: the request that sends it, or what stopped it.
     // Its attachments' sources as the history keeps them (a secret-shaped part redacted), said when empty too.
     const sources = about.purpose ? {} : { sources: (about.sources ?? []).map((s) => redactSecrets(s)) };
-    const hash = await this.#ctx.audit.hold({ kind: "prompt", text, ...about, ...sources, ...this.#who });
+    // A system prompt given for the call is kept as the audit keeps any text: every secret in it replaced, even one
+    // a local provider may be sent.
+    const system = about.system && {
+      system: {
+        ...about.system,
+        text: this.#ctx.guard?.auditText(about.system.text) ?? redactSecrets(about.system.text),
+      },
+    };
+    const hash = await this.#ctx.audit.hold({ kind: "prompt", text, ...about, ...sources, ...system, ...this.#who });
     if (!guarded?.refusal) {
       this.#pending = guarded;
       this.#pendingFor = messages;
