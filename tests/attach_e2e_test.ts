@@ -225,3 +225,32 @@ Deno.test("--attach of a private file goes to the session's local model, never t
     await local.close();
   }
 });
+
+Deno.test("--attach never reads what tools may never read: a link to .netrc, to a .env file, a hard link", async () => {
+  const s = await openaiSession({}, ["--locality", "remote"]);
+  const w = await makeWorkspace();
+  try {
+    // Labelled by nothing in the default policy, and not shaped like a key the scanners know: only the rule stops them.
+    Deno.writeTextFileSync(`${s.home.dir}/.netrc`, `machine example.com login me password ${SECRET}\n`);
+    Deno.symlinkSync(`${s.home.dir}/.netrc`, `${w.ws}/setup.md`);
+    Deno.writeTextFileSync(`${w.ws}/.env`, `TOKEN=${SECRET}\n`);
+    Deno.symlinkSync(`${w.ws}/.env`, `${w.ws}/defaults.txt`);
+    Deno.writeTextFileSync(`${w.outside}/plain.txt`, `${SECRET}\n`);
+    Deno.linkSync(`${w.outside}/plain.txt`, `${w.ws}/second-name.txt`);
+    const cases: [string, number, RegExp][] = [
+      ["setup.md", 7, /leads to ".*\.netrc", in ".*\.netrc", a folder of secrets/],
+      ["defaults.txt", 7, /leads to ".*\/\.env", a \.env file/],
+      ["second-name.txt", 2, /has other names \(hard links\)/],
+    ];
+    for (const [file, code, message] of cases) {
+      const run = await runPai(["prompt", "-a", file, "read it"], { home: s.home, env: s.env, cwd: w.ws });
+      assert.equal(run.code, code, run.stderr);
+      assert.match(run.stderr, message);
+    }
+    assert.equal(s.server.chatRequests.length, 0);
+    assert.ok(!JSON.stringify(s.server.requests).includes(SECRET));
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});

@@ -138,3 +138,34 @@ Deno.test("pai undo RUN undoes an older run by its id, and refuses an unknown or
     await s.close();
   }
 });
+
+Deno.test("pai undo makes no folder through a link, and leaves alone what now stands where the run left nothing", async () => {
+  const s = await openaiSession();
+  const w = await makeWorkspace();
+  try {
+    Deno.mkdirSync(`${w.ws}/data/conf/autostart`, { recursive: true });
+    Deno.writeTextFileSync(`${w.ws}/data/conf/autostart/app.desktop`, "before\n");
+    await agentRun(s, w, call("fs_write", { path: "data/conf/autostart/app.desktop", content: "by the run\n" }));
+    // The folder tree is gone, and its parent is now a link to another place with no such folders in it.
+    Deno.removeSync(`${w.ws}/data`, { recursive: true });
+    Deno.mkdirSync(`${w.ws}/data`);
+    Deno.symlinkSync(w.outside, `${w.ws}/data/conf`);
+    const through = await runPai(["undo"], { home: s.home, env: s.env });
+    assert.equal(through.code, 1, through.stderr);
+    assert.throws(() => Deno.statSync(`${w.outside}/autostart`), "undo made folders through the link");
+
+    // A run created a file and nothing is left of it... but the user made a folder there since: undo leaves it.
+    Deno.writeTextFileSync(`${w.ws}/tmp.txt`, "x\n");
+    await agentRun(s, w, call("fs_write", { path: "new.txt", content: "created\n" }));
+    Deno.removeSync(`${w.ws}/new.txt`);
+    Deno.mkdirSync(`${w.ws}/new.txt`);
+    const runs = JSON.parse((await runPai(["undo", "--list", "--json"], { home: s.home, env: s.env })).stdout);
+    const undo = await runPai(["undo", runs[0].id], { home: s.home, env: s.env });
+    assert.equal(undo.code, 1, undo.stderr);
+    assert.match(undo.stderr, /new\.txt" was changed since the run/);
+    assert.ok(Deno.statSync(`${w.ws}/new.txt`).isDirectory);
+  } finally {
+    w.cleanup();
+    await s.close();
+  }
+});

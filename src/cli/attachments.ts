@@ -11,7 +11,9 @@ import { higherLabel, type ImagePart, type Label } from "../core/types.ts";
 import type { TurnContext } from "../modes/engine.ts";
 import type { ModelTarget } from "../modes/model_targets.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
+import { isEnvFile } from "../policy/decide.ts";
 import { labelOfPath, mayReceive } from "../policy/labels.ts";
+import { secretFolders } from "../policy/protected_paths.ts";
 import { sha256Hex } from "../policy/load_policy.ts";
 import { fileLabel } from "../modes/tool_setup.ts";
 import { takesImages } from "../providers/model_images.ts";
@@ -68,7 +70,10 @@ export async function withAttachments(
     }
     const name = attribute(file);
     if (found.image) {
-      await refuseImageFor(target, ctx, file);
+      // Every model the run may send it to takes images: a later request of the run may go to the local model.
+      for (const model of new Set([target, ...(targets.local ? [targets.local] : [])])) {
+        await refuseImageFor(model, ctx, file);
+      }
       images.push({ name: file, mediaType: found.image, base64: found.bytes.toBase64() });
       const sha256 = await sha256Hex(found.bytes);
       parts.push(
@@ -104,9 +109,9 @@ async function readAttachment(file: string): Promise<Found> {
   let info: Deno.FileInfo;
   try {
     real = await Deno.realPath(absolute);
-    info = await Deno.stat(real);
+    info = await Deno.lstat(real);
   } catch (error) {
-    const why = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
+    const why = error instanceof Deno.errors.NotFound ? "no such file" : "it cannot be read";
     throw new PaiError(`--attach "${file}": ${why}`, { exitCode: EXIT.USAGE });
   }
   if (!info.isFile) {
@@ -115,8 +120,16 @@ async function readAttachment(file: string): Promise<Found> {
       hint: "Attach files one by one (-a A -a B), or let the agent read the folder with its tools",
     });
   }
+  refuseProtected(file, absolute, real);
+  // A file with other names could be a private file's second name, labelled as this one is not.
+  if ((info.nlink ?? 1) > 1) {
+    throw new PaiError(`--attach "${file}" has other names (hard links): its label cannot be told from this one`, {
+      exitCode: EXIT.USAGE,
+      hint: "Attach a copy of it, or register it as a resource with its label",
+    });
+  }
   if (info.size > MAX_STDIN_BYTES) throw tooLarge(file, info.size, MAX_STDIN_BYTES);
-  const bytes = await Deno.readFile(real);
+  const bytes = await readSame(file, real, info);
   const image = imageType(bytes);
   if (image) {
     if (bytes.length > MAX_IMAGE_BYTES) throw tooLarge(file, bytes.length, MAX_IMAGE_BYTES);
@@ -134,6 +147,41 @@ async function readAttachment(file: string): Promise<Found> {
     });
   }
   return { absolute, real, bytes, text };
+}
+
+/** Refuses a file tools may never read, wherever the path given leads: `.env` files, folders of secrets, PAI's state. */
+function refuseProtected(file: string, absolute: string, real: string): void {
+  const home = Deno.env.get("HOME") ?? "";
+  const secret = secretFolders(home, paiPaths()).find((f) => real === f || real.startsWith(`${f}/`));
+  const why = isEnvFile(absolute) || isEnvFile(real)
+    ? "a .env file"
+    : secret
+    ? `in "${secret}", a folder of secrets or PAI's own state`
+    : undefined;
+  if (!why) return;
+  throw new PaiError(`--attach "${file}" leads to "${real}", ${why}: PAI never reads it for a model`, {
+    exitCode: EXIT.POLICY,
+  });
+}
+
+/**
+ * Reads the file that was labelled, through one open handle: the same file (device and inode) as the path resolved
+ * to, so that a path swapped for a link in between (by another user of a shared folder) is refused, not followed.
+ */
+async function readSame(file: string, real: string, labelled: Deno.FileInfo): Promise<Uint8Array> {
+  const handle = await Deno.open(real, { read: true });
+  try {
+    const opened = await handle.stat();
+    if (opened.dev !== labelled.dev || opened.ino !== labelled.ino || !opened.isFile) {
+      throw new PaiError(`--attach "${file}" changed while it was read: nothing was sent`, { exitCode: EXIT.FAILURE });
+    }
+    return new Uint8Array(await new Response(handle.readable).arrayBuffer());
+  } catch (error) {
+    try {
+      handle.close();
+    } catch { /* closed by its stream */ }
+    throw error;
+  }
 }
 
 function tooLarge(file: string, size: number, limit: number): PaiError {

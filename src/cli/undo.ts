@@ -100,7 +100,10 @@ async function refuseChanged(files: readonly UndoFile[], runId: string): Promise
     } else if (!await sameFolder(file.path)) {
       // Written or removed through, the link would change a file in another place.
       problems.push(`the folder of "${file.path}" is now a link to another place`);
-    } else if (await currentHash(file.path) !== file.afterHash) {
+    } else if (
+      file.afterHash === undefined ? await present(file.path) : await currentHash(file.path) !== file.afterHash
+    ) {
+      // The run left no file there: whatever is there now (a file, a folder, a link) is someone else's.
       problems.push(`"${file.path}" was changed since the run`);
     }
   }
@@ -130,12 +133,26 @@ async function putBack(file: UndoFile): Promise<boolean> {
   }
 }
 
-/** Whether the file's folder is still where the run wrote (its real path), or gone (it is made again). */
+/**
+ * Whether the file's folder is still where the run wrote (its real path). A folder that is gone is made again: then
+ * the nearest folder above it that exists must be where it was, or the new folders would be made through a link.
+ */
 async function sameFolder(path: string): Promise<boolean> {
-  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  for (let dir = path.slice(0, path.lastIndexOf("/")) || "/";; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
+    try {
+      return await Deno.realPath(dir) === dir;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || dir === "/") return false;
+    }
+  }
+}
+
+/** Whether anything (a file, a folder, a link, even a broken one) is at `path`. */
+async function present(path: string): Promise<boolean> {
   try {
-    return await Deno.realPath(dir) === dir;
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound;
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
