@@ -3,6 +3,9 @@ import { highlightCode, MarkdownStream, renderInline, renderTable } from "./mark
 import { clip, fitWidths, textWidth } from "./text_width.ts";
 import { neutralizeControls } from "./sanitize.ts";
 
+/** A cursor movement, an erase, or a carriage return. */
+const MOVES = new RegExp("\x1b\\[\\d*[ABCDJK]|\r");
+
 const plain = (text: string) => text.replace(new RegExp("\x1b\\[[0-9;]*m", "g"), "");
 
 /** Streams `pieces` through a MarkdownStream and returns what the terminal was sent. */
@@ -39,7 +42,7 @@ Deno.test("MarkdownStream writes a line's text as soon as nothing in it is still
   assert.equal(plain(out), "• item one and ");
   md.push("de`\n> quoted\n---\n1. first\n");
   md.end();
-  assert.ok(!/\x1b\[\d*[ABCDJK]|\r/.test(out), "a cursor movement or erase was written");
+  assert.ok(!MOVES.test(out), "a cursor movement or erase was written");
   const lines = plain(out).split("\n");
   assert.deepEqual(lines.slice(0, 2), ["• item one and code", "│ quoted"]);
   assert.ok(lines[2].startsWith("─".repeat(10)));
@@ -49,7 +52,7 @@ Deno.test("MarkdownStream writes a line's text as soon as nothing in it is still
 Deno.test("characters whose width terminals disagree on cannot make the renderer erase what is on the screen", () => {
   // U+1160 is one column to PAI's count and none to some terminals: a redraw by counted rows would go up too far.
   const out = streamed(["x" + "\u1160".repeat(240) + " **bold**\n", "next line\n"], 80);
-  assert.ok(!/\x1b\[\d*[ABJK]|\r/.test(out), "the renderer moved up or erased");
+  assert.ok(!MOVES.test(out), "the renderer moved up or erased");
 });
 
 Deno.test("MarkdownStream holds a table until it ends, then draws it aligned within the terminal's width", () => {
