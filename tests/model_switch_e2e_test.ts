@@ -41,6 +41,10 @@ Deno.test("-m switches the model for one call: the chat's history goes with it, 
     const status = JSON.parse((await runPai(["status", "--json"], { home: s.home, env })).stdout);
     assert.equal(status.session.model, "m");
     assert.equal(status.session.messages, 6);
+    // The history says which model wrote each answer.
+    const shown = await runPai(["history"], { home: s.home, env });
+    assert.match(shown.stdout, /assistant \(openai:m\): Noted, Ann\.[\s\S]*assistant \(openai:m2\): You are Ann\./);
+    assert.match(shown.stdout, /assistant \(anthropic:claude-x\): Ann, still\./);
   } finally {
     await other.close();
     await s.close();
@@ -177,7 +181,7 @@ Deno.test("pai history shows a conversation as text, Markdown or JSON, the last 
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /^you \(chat\): what is on my list\?\nassistant: Let me look\.\n {2}⚙ fs_read \{"path":"todo\.md"\}\n\n {2}\[result of call_\d+: \d+ characters, internal\]\nassistant: Renew your passport\.\n\nyou \(chat\): thanks\nassistant: You are welcome\.\n\n$/,
+      /^you \(chat\): what is on my list\?\nassistant \(openai:m\): Let me look\.\n {2}⚙ fs_read \{"path":"todo\.md"\}\n\n {2}\[result of call_\d+: \d+ characters, internal\]\nassistant \(openai:m\): Renew your passport\.\n\nyou \(chat\): thanks\nassistant \(openai:m\): You are welcome\.\n\n$/,
     );
     const last = await runPai(["history", "-n", "2", "--format", "markdown", "--session", "notes"], {
       home: s.home,
@@ -185,7 +189,7 @@ Deno.test("pai history shows a conversation as text, Markdown or JSON, the last 
     });
     assert.equal(
       last.stdout,
-      "(4 earlier messages not shown)\n\n**You** (chat)\n\nthanks\n\n**Assistant**\n\nYou are welcome.\n\n",
+      "(4 earlier messages not shown)\n\n**You** (chat)\n\nthanks\n\n**Assistant** (openai:m)\n\nYou are welcome.\n\n",
     );
     const json = JSON.parse((await runPai(["history", "--format", "json"], { home: s.home, env: s.env })).stdout);
     assert.deepEqual(json.messages.map((m: { role: string }) => m.role), [

@@ -33,6 +33,7 @@ export async function history(this: CommandContext, flags: HistoryFlags): Promis
         ...(m.toolCalls?.length ? { toolCalls: m.toolCalls } : {}),
         ...(m.toolCallId ? { toolCallId: m.toolCallId } : {}),
         ...(m.label ? { label: m.label } : {}),
+        ...(m.model ? { model: m.model } : {}),
         interrupted: m.interrupted,
       }));
       return void stdout.write(`${JSON.stringify({ session: session.id, name: session.name, messages })}\n`);
@@ -61,7 +62,11 @@ function sessionOf(db: Database, ref: string | undefined): Session {
 
 /** Who said it, as the text shows it. */
 function speaker(m: StoredMessage): string {
-  return m.role === "user" ? `you (${m.mode})` : m.role === "assistant" ? "assistant" : "tool";
+  return m.role === "user"
+    ? `you (${m.mode})`
+    : m.role === "assistant"
+    ? `assistant${m.model ? ` (${m.model})` : ""}`
+    : "tool";
 }
 
 /** A tool's result is shown by its size: it is data the model read, kept wrapped as untrusted content. */
@@ -88,6 +93,6 @@ function markdownOf(m: StoredMessage): string {
   const calls = (m.toolCalls ?? []).map((c) => `- \`${inline(c.name)}\` \`${inline(c.arguments.slice(0, 160))}\`\n`)
     .join("");
   const body = m.content.split("\n").map((l) => inline(l)).join("\n");
-  const who = m.role === "user" ? `**You** (${m.mode})` : "**Assistant**";
+  const who = m.role === "user" ? `**You** (${m.mode})` : `**Assistant**${m.model ? ` (${inline(m.model)})` : ""}`;
   return `${who}${m.interrupted ? " _(interrupted)_" : ""}\n\n${body}\n\n${calls ? `${calls}\n` : ""}`;
 }

@@ -260,7 +260,9 @@ async function turn(ctx: TurnContext, userText: string, options: TurnOptions): P
       content: answer.text,
       ...(calls.length ? { toolCalls: calls } : {}),
     };
-    kept.push(message(ctx, said, undefined, answer.auditHash));
+    // Which model wrote it: the session's (or `-m`'s), or the local one this round's request was routed to.
+    const writer = router.routedTo ?? `${session.provider}:${session.model}`;
+    kept.push({ ...message(ctx, said, undefined, answer.auditHash), model: writer });
     if (!calls.length) break;
     messages = [...messages, carrying(said, { via: "answer", ...hashOf(answer.auditHash) })];
     for (const call of calls) {

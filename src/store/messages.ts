@@ -18,6 +18,8 @@ export interface StoredMessage extends ChatMessage {
   sources?: string[];
   /** The payload hash of the audit row that first recorded it (its prompt, response or tool_result row). */
   auditHash?: string;
+  /** On an answer: the model that wrote it (`openai:gpt-4o`, or the local model a request was routed to). */
+  model?: string;
 }
 
 type Row = {
@@ -33,10 +35,11 @@ type Row = {
   taint: string | null;
   sources: string | null;
   audit_hash: string | null;
+  model: string | null;
 };
 
 const COLUMNS =
-  "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label, taint, sources, audit_hash";
+  "id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label, taint, sources, audit_hash, model";
 
 function fromRow(r: Row): StoredMessage {
   return {
@@ -52,6 +55,7 @@ function fromRow(r: Row): StoredMessage {
     ...(r.taint ? { taint: r.taint } : {}),
     ...(r.sources ? { sources: JSON.parse(r.sources) as string[] } : {}),
     ...(r.audit_hash ? { auditHash: r.audit_hash } : {}),
+    ...(r.model ? { model: r.model } : {}),
   };
 }
 
@@ -64,8 +68,8 @@ export function appendMessages(
 ): void {
   const insert = db.prepare(
     `INSERT INTO messages (session_id, role, content, mode, interrupted, tool_calls, tool_call_id, tokens, label,
-                           taint, sources, audit_hash, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           taint, sources, audit_hash, model, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -83,6 +87,7 @@ export function appendMessages(
         m.taint ?? null,
         m.sources?.length ? JSON.stringify(m.sources) : null,
         m.auditHash ?? null,
+        m.model ?? null,
         now.toISOString(),
       );
     }

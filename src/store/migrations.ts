@@ -275,4 +275,6 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (run_id, path)
    );
    CREATE INDEX undo_files_by_run ON undo_files(run_id);`,
+  // 20: the model that wrote an answer (`PROVIDER:MODEL`), for `pai history`: `-m` and `/model` change it mid-session.
+  `ALTER TABLE messages ADD COLUMN model TEXT;`,
 ];
