@@ -154,7 +154,7 @@ Deno.test("the Anthropic SDK's deprecation warning reaches the user once, throug
   }
 });
 
-Deno.test("pai init ollama with an embedding model says it cannot chat; with Ollama down it says to start it", async () => {
+Deno.test("pai init ollama refuses an embedding model, storing nothing; with Ollama down it says to start it", async () => {
   const server = FakeModelServer.start({
     models: ["nomic-embed-text", "llama3.2"],
     embeddingModels: ["nomic-embed-text"],
@@ -165,8 +165,10 @@ Deno.test("pai init ollama with an embedding model says it cannot chat; with Oll
       home,
       env: { OLLAMA_HOST: server.url },
     });
-    assert.equal(init.code, 0, init.stderr);
-    assert.match(init.stderr, /Ollama says "nomic-embed-text:latest" cannot chat \(embedding\): pick a chat model/);
+    assert.equal(init.code, 2, init.stderr);
+    assert.match(init.stderr, /Ollama says "nomic-embed-text:latest" cannot chat \(embedding\): nothing was stored/);
+    const status = await runPai(["sessions", "--json"], { home, env: { OLLAMA_HOST: server.url } });
+    assert.deepEqual(JSON.parse(status.stdout), [], "a session was stored");
     await server.close();
     const down = await runPai(["init", "ollama", "--model", "llama3.2"], { home, env: { OLLAMA_HOST: server.url } });
     assert.equal(down.code, 0, down.stderr);

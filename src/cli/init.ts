@@ -84,8 +84,12 @@ async function checkedModel(
   } else if (provider === "ollama") {
     // Ollama says what a model can do: an embedding model answers no chat.
     const [capabilities] = await probeCapabilities(resolved, [model]);
+    // An embedding model answers no prompt: refused as a model Ollama does not have is, with nothing stored.
     if (capabilities && !capabilities.includes("completion")) {
-      stderr.write(line`Note: Ollama says "${model}" cannot chat (${capabilities.join(", ")}): pick a chat model.\n`);
+      throw new PaiError(`Ollama says "${model}" cannot chat (${capabilities.join(", ")}): nothing was stored`, {
+        exitCode: EXIT.USAGE,
+        hint: `Pick a chat model for ${flag}: "pai models ollama" lists them`,
+      });
     }
   }
   return model;
