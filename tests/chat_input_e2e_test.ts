@@ -344,3 +344,22 @@ Deno.test("/save writes only inside the workspace, never in .git, .pai, a .env f
     await s.close();
   }
 });
+
+Deno.test("in a terminal, Ctrl+C typed with the Enter that sends a message stops that answer, and the chat goes on", async () => {
+  const s = await openaiSession();
+  try {
+    s.server.enqueue({ text: "next" });
+    const term = new TerminalSession(["chat"], s.home, s.env);
+    let at = await term.waitFor(PROMPT);
+    await term.type("tell me\r\x03"); // one burst: read together, before the request is even sent
+    at = await term.waitFor("[interrupted]", at);
+    at = await term.waitFor(PROMPT, at);
+    assert.ok(!term.screen.includes("Ctrl+C again"), "the Ctrl+C was taken for one at the prompt");
+    await term.type("and now\r");
+    at = await term.waitFor("next", at);
+    await endChat(term, at);
+    assert.equal(s.server.chatRequests.length, 1, "the stopped message was sent");
+  } finally {
+    await s.close();
+  }
+});

@@ -3,9 +3,13 @@
 /** How many pieces of work Ctrl+C would stop now. */
 let listening = 0;
 
-/** Runs `work` with a signal that Ctrl+C (SIGINT) aborts; the default "exit at once" is off meanwhile. */
-export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a signal that Ctrl+C (SIGINT) aborts; the default "exit at once" is off meanwhile. `stopped`: a
+ * Ctrl+C already came for it (read as a key, with the message it answers), so the signal starts aborted.
+ */
+export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>, stopped = false): Promise<T> {
   const controller = new AbortController();
+  if (stopped) controller.abort();
   const abort = () => controller.abort();
   Deno.addSignalListener("SIGINT", abort);
   listening++;

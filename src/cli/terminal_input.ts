@@ -53,6 +53,11 @@ export async function asQuestion<T>(ask: (input?: QuestionInput) => Promise<T>):
   return active ? await active.question(ask) : await ask();
 }
 
+/** Whether a Ctrl+C came with the message just sent, for the answer to it (asked once: it is then forgotten). */
+export function stopRequested(): boolean {
+  return active?.takeStop() ?? false;
+}
+
 /** Runs `work` with stdin taken by a reader when it is a terminal and none has it yet (see the module's note). */
 export async function withTerminalInput<T>(work: () => Promise<T>): Promise<T> {
   if (active || !Deno.stdin.isTerminal()) return await work();
@@ -73,6 +78,7 @@ export class TerminalInput {
   #ended = false;
   #history: string[] = [];
   #question?: OpenQuestion;
+  #stopNext = false;
   #onData = (chunk: Uint8Array | string) => {
     const text = typeof chunk === "string" ? chunk : this.#decoder.decode(chunk, { stream: true });
     if (this.#question) return this.#toQuestion(this.#question, text);
@@ -173,6 +179,11 @@ export class TerminalInput {
           leave();
           if (result !== "submit") return undefined;
           if (editor.text.trim() && this.#history.at(-1) !== editor.text) this.#history.push(editor.text);
+          // Ctrl+C read with the Enter (in the same burst) was meant for the answer: it stops it as soon as it starts.
+          if (this.#pending.includes("\x03")) {
+            this.#pending = this.#pending.replaceAll("\x03", "");
+            this.#stopNext = true;
+          }
           return editor.text;
         }
         if (key) warned = result === "interrupt";
@@ -185,6 +196,13 @@ export class TerminalInput {
       stdout.write(BRACKETED_PASTE_OFF);
       this.#busy();
     }
+  }
+
+  /** See {@linkcode stopRequested}. */
+  takeStop(): boolean {
+    const stop = this.#stopNext;
+    this.#stopNext = false;
+    return stop;
   }
 
   /** See {@linkcode asQuestion}. */

@@ -102,9 +102,11 @@ export async function printedTurn(ctx: TurnContext, text: string, options: Print
   const printer = out && new AnswerPrinter(out, { markdown });
   // In a terminal, stdin is taken for the turn: what is typed meanwhile neither echoes into the answer nor answers a
   // question (`terminal_input.ts`, loaded only then).
-  const terminal = Deno.stdin.isTerminal()
-    ? (await lazyImport<typeof import("./terminal_input.ts")>("./terminal_input.ts", import.meta.url)).withTerminalInput
-    : <T>(work: () => Promise<T>) => work();
+  const keyboard = Deno.stdin.isTerminal()
+    ? await lazyImport<typeof import("./terminal_input.ts")>("./terminal_input.ts", import.meta.url)
+    : undefined;
+  const terminal = keyboard?.withTerminalInput ?? (<T>(work: () => Promise<T>) => work());
+  const stopped = keyboard?.stopRequested() ?? false;
   return terminal(() =>
     withInterrupt(async (signal) => {
       printer?.start();
@@ -147,6 +149,6 @@ export async function printedTurn(ctx: TurnContext, text: string, options: Print
         printer?.end();
         throw error;
       }
-    })
+    }, stopped)
   );
 }
