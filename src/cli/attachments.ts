@@ -11,17 +11,15 @@ import { higherLabel, type ImagePart, type Label } from "../core/types.ts";
 import type { TurnContext } from "../modes/engine.ts";
 import type { ModelTarget } from "../modes/model_targets.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
-import { isEnvFile } from "../policy/decide.ts";
-import { labelOfPath, mayReceive } from "../policy/labels.ts";
-import { secretFolders } from "../policy/protected_paths.ts";
+import { mayReceive } from "../policy/labels.ts";
+import { untouchable } from "../policy/protected_paths.ts";
 import { sha256Hex } from "../policy/load_policy.ts";
-import { fileLabel } from "../modes/tool_setup.ts";
 import { takesImages } from "../providers/model_images.ts";
 import { paiPaths } from "../core/paths.ts";
 import { loadResources } from "../resources/registry.ts";
 import { liveWrittenLabels } from "../store/written_labels.ts";
 import { MAX_STDIN_BYTES } from "./stdin.ts";
-import { labelRefusal, runTargets, withResources } from "./turn_setup.ts";
+import { labelRefusal, pathLabeler, runTargets, withResources } from "./turn_setup.ts";
 
 /** The most bytes of one attached image (Anthropic's limit per image; OpenAI's is higher). */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -51,7 +49,7 @@ export async function withAttachments(
   if (!files.length) return input;
   const resources = await loadResources(paiPaths().configDir);
   const written = await liveWrittenLabels(ctx.db);
-  const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p));
+  const labelOf = pathLabeler(ctx, resources, written);
   const targets = runTargets(ctx);
   const parts: string[] = [];
   const images: ImagePart[] = [];
@@ -151,14 +149,9 @@ async function readAttachment(file: string): Promise<Found> {
 
 /** Refuses a file tools may never read, wherever the path given leads: `.env` files, folders of secrets, PAI's state. */
 function refuseProtected(file: string, absolute: string, real: string): void {
-  const home = Deno.env.get("HOME") ?? "";
-  const secret = secretFolders(home, paiPaths()).find((f) => real === f || real.startsWith(`${f}/`));
-  const why = isEnvFile(absolute) || isEnvFile(real)
-    ? "a .env file"
-    : secret
-    ? `in "${secret}", a folder of secrets or PAI's own state`
-    : undefined;
-  if (!why) return;
+  const found = untouchable([absolute, real], Deno.env.get("HOME") ?? "", paiPaths());
+  if (!found) return;
+  const why = found.kind === "env" ? "a .env file" : `in "${found.folder}", a folder of secrets or PAI's own state`;
   throw new PaiError(`--attach "${file}" leads to "${real}", ${why}: PAI never reads it for a model`, {
     exitCode: EXIT.POLICY,
   });

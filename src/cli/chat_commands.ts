@@ -10,8 +10,7 @@ import { findOfferedModel } from "../providers/model_names.ts";
 import { formatUsd } from "../providers/prices.ts";
 import type { ResolvedProvider } from "../providers/registry.ts";
 import { paiPaths } from "../core/paths.ts";
-import { isEnvFile } from "../policy/decide.ts";
-import { secretFolders } from "../policy/protected_paths.ts";
+import { untouchable } from "../policy/protected_paths.ts";
 import { listMessages } from "../store/messages.ts";
 import { markWritten } from "../store/written_labels.ts";
 import type { SessionContext } from "../modes/session_setup.ts";
@@ -131,10 +130,9 @@ async function savePath(workspace: string, file: string): Promise<string> {
   const inside = target.startsWith(`${workspace}/`) ? target.slice(workspace.length) : undefined;
   if (inside === undefined) throw refuse(`it is outside the workspace (${workspace}): /save writes only there`);
   if (/\/\.(git|pai)(\/|$)/.test(inside)) throw refuse("it is in a .git or .pai folder, which PAI never writes to");
-  if (isEnvFile(target)) throw refuse("it is a .env file, which PAI never writes to");
-  if (secretFolders(home, paiPaths()).some((f) => target.startsWith(`${f}/`))) {
-    throw refuse("it is in a folder of secrets or PAI's own state");
-  }
+  const found = untouchable([target], home, paiPaths());
+  if (found?.kind === "env") throw refuse("it is a .env file, which PAI never writes to");
+  if (found) throw refuse("it is in a folder of secrets or PAI's own state");
   return target;
 }
 

@@ -12,7 +12,7 @@
  */
 import { drawFrame, type Key, LineEditor, type Prompts, readKey } from "../ui/line_editor.ts";
 import { EXIT } from "../core/errors.ts";
-import { dim, stdout } from "../ui/output.ts";
+import { dim, stdout, terminalSize } from "../ui/output.ts";
 import { interruptible } from "./interrupt.ts";
 
 type NodeStdin = typeof import("node:process")["stdin"];
@@ -140,7 +140,7 @@ export class TerminalInput {
     let row = 0;
     let rows = 1;
     const draw = () => {
-      const { columns, rows: screenRows } = screen();
+      const { columns, rows: screenRows } = terminalSize(stdout) ?? { columns: 80, rows: 24 };
       const frame = drawFrame(editor, prompts, columns, screenRows - 1);
       stdout.write(`${row ? `\x1b[${row}A` : ""}\r\x1b[J${frame.output}`);
       ({ cursorRow: row, rows } = frame);
@@ -252,15 +252,5 @@ export class TerminalInput {
       };
       this.#wake = () => done(true);
     });
-  }
-}
-
-/** The terminal's size (80×24 when it cannot be told). */
-function screen(): { columns: number; rows: number } {
-  try {
-    const { columns, rows } = Deno.consoleSize();
-    return { columns: columns || 80, rows: rows || 24 };
-  } catch {
-    return { columns: 80, rows: 24 };
   }
 }

@@ -87,7 +87,7 @@ export async function turnContext(
     guard,
     ceiling: targets.main.ceiling,
     receivers: targets.main.name,
-    labelOf: (path) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p)),
+    labelOf: pathLabeler(ctx, resources, written),
   });
   const system = chosen && { config: { ...ctx.config, systemPrompt: chosen.text }, systemFrom: chosen.from };
   const ports = { ...database, context, price, budget, clock: SYSTEM_CLOCK, targets, ...system };
@@ -318,7 +318,7 @@ export async function withResources(
     // and read, as what it leads to (its backend resolves it). Kinds without `attach` are refused below.
     const attachment = await attaching(r, async () => await backendOf(r.kind).attach?.(r, notes));
     const real = attachment?.real;
-    const labelOf = (path: string) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p));
+    const labelOf = pathLabeler(ctx, resources, written);
     const label = r.uri?.startsWith("/") ? [r.uri, ...(real ? [real] : [])].map(labelOf).reduce(higherLabel) : r.label;
     if (!mayReceive(ceiling, label)) throw labelRefusal(`resource "${name}"`, label, targets);
     if (!attachment) {
@@ -335,6 +335,15 @@ export async function withResources(
   }
   // The label goes with the prompt into the history: a summary of it is labelled so too.
   return { text: `${text}\n\n${parts.join("\n\n")}`, label: highest, sources };
+}
+
+/** A path's label: the policy's file rules, the resources that cover it, the label a run left on it. */
+export function pathLabeler(
+  ctx: Pick<SessionContext, "policy">,
+  resources: readonly Resource[],
+  written: ReadonlyMap<string, Label>,
+): (path: string) => Label {
+  return (path) => labelOfPath(path, ctx.policy, (p) => fileLabel(resources, written, p));
 }
 
 /** A run's id for `pai undo`: short enough to type. */

@@ -9,9 +9,8 @@
  * key in every system prompt).
  */
 import { paiPaths } from "../core/paths.ts";
-import { isEnvFile } from "../policy/decide.ts";
 import { injectionMarkers, untrustedBlock } from "../policy/injection.ts";
-import { secretFolders } from "../policy/protected_paths.ts";
+import { untouchable } from "../policy/protected_paths.ts";
 
 /** The name of the file, as Codex, Claude Code's `AGENTS.md` support and others read it. */
 export const INSTRUCTIONS_FILE = "AGENTS.md";
@@ -95,11 +94,8 @@ async function readInstructions(path: string, name: string, root: string): Promi
   const skip = (why: string): InstructionsFile => ({ path, name, skipped: why });
   if (real !== root && !real.startsWith(`${root}/`)) return skip(`it leads out of the project, to "${real}"`);
   // Inside a project too (a home folder kept in git): what tools may never read is never read for the model either.
-  if (isEnvFile(real)) return skip("it leads to a .env file");
-  const home = Deno.env.get("HOME") ?? "";
-  if (secretFolders(home, paiPaths()).some((f) => real.startsWith(`${f}/`))) {
-    return skip("it leads into a folder of secrets");
-  }
+  const found = untouchable([real], Deno.env.get("HOME") ?? "", paiPaths());
+  if (found) return skip(found.kind === "env" ? "it leads to a .env file" : "it leads into a folder of secrets");
   const info = await Deno.stat(real);
   if (!info.isFile) return skip("it is not a file");
   if (info.size > MAX_FILE_BYTES) return skip(`it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);

@@ -4,12 +4,30 @@
  * Deno's module cache. A tool that could write any of those could change PAI itself, sandbox included.
  */
 import type { PaiPaths } from "../core/paths.ts";
+import { isEnvFile } from "./decide.ts";
 
 const SECRET_FOLDERS = [".ssh", ".aws", ".gnupg", ".config/gcloud", ".kube", ".docker", ".netrc"];
 
 /** The folders whose files hold secrets (a hard link to one of their files is that secret). */
 export function secretFolders(home: string, pai: PaiPaths): string[] {
   return [...SECRET_FOLDERS.map((f) => `${home}/${f}`), pai.configDir, pai.dataDir];
+}
+
+/**
+ * Why no path of `paths` (a path given and where it leads) may be read or written for a model whatever is granted or
+ * labelled: a `.env` file, or a file in (or of) the secrets folders and PAI's own state; undefined when none is so.
+ */
+export function untouchable(
+  paths: readonly string[],
+  home: string,
+  pai: PaiPaths,
+): { kind: "env" } | { kind: "secret"; folder: string } | undefined {
+  if (paths.some(isEnvFile)) return { kind: "env" };
+  for (const folder of secretFolders(home, pai)) {
+    // `.netrc` is a file of its own: the path itself counts, not only what is under it.
+    if (paths.some((p) => p === folder || p.startsWith(`${folder}/`))) return { kind: "secret", folder };
+  }
+  return undefined;
 }
 
 /** Real paths of the protected folders (`realPath` resolves those that exist). */
