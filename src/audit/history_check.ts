@@ -12,7 +12,6 @@
  *
  * A change that breaks one of these would hide, from `pai audit where`, the requests that send the message again.
  */
-import { createHash } from "node:crypto";
 import { redactSecrets } from "../core/redact.ts";
 import type { Database } from "../store/db.ts";
 import { answerIdentity, type AuditToolCall } from "./events.ts";
@@ -42,9 +41,9 @@ interface Named {
 /**
  * The first message or summary that is not what the audit log recorded of it; `undefined` when none. Its memory
  * follows the history, not the log: each item's row is looked up by its index, and the answers of one session at a
- * time are hashed (an answer is named by `answerIdentity`, which no column holds).
+ * time are hashed with `sha256`, the walk's own (an answer is named by `answerIdentity`, which no column holds).
  */
-export function historyProblem(db: Database): HistoryProblem | undefined {
+export function historyProblem(db: Database, sha256: (text: string) => string): HistoryProblem | undefined {
   const firstRequest = new Map(
     (db.prepare("SELECT session_id, min(ts) AS ts FROM audit_log WHERE kind = 'request' GROUP BY session_id")
       .all() as { session_id: string; ts: string }[]).map((r) => [r.session_id, r.ts]),
@@ -56,7 +55,7 @@ export function historyProblem(db: Database): HistoryProblem | undefined {
   const recorded = db.prepare(
     "SELECT detail FROM audit_log WHERE payload_hash = ? AND session_id = ? AND kind IN ('prompt', 'tool_result') LIMIT 1",
   );
-  const answers = sessionAnswers(db);
+  const answers = sessionAnswers(db, sha256);
   const env = Deno.env.toObject();
   for (const item of named(db)) {
     const since = firstRequest.get(item.sessionId);
@@ -103,7 +102,10 @@ function sourcesOf(row: { detail: string | null } | undefined): { sources: strin
 }
 
 /** The answers of one session at a time, by what names them; and whether any is kept as a hash only. */
-function sessionAnswers(db: Database): { of(sessionId: string): Set<string>; withheld(sessionId: string): boolean } {
+function sessionAnswers(
+  db: Database,
+  sha256: (text: string) => string,
+): { of(sessionId: string): Set<string>; withheld(sessionId: string): boolean } {
   const rows = db.prepare("SELECT payload, detail FROM audit_log WHERE session_id = ? AND kind = 'response'");
   let cached: { sessionId: string; names: Set<string>; withheld: boolean } | undefined;
   const load = (sessionId: string) => {
@@ -122,7 +124,7 @@ function sessionAnswers(db: Database): { of(sessionId: string): Set<string>; wit
       } catch {
         // As above.
       }
-      names.add(createHash("sha256").update(answerIdentity(r.payload, calls), "utf8").digest("hex"));
+      names.add(sha256(answerIdentity(r.payload, calls)));
     }
     return cached = { sessionId, names, withheld };
   };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { appendAudit } from "./log.ts";
 import { historyProblem } from "./history_check.ts";
 import { withDb } from "./_query_fixture.ts";
@@ -6,6 +7,9 @@ import type { Database } from "../store/db.ts";
 import { createSession } from "../store/sessions.ts";
 import { appendMessages } from "../store/messages.ts";
 import { saveSummary } from "../store/summaries.ts";
+
+/** The walk's synchronous SHA-256, as `verify.ts` passes it. */
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 function session(db: Database): string {
   return createSession(db, {
@@ -40,11 +44,11 @@ Deno.test("a summary is held to the requests that carried it: its sources or its
     const sources = ["/home/me/h.md"];
     await send(db, id, { via: "summary", hash: "s".repeat(64), sources });
     saveSummary(db, id, { throughId: 1, text: "t", label: "internal", sources, auditHash: "s".repeat(64), tokens: 1 });
-    assert.equal(historyProblem(db), undefined);
+    assert.equal(historyProblem(db, sha256), undefined);
     db.exec("UPDATE summaries SET sources = NULL");
-    assert.match(historyProblem(db)!.message, /the summary of session .* other files/);
+    assert.match(historyProblem(db, sha256)!.message, /the summary of session .* other files/);
     db.exec(`UPDATE summaries SET sources = '["/home/me/h.md"]', audit_hash = NULL`);
-    assert.match(historyProblem(db)!.message, /the summary of session .* no longer names the row/);
+    assert.match(historyProblem(db, sha256)!.message, /the summary of session .* no longer names the row/);
   });
 });
 
@@ -62,8 +66,8 @@ Deno.test("a result whose row records no sources (older, or pruned) is held to t
       sources: ["/home/me/h.md"],
       auditHash: hash,
     }]);
-    assert.equal(historyProblem(db), undefined);
+    assert.equal(historyProblem(db, sha256), undefined);
     db.exec("UPDATE messages SET sources = NULL");
-    assert.match(historyProblem(db)!.message, /history message \d+ \(a tool's result.* other files/);
+    assert.match(historyProblem(db, sha256)!.message, /history message \d+ \(a tool's result.* other files/);
   });
 });

@@ -141,7 +141,7 @@ export async function verifyAuditLog(db: Database, options: VerifyOptions = {}):
   const { walk, index, history } = inSnapshot(db, () => {
     const walk = walkChain(db, hash, head);
     if (walk.break) return { walk };
-    const history = historyProblem(db);
+    const history = historyProblem(db, hash);
     const index = carriedIndexProblem(db) ?? searchIndexProblem(db) ??
       (history ? { id: null, message: history.message } : undefined);
     return { walk, index, history: history !== undefined };
