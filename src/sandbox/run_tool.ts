@@ -23,30 +23,33 @@ export type ToolErrorType =
   | "too_large"
   | "crashed";
 
-/** Options for {@linkcode runToolProcess}. */
+/** Options for {@linkcode startToolProcess}. */
 export interface RunToolOptions {
   /** The `deno` binary (default: the one running PAI). */
   denoPath?: string;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
-  /**
-   * Called with the exact flags the tool is about to get (between `deno run` and the program), and awaited:
-   * the grant is recorded with them before the process exists, and a failure to record it means no process.
-   */
-  beforeSpawn?: (flags: readonly string[]) => Promise<void> | void;
+}
+
+/**
+ * A tool's process, started with its grant's flags and waiting for its request: the program acts on nothing before
+ * it has one (`tools/_protocol.ts` reads it first). Starting it early lets Deno's own start-up (~20 ms) overlap
+ * what PAI does before the tool may act: its last checks and the grant's durable row.
+ */
+export interface ToolProcess {
+  /** The exact flags the tool runs with (between `deno run` and the program), for the grant's row. */
+  readonly flags: readonly string[];
+  /** Gives the tool its request and returns what it made of it, under the grant's time and output limits. */
+  run(request: unknown): Promise<ToolOutcome>;
+  /** Kills a process that is not to get its request, and waits for it to be gone. */
+  stop(): Promise<void>;
 }
 
 const STDERR_CAP = 16 * 1024;
 
-/** Runs `program` (an absolute path under `tools/`) with `request` under `grant`. */
-export async function runToolProcess(
-  program: string,
-  request: unknown,
-  grant: Grant,
-  options: RunToolOptions = {},
-): Promise<ToolOutcome> {
+/** Starts `program` (an absolute path under `tools/`) under `grant`; it waits for its request (`run`). */
+export function startToolProcess(program: string, grant: Grant, options: RunToolOptions = {}): ToolProcess {
   const flags = grantFlags(grant);
-  await options.beforeSpawn?.(flags);
   const child = new Deno.Command(options.denoPath ?? Deno.execPath(), {
     args: ["run", ...flags, program],
     cwd: "/",
@@ -57,21 +60,57 @@ export async function runToolProcess(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  let used = false;
+  const use = () => {
+    if (used) throw new Error("a tool process takes one request");
+    used = true;
+  };
+  return {
+    flags,
+    run: async (request) => {
+      use();
+      return await exchange(child, request, grant, options);
+    },
+    stop: async () => {
+      use();
+      kill(child, "SIGKILL");
+      await Promise.allSettled([child.stdin.close(), child.stdout.cancel(), child.stderr.cancel()]);
+      await child.status;
+    },
+  };
+}
 
+/** Runs `program` with `request` under `grant`: {@linkcode startToolProcess} and its request at once. */
+export function runToolProcess(
+  program: string,
+  request: unknown,
+  grant: Grant,
+  options: RunToolOptions = {},
+): Promise<ToolOutcome> {
+  return startToolProcess(program, grant, options).run(request);
+}
+
+function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch { /* already gone */ }
+}
+
+/** Writes the request, reads the answer within the limits, and says what the tool did. */
+async function exchange(
+  child: Deno.ChildProcess,
+  request: unknown,
+  grant: Grant,
+  options: RunToolOptions,
+): Promise<ToolOutcome> {
   let timedOut = false;
   let tooLarge = false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const timer = setTimeout(() => {
     timedOut = true;
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
+    kill(child, "SIGTERM");
     // A tool can ignore SIGTERM; it cannot ignore SIGKILL.
-    killTimer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    }, options.killGraceMs ?? 1000);
+    killTimer = setTimeout(() => kill(child, "SIGKILL"), options.killGraceMs ?? 1000);
   }, grant.timeoutMs);
 
   const writeRequest = (async () => {
@@ -102,9 +141,7 @@ export async function runToolProcess(
   const [stdout, stderr] = await Promise.all([
     readCapped(child.stdout, grant.outputBytes, () => {
       tooLarge = true;
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
+      kill(child, "SIGKILL");
     }),
     readCapped(child.stderr, STDERR_CAP),
   ]);

@@ -11,7 +11,8 @@ import { decide, type DecisionInput, grantFor, type Permissions } from "../polic
 import { asUntrusted, injectionMarkers } from "../policy/injection.ts";
 import { mayReceive } from "../policy/labels.ts";
 import { higherLabel, type Label } from "../policy/policy.ts";
-import { runToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
+import { grantFlags } from "../sandbox/flags.ts";
+import { startToolProcess, type ToolErrorType, type ToolOutcome } from "../sandbox/run_tool.ts";
 import { asPermissions, describeApproval, matchingApprovals, nameDecidingApprovals } from "./approvals.ts";
 import { capForModel } from "./cap.ts";
 import { type AnyToolManifest, argumentIssues, callReadOnly } from "./manifest.ts";
@@ -285,46 +286,55 @@ export class ToolRunner {
         break;
       }
       case "allow":
-        // Recorded as the process is spawned, with its flags (below).
+        // Recorded with the flags the tool runs with, before it gets its request (below).
         grant = { ...decision.grant, reason: decision.reason };
         break;
       default:
         return decision satisfies never;
     }
     if (tool.envNames) grant = { ...grant, envNames: tool.envNames };
+    const added = o.registry.addedAtRunTime(tool.name);
     // A program registered at run time may import anything: it gets the lockfile, as an npm one must.
-    if (tool.npm || this.#state.options.registry.addedAtRunTime(tool.name)) grant = { ...grant, npm: true };
-    const moved = await this.#movedSince(plan);
-    if (moved) {
-      await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
-      return this.#failed(call, "permission_denied", `Denied: ${moved}`);
-    }
-    // The files as they are now, for `pai undo`: kept before the tool may change them.
+    if (tool.npm || added) grant = { ...grant, npm: true };
     const changed = tool.access === "write" ? plan.needs.writeTargets : [];
-    if (changed.length) await o.changes?.before(tool.name, changed);
     const program = o.registry.program(tool);
-    const request = {
-      ...tool.request(args, (p) => needs.real.get(p) ?? p) as Record<string, unknown>,
-      // The tool checks what it opens against these, so a swap after this very moment is refused too.
-      pinned: Object.fromEntries(plan.pinned),
-      // Folder tools open files PAI never sees: second names of secrets, and files labelled above what the
-      // provider may receive, are skipped unopened (a search that only says "no match" still tells something).
-      ...(tool.resultPaths
-        ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld(this.#folderCeiling()) ?? [] }
-        : {}),
-    };
-    let outcome: ToolOutcome = await runToolProcess(program, request, grant, {
-      // The grant row names the exact flags the sandbox spawns the tool with, and is written before it runs.
-      beforeSpawn: async (flags) => {
-        await o.record({
-          kind: "grant",
-          tool: tool.name,
-          permissions: { read: grant.read, write: grant.write, net: grant.net },
-          flags: [...flags],
-          reason: grant.reason,
-        });
-      },
-    });
+    // PAI's own tools act only on their request: started now, Deno's start-up overlaps the checks and the grant's
+    // durable row below, and the tool acts only once they are done. A program registered at run time may act as its
+    // module loads, so it starts only once its grant is recorded.
+    let toolProcess = added ? undefined : startToolProcess(program, grant);
+    let outcome: ToolOutcome;
+    try {
+      const moved = await this.#movedSince(plan);
+      if (moved) {
+        await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
+        return this.#failed(call, "permission_denied", `Denied: ${moved}`);
+      }
+      // The files as they are now, for `pai undo`: kept before the tool may change them.
+      if (changed.length) await o.changes?.before(tool.name, changed);
+      const request = {
+        ...tool.request(args, (p) => needs.real.get(p) ?? p) as Record<string, unknown>,
+        // The tool checks what it opens against these, so a swap after this very moment is refused too.
+        pinned: Object.fromEntries(plan.pinned),
+        // Folder tools open files PAI never sees: second names of secrets, and files labelled above what the
+        // provider may receive, are skipped unopened (a search that only says "no match" still tells something).
+        ...(tool.resultPaths
+          ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld(this.#folderCeiling()) ?? [] }
+          : {}),
+      };
+      // The grant row names the exact flags the tool runs with, and is durable before the tool gets its request.
+      await o.record({
+        kind: "grant",
+        tool: tool.name,
+        permissions: { read: grant.read, write: grant.write, net: grant.net },
+        flags: [...(toolProcess?.flags ?? grantFlags(grant))],
+        reason: grant.reason,
+      });
+      const running = toolProcess ?? startToolProcess(program, grant);
+      toolProcess = undefined; // it has its request: it ends by itself, within its time limit
+      outcome = await running.run(request);
+    } finally {
+      await toolProcess?.stop();
+    }
     if (changed.length) await o.changes?.after(changed);
     if (outcome.ok && tool.present) {
       try {
@@ -375,8 +385,9 @@ export class ToolRunner {
   }
 
   /**
-   * Why the call must not run after all: its paths, resolved again right before the spawn, no longer name what
-   * was decided (a folder swapped for a symlink while the user was answering, another file renamed into place).
+   * Why the call must not run after all: its paths, resolved again right before the tool gets its request, no longer
+   * name what was decided (a folder swapped for a symlink while the user was answering, another file renamed into
+   * place).
    */
   async #movedSince(plan: DecidedCall): Promise<string | undefined> {
     let again: ResolvedNeeds;
