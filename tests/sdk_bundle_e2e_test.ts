@@ -7,10 +7,17 @@ import { FakeModelServer } from "./fakes/fake_model_server.ts";
 import { MAIN, makePaiHome, paiEnv, type PaiHome, runPai } from "./helpers/run_pai.ts";
 
 const PROVIDERS = [
-  { name: "openai", file: /^openai@[\d.]+\.b1\.js$/, env: (url: string) => ({ OPENAI_BASE_URL: `${url}/v1` }) },
+  // OpenAI's bundle runs as a script with a code cache; Anthropic's imports Node's modules, so it stays a module.
+  {
+    name: "openai",
+    file: /^openai@[\d.]+\.b1\.js$/,
+    codeCache: true,
+    env: (url: string) => ({ OPENAI_BASE_URL: `${url}/v1` }),
+  },
   {
     name: "anthropic",
     file: /^@anthropic-ai\+sdk@[\d.]+\.b1\.js$/,
+    codeCache: false,
     env: (url: string) => ({ ANTHROPIC_BASE_URL: url }),
   },
 ];
@@ -62,6 +69,14 @@ for (const provider of PROVIDERS) {
       assert.equal(first.stdout, "answer to one\n");
       assert.equal(first.stderr, "");
       assert.deepEqual(Deno.statSync(`${s.cache}/sdk/${file}`).mtime, before, "the bundle is reused, not rebuilt");
+      // The first answer leaves the bundle's code cache beside it; the next start runs from it and keeps it as it is.
+      const codeCache = `${s.cache}/sdk/${file}.v8`;
+      const kept = provider.codeCache ? Deno.readFileSync(codeCache) : undefined;
+      if (!kept) assert.throws(() => Deno.statSync(codeCache), Deno.errors.NotFound);
+      const again = await s.ask("one again");
+      assert.equal(again.stdout, "answer to one again\n");
+      assert.equal(again.stderr, "");
+      if (kept) assert.deepEqual(Deno.readFileSync(codeCache), kept);
 
       // A broken bundle is found only by importing it: this proves prompts run on the bundle.
       Deno.writeTextFileSync(`${s.cache}/sdk/${file}`, "export default 42; this is not { JavaScript");
@@ -69,11 +84,12 @@ for (const provider of PROVIDERS) {
       assert.equal(broken.code, 0, broken.stderr);
       assert.equal(broken.stdout, "answer to two\n", "the npm package answered instead");
       assert.match(broken.stderr, /The bundled copy of .* was broken: removed; it is rebuilt next time/);
+      assert.deepEqual(bundles(s.cache), [], "its code cache went with it");
 
       const rebuilt = await s.ask("three");
       assert.equal(rebuilt.stdout, "answer to three\n");
       assert.equal(rebuilt.stderr, "");
-      assert.deepEqual(bundles(s.cache), [file]);
+      assert.deepEqual(bundles(s.cache).sort(), provider.codeCache ? [file, `${file}.v8`] : [file]);
       assert.ok(Deno.statSync(`${s.cache}/sdk/${file}`).size > 100_000, "rebuilt whole");
     } finally {
       await s.close();

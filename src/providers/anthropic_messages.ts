@@ -73,7 +73,7 @@ function parseInput(text: string): Record<string, unknown> {
 export class AnthropicProvider extends SdkProvider<Anthropic> {
   /** Builds the client; never lets the SDK take credentials, headers or a log level from the environment. */
   static async create(resolved: ResolvedProvider, options: ClientOptions): Promise<AnthropicProvider> {
-    const AnthropicClient = await loadSdk("anthropic", options.sdkCache);
+    const { Client: AnthropicClient, answered } = await loadSdk("anthropic", options.sdkCache);
     const client = new AnthropicClient({
       apiKey: resolved.apiKey ?? null,
       authToken: null,
@@ -86,7 +86,7 @@ export class AnthropicProvider extends SdkProvider<Anthropic> {
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,
     });
-    return new AnthropicProvider(resolved, client, options);
+    return new AnthropicProvider(resolved, client, options, answered);
   }
 
   protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {

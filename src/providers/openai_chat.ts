@@ -53,7 +53,7 @@ export function toWire(m: ChatMessage): WireMessage {
 export class OpenAIChatProvider extends SdkProvider<OpenAI> {
   /** Builds the client; never lets the SDK take keys, ids, headers or a log level from the environment. */
   static async create(resolved: ResolvedProvider, options: ClientOptions): Promise<OpenAIChatProvider> {
-    const OpenAIClient = await loadSdk("openai", options.sdkCache);
+    const { Client: OpenAIClient, answered } = await loadSdk("openai", options.sdkCache);
     const client = new OpenAIClient({
       // Local servers need no key, but the SDK insists on one; it is sent to them only.
       apiKey: resolved.apiKey ?? "no-key",
@@ -70,7 +70,7 @@ export class OpenAIChatProvider extends SdkProvider<OpenAI> {
       timeout: options.timeoutMs,
       fetch: quotaAwareFetch,
     });
-    return new OpenAIChatProvider(resolved, client, options);
+    return new OpenAIChatProvider(resolved, client, options, answered);
   }
 
   protected async *events(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {

@@ -104,16 +104,22 @@ Deno.test("ensureBundle() quietly gives up where the cache folder cannot be made
 
 Deno.test("loadSdk() returns the bundle's client class", () =>
   withCache(async (cache) => {
-    const Client = await loadSdk("openai", cache, fakeBundler("export default class FromTheBundle {}\n"));
+    const { Client, compiledFrom } = await loadSdk(
+      "openai",
+      cache,
+      fakeBundler("export default class FromTheBundle {}\n"),
+    );
     assert.equal(Client.name, "FromTheBundle");
+    assert.equal(compiledFrom, "bundle");
   }));
 
 Deno.test("loadSdk() replaces a broken bundle with the npm package, removes it and says so", () =>
   withCache(async (cache) => {
     const path = await ensureBundle("openai", cache, fakeBundler("this is not JavaScript {"));
-    const Client = await loadSdk("openai", cache, fakeBundler());
+    const { Client, compiledFrom } = await loadSdk("openai", cache, fakeBundler());
     const { default: FromNpm } = await import("openai");
     assert.equal(Client, FromNpm);
+    assert.equal(compiledFrom, "npm");
     assert.throws(() => Deno.statSync(path!), Deno.errors.NotFound);
     assert.deepEqual(cache.notices, [
       `The bundled copy of openai at "${path}" was broken: removed; it is rebuilt next time`,
@@ -122,18 +128,87 @@ Deno.test("loadSdk() replaces a broken bundle with the npm package, removes it a
 
 Deno.test("loadSdk() without a cache imports the npm package", async () => {
   const { default: FromNpm } = await import("@anthropic-ai/sdk");
-  assert.equal(await loadSdk("anthropic", undefined), FromNpm);
+  assert.equal((await loadSdk("anthropic", undefined)).Client, FromNpm);
 });
 
 Deno.test("the real bundler bundles the locked openai SDK into a client that works like the package", () =>
   withCache(async (cache) => {
     const path = await ensureBundle("openai", cache);
     assert.ok(path, `no bundle: ${cache.notices.join("; ")}`);
-    const Client = await loadSdk("openai", cache);
+    const { Client } = await loadSdk("openai", cache);
     const { default: FromNpm } = await import("openai");
     assert.notEqual(Client, FromNpm, "the class comes from the bundle");
     const client = new Client({ apiKey: "sk-test", baseURL: "http://127.0.0.1:9/v1" });
     assert.equal(client.baseURL, "http://127.0.0.1:9/v1");
     assert.equal(typeof client.chat.completions.create, "function");
     assert.ok(Deno.statSync(path).size > 100_000, "the whole SDK is inside");
+  }));
+
+/** In a new process (a new V8, as the next start of PAI is): where the SDK's code came from, after an answer or not. */
+async function loadInNewProcess(cache: SdkCache, answer: boolean): Promise<string> {
+  const loader = new URL("./sdk_loader.ts", import.meta.url).href;
+  const code = `import { loadSdk } from ${JSON.stringify(loader)};
+const sdk = await loadSdk("openai", { dir: ${JSON.stringify(cache.dir)} });
+if (${answer}) sdk.answered();
+console.log(sdk.compiledFrom, sdk.Client.name);`;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", "--config", config, code], stderr: "inherit" })
+    .output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+/** A bundle shaped as `deno bundle` makes them: one `export { X as default }` at its end. */
+const SCRIPT_BUNDLE = "var A = class FromTheScript { static m() { return 1; } };\nexport { A as default };\n";
+
+Deno.test("loadSdk() runs a bundle as a script; its code cache, made after its first answer, serves the next start", () =>
+  withCache(async (cache) => {
+    const path = await ensureBundle("openai", cache, fakeBundler(SCRIPT_BUNDLE));
+    const first = await loadSdk("openai", cache);
+    assert.equal(first.Client.name, "FromTheScript");
+    assert.equal(first.compiledFrom, "bundle");
+    const codeCache = `${path}.v8`;
+    assert.throws(() => Deno.statSync(codeCache), Deno.errors.NotFound, "nothing is kept before an answer");
+    first.answered();
+    const kept = Deno.readFileSync(codeCache);
+    assert.match(new TextDecoder().decode(kept.subarray(0, 64)), /^pai-code-cache \d+-\d+-\d+\n/);
+    assert.equal(Deno.statSync(codeCache).mode! & 0o777, 0o600);
+    assert.equal((await loadSdk("openai", cache)).Client, first.Client, "evaluated once per process");
+
+    assert.equal(await loadInNewProcess(cache, true), "cache FromTheScript");
+    assert.deepEqual(Deno.readFileSync(codeCache), kept, "a cache that was used is not written again");
+  }));
+
+Deno.test("loadSdk() does not use a damaged code cache, or one made for another build of the bundle, and makes it again", () =>
+  withCache(async (cache) => {
+    const path = await ensureBundle("openai", cache, fakeBundler(SCRIPT_BUNDLE));
+    assert.equal(await loadInNewProcess(cache, true), "bundle FromTheScript");
+    const codeCache = `${path}.v8`;
+    const good = Deno.readFileSync(codeCache);
+    const header = good.indexOf(10) + 1;
+
+    // Its header right, its code garbage: V8 refuses it, the bundle is compiled from its source, the cache made anew.
+    const damaged = good.slice();
+    damaged.fill(0x41, header);
+    Deno.writeFileSync(codeCache, damaged);
+    assert.equal(await loadInNewProcess(cache, true), "bundle FromTheScript");
+    assert.equal(await loadInNewProcess(cache, false), "cache FromTheScript");
+
+    // The bundle built again (a new file of the same length): the cache of the old one is not used for it.
+    Deno.writeTextFileSync(`${path}.new`, SCRIPT_BUNDLE.replace("m()", "n()"));
+    Deno.renameSync(`${path}.new`, path!);
+    assert.equal(await loadInNewProcess(cache, false), "bundle FromTheScript");
+  }));
+
+Deno.test("loadSdk() imports as a module a bundle that cannot be a script, and keeps no code cache for it", () =>
+  withCache(async (cache) => {
+    const path = await ensureBundle(
+      "openai",
+      cache,
+      fakeBundler("var A = class FromTheModule { static url = import.meta.url; };\nexport { A as default };\n"),
+    );
+    const sdk = await loadSdk("openai", cache);
+    assert.equal(sdk.Client.name, "FromTheModule");
+    assert.equal((sdk.Client as unknown as { url: string }).url.startsWith("file://"), true);
+    sdk.answered();
+    assert.throws(() => Deno.statSync(`${path}.v8`), Deno.errors.NotFound);
   }));

@@ -29,12 +29,20 @@ export abstract class SdkProvider<Client> implements Provider {
   protected readonly client: Client;
   readonly #maxRetries: number;
   readonly #timeoutMs: number;
+  readonly #answered: () => void;
 
-  protected constructor(resolved: ResolvedProvider, client: Client, limits: { maxRetries: number; timeoutMs: number }) {
+  /** `answered` is told of each whole answer (the SDK's loader keeps the code compiled for it: `sdk_loader.ts`). */
+  protected constructor(
+    resolved: ResolvedProvider,
+    client: Client,
+    limits: { maxRetries: number; timeoutMs: number },
+    answered: () => void,
+  ) {
     this.resolved = resolved;
     this.client = client;
     this.#maxRetries = limits.maxRetries;
     this.#timeoutMs = limits.timeoutMs;
+    this.#answered = answered;
   }
 
   /** The events of one request, straight from the SDK (errors are mapped by `stream`). */
@@ -50,7 +58,11 @@ export abstract class SdkProvider<Client> implements Provider {
   async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const limit = AbortSignal.timeout(this.#timeoutMs);
     try {
-      yield* this.events(request, AbortSignal.any([signal, limit]));
+      for await (const event of this.events(request, AbortSignal.any([signal, limit]))) {
+        // The request's whole path has run by its stop: the code it compiled is worth keeping.
+        if (event.type === "stop") this.#answered();
+        yield event;
+      }
     } catch (error) {
       if (signal.aborted) return; // Ctrl+C: the stream just ends; the turn keeps what arrived
       if (!limit.aborted) throw providerError(error, this.resolved, this.#maxRetries);
