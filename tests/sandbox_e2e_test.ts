@@ -66,6 +66,15 @@ Deno.test("a tool cannot read PAI's environment: it is cleared, and env access i
   }
 });
 
+Deno.test("a tool's Deno does not look for a newer release (it would ask dl.deno.land whatever the grant)", async () => {
+  const r = await runToolProcess(
+    fixture("read_one_env.ts"),
+    { name: "DENO_NO_UPDATE_CHECK" },
+    grant({ envNames: ["DENO_NO_UPDATE_CHECK"] }),
+  );
+  assert.deepEqual(r, { ok: true, result: { value: "1" } });
+});
+
 Deno.test("fact 1: an existing symlink escapes a path grant, so PAI grants real paths", async () => {
   const root = await tempRoot();
   try {

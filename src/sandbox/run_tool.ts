@@ -53,9 +53,10 @@ export function startToolProcess(program: string, grant: Grant, options: RunTool
   const child = new Deno.Command(options.denoPath ?? Deno.execPath(), {
     args: ["run", ...flags, program],
     cwd: "/",
-    // Nothing from PAI's environment (API keys!) reaches the tool: only what the grant names.
+    // Nothing from PAI's environment (API keys!) reaches the tool: only what the grant names. Deno's own check for
+    // a newer release, which asks dl.deno.land whatever the grant says, is off.
     clearEnv: true,
-    env: { ...grant.env, NO_COLOR: "1", ...denoDirEnv() },
+    env: { ...grant.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...denoDirEnv() },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
