@@ -105,3 +105,34 @@ Deno.test("a grant row that cannot be written: the started tool never gets its r
     w.cleanup();
   }
 });
+
+Deno.test("a folder swapped for a link while the grant row is written is found: the call is refused, the target untouched", async () => {
+  const w = await makeWorkspace();
+  try {
+    Deno.mkdirSync(`${w.ws}/d`);
+    Deno.writeTextFileSync(`${w.ws}/d/f.txt`, "mine\n");
+    Deno.writeTextFileSync(`${w.outside}/f.txt`, "victim\n");
+    const kinds: string[] = [];
+    // The swap lands in the row's durable write (an fsync, of no fixed length): the moment a check before it missed.
+    const record = (r: ToolRecord) => {
+      kinds.push(r.kind);
+      if (r.kind === "grant") {
+        Deno.renameSync(`${w.ws}/d`, `${w.ws}/d.old`);
+        Deno.symlinkSync(w.outside, `${w.ws}/d`);
+      }
+      return Promise.resolve();
+    };
+    const { manager } = testToolManager({ registry: testRegistry(), workspace: w.ws, record });
+    const done = await manager.execute({
+      id: "c1",
+      name: "fs_write",
+      arguments: JSON.stringify({ path: "d/f.txt", content: "OVERWRITTEN" }),
+    });
+    assert.equal(!done.outcome.ok && done.outcome.error.type, "permission_denied", done.summary);
+    assert.deepEqual(kinds.slice(-3), ["grant", "denial", "tool_result"]);
+    assert.equal(Deno.readTextFileSync(`${w.outside}/f.txt`), "victim\n");
+    assert.deepEqual(processesRunning(FS_WRITE), []);
+  } finally {
+    w.cleanup();
+  }
+});

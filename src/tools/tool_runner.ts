@@ -304,6 +304,15 @@ export class ToolRunner {
     let toolProcess = added ? undefined : startToolProcess(program, grant);
     let outcome: ToolOutcome;
     try {
+      // The grant row names the exact flags the tool runs with, and is durable before the tool gets its request.
+      await o.record({
+        kind: "grant",
+        tool: tool.name,
+        permissions: { read: grant.read, write: grant.write, net: grant.net },
+        flags: [...(toolProcess?.flags ?? grantFlags(grant))],
+        reason: grant.reason,
+      });
+      // Checked after that row's wait, as near the tool's own opening of them as PAI can.
       const moved = await this.#movedSince(plan);
       if (moved) {
         await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
@@ -321,14 +330,6 @@ export class ToolRunner {
           ? { forbidden: await this.#hardLinks.forbidden(), withheld: o.labels?.withheld(this.#folderCeiling()) ?? [] }
           : {}),
       };
-      // The grant row names the exact flags the tool runs with, and is durable before the tool gets its request.
-      await o.record({
-        kind: "grant",
-        tool: tool.name,
-        permissions: { read: grant.read, write: grant.write, net: grant.net },
-        flags: [...(toolProcess?.flags ?? grantFlags(grant))],
-        reason: grant.reason,
-      });
       const running = toolProcess ?? startToolProcess(program, grant);
       toolProcess = undefined; // it has its request: it ends by itself, within its time limit
       outcome = await running.run(request);
