@@ -136,3 +136,35 @@ Deno.test("a folder swapped for a link while the grant row is written is found: 
     w.cleanup();
   }
 });
+
+Deno.test("a tool ends when PAI does, however PAI ends (its time limit was PAI's): killed, it leaves no tool running", async () => {
+  const program = `${ROOT}tests/fixtures/wait_a_minute.ts`;
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "pai_parent_" }));
+  try {
+    // A stand-in for PAI: it runs the tool as PAI does, and is killed with SIGKILL (no handler, no cleanup of its own).
+    const standIn = `${root}/pai.ts`;
+    Deno.writeTextFileSync(
+      standIn,
+      `import { runToolProcess } from ${JSON.stringify(`${ROOT}src/sandbox/run_tool.ts`)};
+import { testGrant } from ${JSON.stringify(`${ROOT}tests/helpers/grant.ts`)};
+await runToolProcess(${JSON.stringify(program)}, {}, testGrant({ timeoutMs: 120_000 }));`,
+    );
+    for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+      const pai = new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", standIn], stdout: "null" }).spawn();
+      const until = async (done: () => boolean, what: string) => {
+        for (let waited = 0; !done(); waited += 50) {
+          if (waited > 10_000) throw new Error(`${what} (after ${signal})`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      await until(() => processesRunning(program).length === 1, "the tool never started");
+      // Up and waiting for its minute: what stays running if nothing ties it to PAI.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      pai.kill(signal);
+      await pai.status;
+      await until(() => processesRunning(program).length === 0, "the tool outlived PAI");
+    }
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});

@@ -35,19 +35,47 @@ function classify(error: unknown): { type: string; message: string } {
   return { type: "io_error", message };
 }
 
-/** Runs `handler` on the request from stdin and prints its result. */
+/**
+ * Runs `handler` on the request from stdin (one line of JSON) and prints its result. PAI keeps the tool's stdin open
+ * until the tool has answered: its end before that means PAI is gone (killed, crashed), and the tool ends too, since
+ * its time limit was PAI's to enforce. A request without a line end, on a stdin closed after it, is read to its end.
+ */
 export async function serve<Request>(handler: (request: Request) => unknown | Promise<unknown>): Promise<void> {
   let out: unknown;
   try {
     // `Deno.stdin.read`, not `new Response(Deno.stdin.readable)`: setting up the streams and the fetch API's body
     // handling costs ~10 ms, a third of a tool's whole run (bench/README.md, "Turn pipeline").
-    const request = JSON.parse(new TextDecoder().decode(await readAll(Deno.stdin))) as Request;
+    const { line, open } = await readLine(Deno.stdin);
+    const request = JSON.parse(new TextDecoder().decode(line)) as Request;
+    if (open) void endWithStdin();
     out = { ok: true, result: await handler(request) };
   } catch (error) {
     out = { ok: false, error: classify(error) };
   }
   const bytes = new TextEncoder().encode(JSON.stringify(out));
   for (let done = 0; done < bytes.length;) done += await Deno.stdout.write(bytes.subarray(done));
+  // The watch on stdin would keep the process waiting for PAI to close it.
+  Deno.exit(0);
+}
+
+/** Ends the tool when its stdin ends: PAI, which holds the other end, is gone. */
+async function endWithStdin(): Promise<void> {
+  const sink = new Uint8Array(1024);
+  while (await Deno.stdin.read(sink) !== null) { /* PAI sends nothing after the request */ }
+  Deno.exit(1);
+}
+
+/** The bytes before the first line end, and whether the stream is still open after it. */
+async function readLine(file: Pick<Deno.FsFile, "read">): Promise<{ line: Uint8Array; open: boolean }> {
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await file.read(chunk);
+    if (n === null) return { line: concat(chunks), open: false };
+    const end = chunk.subarray(0, n).indexOf(10);
+    if (end >= 0) return { line: concat([...chunks, chunk.subarray(0, end)]), open: true };
+    chunks.push(chunk.subarray(0, n));
+  }
 }
 
 /**
@@ -102,15 +130,16 @@ export async function checkPinned(path: string, pinned: Pinned | undefined): Pro
 /** The whole content of an open file (or of stdin). */
 export async function readAll(file: Pick<Deno.FsFile, "read">): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
   for (;;) {
     const chunk = new Uint8Array(64 * 1024);
     const n = await file.read(chunk);
-    if (n === null) break;
+    if (n === null) return concat(chunks);
     chunks.push(chunk.subarray(0, n));
-    size += n;
   }
-  const out = new Uint8Array(size);
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((size, c) => size + c.length, 0));
   let at = 0;
   for (const c of chunks) at += (out.set(c, at), c.length);
   return out;

@@ -114,13 +114,11 @@ async function exchange(
     killTimer = setTimeout(() => kill(child, "SIGKILL"), options.killGraceMs ?? 1000);
   }, grant.timeoutMs);
 
-  const writeRequest = (async () => {
-    const writer = child.stdin.getWriter();
-    try {
-      await writer.write(new TextEncoder().encode(JSON.stringify(request)));
-      await writer.close();
-    } catch { /* the tool exited without reading: its status tells why */ }
-  })();
+  // One line of JSON (JSON.stringify writes no line break). Stdin stays open while the tool works: when PAI ends,
+  // however it ends, the tool sees it close and ends too (`tools/_protocol.ts`).
+  const writer = child.stdin.getWriter();
+  const writeRequest = writer.write(new TextEncoder().encode(`${JSON.stringify(request)}\n`))
+    .catch(() => {/* the tool exited without reading: its status tells why */});
   const readCapped = async (stream: ReadableStream<Uint8Array>, cap: number, onOverflow?: () => void) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -150,6 +148,7 @@ async function exchange(
   clearTimeout(timer);
   clearTimeout(killTimer);
   await writeRequest;
+  await writer.close().catch(() => {});
 
   if (tooLarge) {
     return fail("too_large", `The tool printed more than ${grant.outputBytes} bytes and was stopped`);
