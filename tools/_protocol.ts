@@ -127,7 +127,7 @@ export async function checkPinned(path: string, pinned: Pinned | undefined): Pro
   return info;
 }
 
-/** The whole content of an open file (or of stdin). */
+/** The whole content of an open file. */
 export async function readAll(file: Pick<Deno.FsFile, "read">): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for (;;) {
