@@ -1,6 +1,6 @@
 /** End to end: registering labelled resources and attaching them, within each provider's ceiling. */
 import assert from "node:assert/strict";
-import { makePaiHome, runPai } from "./helpers/run_pai.ts";
+import { runPai } from "./helpers/run_pai.ts";
 import { openaiSession } from "./helpers/session.ts";
 import { makeWorkspace } from "./helpers/workspace.ts";
 
@@ -97,29 +97,5 @@ Deno.test("--resource attaches a note's text from PAI's database", async () => {
     assert.equal(sent, 'what is left?\n\n<resource name="todo" label="internal">\n- renew passport\n</resource>');
   } finally {
     await s.close();
-  }
-});
-
-Deno.test("pai resource get and put with no session at all refuse, running no tool: there is no log to record them in", async () => {
-  const home = makePaiHome();
-  const w = await makeWorkspace();
-  try {
-    Deno.mkdirSync(`${w.ws}/docs`);
-    Deno.writeTextFileSync(`${w.ws}/docs/a.txt`, "hello\n");
-    const run = (args: string[], stdin?: string) =>
-      runPai(["resource", ...args], { home, cwd: w.ws, ...(stdin === undefined ? {} : { stdin }) });
-    assert.equal((await run(["add", "docs", "--kind", "folder", "--uri", "docs"])).code, 0);
-
-    const put = await run(["put", "docs", "b.txt"], "x\n");
-    assert.equal(put.code, 3, put.stderr);
-    assert.match(put.stderr, /pai resource put needs a session to record it in the audit log/);
-    assert.match(put.stderr, /pai init PROVIDER --model MODEL/);
-    assert.throws(() => Deno.statSync(`${w.ws}/docs/b.txt`), Deno.errors.NotFound);
-    const get = await run(["get", "docs", "a.txt"]);
-    assert.equal(get.code, 3, get.stderr);
-    assert.equal(get.stdout, "");
-  } finally {
-    w.cleanup();
-    home.cleanup();
   }
 });

@@ -129,21 +129,10 @@ export async function rm(this: CommandContext, _flags: Record<never, never>, nam
 async function asUser(tool: "resource_read" | "resource_update", args: Record<string, unknown>): Promise<unknown> {
   const { db } = await openState();
   try {
-    // What the user's own get or put does is recorded like a model's call: with no session, there is nowhere to.
-    const session = currentSession(db);
-    if (!session) {
-      throw new PaiError(
-        `pai resource ${tool === "resource_read" ? "get" : "put"} needs a session to record it in the audit log`,
-        {
-          exitCode: EXIT.CONFIG,
-          hint: 'Set one up first: "pai init PROVIDER --model MODEL"',
-        },
-      );
-    }
     const { policy, workspace } = await policyHere(db, env, (text) => stderr.write(line`${text}\n`));
     const manager = await createToolManager({
       db,
-      session,
+      session: currentSession(db),
       mode: "agent",
       actor: "user",
       pregrants: { read: [], write: [], net: [] },
