@@ -1,6 +1,7 @@
 /** End to end: registering labelled resources and attaching them, within each provider's ceiling. */
 import assert from "node:assert/strict";
-import { runPai } from "./helpers/run_pai.ts";
+import { DatabaseSync } from "node:sqlite";
+import { makePaiHome, runPai } from "./helpers/run_pai.ts";
 import { openaiSession } from "./helpers/session.ts";
 import { makeWorkspace } from "./helpers/workspace.ts";
 
@@ -97,5 +98,37 @@ Deno.test("--resource attaches a note's text from PAI's database", async () => {
     assert.equal(sent, 'what is left?\n\n<resource name="todo" label="internal">\n- renew passport\n</resource>');
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("pai resource get and put before any session is set up run their tools and record them as the user's", async () => {
+  const home = makePaiHome();
+  const w = await makeWorkspace();
+  try {
+    Deno.mkdirSync(`${w.ws}/docs`);
+    Deno.writeTextFileSync(`${w.ws}/docs/a.txt`, "hello\n");
+    const run = (args: string[], stdin?: string) =>
+      runPai(args, { home, cwd: w.ws, ...(stdin === undefined ? {} : { stdin }) });
+    assert.equal((await run(["resource", "add", "docs", "--kind", "folder", "--uri", "docs"])).code, 0);
+
+    const put = await run(["resource", "put", "docs", "b.txt"], "x\n");
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal(Deno.readTextFileSync(`${w.ws}/docs/b.txt`), "x\n");
+    const get = await run(["resource", "get", "docs", "a.txt"]);
+    assert.equal(get.code, 0, get.stderr);
+    assert.match(get.stdout, /hello/);
+
+    // Every step of both, in the log, under no session and no mode (the user's); the log still verifies.
+    const db = new DatabaseSync(`${home.dir}/pai.db`, { readOnly: true });
+    const rows = db.prepare("SELECT kind, session_id, mode FROM audit_log WHERE kind IN ('grant', 'tool_result')")
+      .all() as { kind: string; session_id: string | null; mode: string | null }[];
+    db.close();
+    assert.deepEqual(rows.map((r) => r.kind), ["grant", "tool_result", "grant", "tool_result"]);
+    assert.ok(rows.every((r) => r.session_id === null && r.mode === null), JSON.stringify(rows));
+    const verified = await run(["audit", "verify"]);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  } finally {
+    w.cleanup();
+    home.cleanup();
   }
 });

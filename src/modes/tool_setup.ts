@@ -75,7 +75,7 @@ function programPaths(): string[] {
 /** Options for {@linkcode createToolManager}. */
 export interface ToolSetupOptions {
   db: Database;
-  /** Calls are recorded in the audit log under this session; none for `pai policy explain|test`. */
+  /** Calls are recorded in the audit log under this session; with none, only an actor's (`actor`) are recorded. */
   session?: Session;
   mode: Mode;
   /** The mode's profile when it is not the mode's own (`UNATTENDED`, for `pai assistant run`). */
@@ -282,14 +282,14 @@ export async function createToolManager(options: ToolSetupOptions): Promise<Tool
       : new DatabaseApprovalBook(db, (session ?? currentSession(db))?.id),
     prompter: options.prompter,
     record: async (r, how) => {
-      if (!session) return;
+      // Without a session only the user's own commands run tools (`pai resource get|put` before `pai init`): their
+      // rows are the user's, under no session. `pai policy explain|test` only plan, and write nothing.
+      if (!session && !options.actor) return;
       const event = {
         ...(options.auditText ? redactEvent(r, options.auditText) : r),
-        sessionId: session.id,
+        ...(session ? { sessionId: session.id, provider: session.provider, model: session.model } : {}),
         // What the user does at the command line is the user's, not a mode's.
         ...(options.actor ? { actor: options.actor } : { mode }),
-        provider: session.provider,
-        model: session.model,
       };
       return how?.hold ? { payloadHash: await auditSink(db).hold(event) } : await appendAudit(db, event);
     },
