@@ -11,7 +11,8 @@
  * functions a request runs are compiled again on every start. A bundle is
  * therefore run as a script (`node:vm`) with a code cache of PAI's own, made
  * after the process's first answer, when those functions are compiled
- * (~7 ms a request; `bench/README.md`). A bundle that cannot be run as a
+ * (`pai prompt` went from 1.32× to 1.13× a bare client; `bench/README.md`).
+ * A bundle that cannot be run as a
  * script (Anthropic's imports Node's own modules) is imported as the module
  * it is.
  *

@@ -312,7 +312,7 @@ export class ToolRunner {
         flags: [...(toolProcess?.flags ?? grantFlags(grant))],
         reason: grant.reason,
       });
-      // Checked after that row's wait, as near the tool's own opening of them as PAI can.
+      // Checked after that row's durable write (an fsync, of no fixed length), so a swap made during it is found.
       const moved = await this.#movedSince(plan);
       if (moved) {
         await o.record({ kind: "denial", tool: tool.name, reason: moved, by: "moved" });
